@@ -1,0 +1,2 @@
+/** The ports the ask use cases need. */
+export type AskDeps = {};

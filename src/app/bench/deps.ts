@@ -1,0 +1,2 @@
+/** The ports the bench use cases need. */
+export type BenchDeps = {};

@@ -1,0 +1,19 @@
+import type { Logger } from '../ports/logger.ts';
+import type { Notifier } from '../ports/notifier.ts';
+import type { AskDeps } from './ask/deps.ts';
+import type { BenchDeps } from './bench/deps.ts';
+import type { OrderDeps } from './orders/deps.ts';
+import type { ToolRegistry } from './tools.ts';
+import type { VoiceDeps } from './voice/deps.ts';
+
+/** Everything commands and use cases may use, built once in src/main.ts. Each area owns its group. */
+export interface AppDeps {
+  readonly log: Logger;
+  readonly now: () => Date;
+  readonly notifier: Notifier;
+  readonly tools: ToolRegistry;
+  readonly ask: AskDeps;
+  readonly orders: OrderDeps;
+  readonly bench: BenchDeps;
+  readonly voice: VoiceDeps;
+}

@@ -1,0 +1,2 @@
+/** The ports the orders use cases need. */
+export type OrderDeps = {};

@@ -1,0 +1,2 @@
+/** The ports the voice use cases need. */
+export type VoiceDeps = {};

@@ -1,0 +1,33 @@
+import type { Platform } from '../domain/ids.ts';
+import type { CommandContext } from './context.ts';
+import type { OptionSpecs, OptionValues } from './options.ts';
+import type { Reply } from './reply.ts';
+
+/**
+ * A slash command, written once for every surface. Adapters register it, parse the platform's input into
+ * typed values, call `run` through the dispatcher and render the `Reply`.
+ */
+export interface Command<O extends OptionSpecs = OptionSpecs> {
+  readonly name: string;
+  readonly description: string;
+  readonly options: O;
+  /** `ephemeral`: only the invoker sees the answer (where the platform can). */
+  readonly visibility: 'public' | 'ephemeral';
+  /** Only staff may run it (courier updates, restock). */
+  readonly staffOnly?: boolean;
+  /** Surfaces that carry it; all when absent (voice commands: discord and web). */
+  readonly surfaces?: readonly Platform[];
+  // A method, not a property: method parameters are bivariant, so every Command<O> fits in a Command[].
+  run(ctx: CommandContext, values: OptionValues<O>): Promise<Reply>;
+}
+
+export const defineCommand = <const O extends OptionSpecs>(command: Command<O>): Command<O> => command;
+
+/**
+ * Text that is not a slash command: a follow-up in an answer's thread, a direct message, a mention.
+ * Handlers are tried in order; the first that returns a reply wins.
+ */
+export interface MessageHandler {
+  readonly name: string;
+  handle(ctx: CommandContext, text: string): Promise<Reply | undefined>;
+}

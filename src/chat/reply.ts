@@ -1,0 +1,59 @@
+/**
+ * What a command answers, independent of the platform. Adapters render each kind:
+ * Discord embeds/attachments, Slack blocks/files, web JSON.
+ */
+export type Reply = TextReply | TableReply | ErrorReply | CompositeReply;
+
+export interface TextReply {
+  readonly kind: 'text';
+  readonly title?: string;
+  /** Markdown (bold, italics, code, lists, links); adapters translate to the platform's dialect. */
+  readonly text: string;
+  /** A small line under the text: model, latency, tokens, cost. */
+  readonly footer?: string;
+}
+
+export interface TableReply {
+  readonly kind: 'table';
+  readonly title: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  readonly footer?: string;
+}
+
+export interface ErrorReply {
+  readonly kind: 'error';
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string;
+  /** Set for unexpected failures: the id the user can quote, found in the logs. */
+  readonly correlationId?: string;
+}
+
+/** Several parts in one message (compare answers, a bench summary with its chart and CSV). */
+export interface CompositeReply {
+  readonly kind: 'composite';
+  readonly parts: readonly (TextReply | TableReply | ErrorReply)[];
+  readonly files?: readonly OutFile[];
+}
+
+/** A file the bot sends back (results CSV, chart PNG). Images are shown inline where the platform can. */
+export interface OutFile {
+  readonly name: string;
+  readonly contentType: string;
+  readonly data: Uint8Array;
+  readonly description?: string;
+}
+
+export const text = (body: string, extra: Omit<TextReply, 'kind' | 'text'> = {}): TextReply => ({
+  kind: 'text',
+  text: body,
+  ...extra,
+});
+
+export const errorReply = (e: { code: string; message: string; hint?: string }): ErrorReply => ({
+  kind: 'error',
+  code: e.code,
+  message: e.message,
+  ...(e.hint === undefined ? {} : { hint: e.hint }),
+});

@@ -1,0 +1,16 @@
+import type { AppError, Result } from '../domain/result.ts';
+
+/** What a voice-capable surface offers to /join and /leave. */
+export interface VoiceSurface {
+  join(request: JoinRequest): Promise<Result<{ readonly channelName: string }, AppError>>;
+  leave(): Promise<Result<void, AppError>>;
+}
+
+export interface JoinRequest {
+  readonly engine: 'sonic' | 'cascade';
+  readonly voice?: string;
+  /** Listen to everyone in the channel, or only to the user who ran /join. */
+  readonly listen: 'everyone' | 'me';
+  readonly transcripts: boolean;
+  readonly model?: string;
+}
