@@ -1,0 +1,167 @@
+import type { WebClient } from '@slack/web-api';
+import type { ReplyChannel } from '../../src/chat/context.ts';
+import type { OutFile, Reply } from '../../src/chat/reply.ts';
+import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
+import type { Logger } from '../../src/ports/logger.ts';
+import { placeholder, renderMessages, renderProgress, type SlackMessage } from './blocks.ts';
+
+/** A reply the surface finishes once the command returns. */
+export interface SlackReply extends ReplyChannel {
+  finish(reply: Reply): Promise<void>;
+}
+
+/** chat.update is Tier 3 (about 50/min per workspace): one edit per 1.2 s per message leaves room for others. */
+export const EDIT_INTERVAL_MS = 1200;
+
+export const threadKeyOf = (channel: string, ts: string): string => `slack:${channel}/${ts}`;
+
+export interface PublicReplyOptions {
+  readonly client: WebClient;
+  readonly channel: string;
+  /** Answer inside this thread (messages in threads, mentions); absent: a new top-level message. */
+  readonly threadTs?: string;
+  /** A first context line (who ran which command). */
+  readonly lead?: string;
+  readonly invocationId: string;
+  readonly log: Logger;
+  readonly editIntervalMs?: number;
+  /** Used when the bot may not post in the channel (not invited): the slash command's response_url. */
+  readonly fallback?: (messages: readonly SlackMessage[]) => Promise<void>;
+}
+
+/**
+ * A public answer: one message posted in the channel (at once, or at the first progress), edited with
+ * throttled progress, replaced by the final render; overflow messages and files go to the answer's thread.
+ */
+export class PublicSlackReply implements SlackReply {
+  readonly #o: PublicReplyOptions;
+  readonly #edits: ThrottledEdits<SlackMessage>;
+  #ts: Promise<string | undefined> | undefined;
+
+  constructor(options: PublicReplyOptions) {
+    this.#o = options;
+    this.#edits = new ThrottledEdits(
+      (message) => this.#show(message),
+      options.editIntervalMs ?? EDIT_INTERVAL_MS,
+      (error) => options.log.warn({ err: error }, 'slack progress edit failed'),
+    );
+  }
+
+  /** Posts the first state now, so the answer's place (and thread key) exists before any progress. */
+  start(message: SlackMessage): void {
+    this.#ts ??= this.#post(message);
+  }
+
+  progress(reply: Reply, options?: { readonly cancellable?: boolean }): void {
+    const cancel = options?.cancellable ? { invocationId: this.#o.invocationId } : undefined;
+    this.#edits.push(renderProgress(reply, cancel, this.#o.lead));
+  }
+
+  async threadKey(): Promise<string | undefined> {
+    if (this.#o.threadTs) return threadKeyOf(this.#o.channel, this.#o.threadTs);
+    // The key is the answer's own ts, so the answer must exist: post the placeholder now if nothing was shown yet.
+    this.start(placeholder(this.#o.lead ?? ''));
+    const ts = await this.#ts;
+    return ts === undefined ? undefined : threadKeyOf(this.#o.channel, ts);
+  }
+
+  async finish(reply: Reply): Promise<void> {
+    await this.#edits.close();
+    const [first, ...rest] = renderMessages(reply, this.#o.lead);
+    if (!first) return;
+    const alreadyPosted = this.#ts !== undefined;
+    this.#ts ??= this.#post(first);
+    const ts = await this.#ts;
+    if (ts === undefined) {
+      await this.#o.fallback?.([first, ...rest, ...filesNote(reply)]);
+      return;
+    }
+    if (alreadyPosted) await this.#update(ts, first);
+    const thread = this.#o.threadTs ?? ts;
+    for (const message of rest) {
+      await this.#o.client.chat.postMessage({ channel: this.#o.channel, thread_ts: thread, ...message });
+    }
+    await uploadFiles(this.#o.client, this.#o.channel, thread, reply.kind === 'composite' ? reply.files : undefined);
+  }
+
+  async #show(message: SlackMessage): Promise<void> {
+    if (!this.#ts) {
+      this.#ts = this.#post(message);
+      return;
+    }
+    const ts = await this.#ts;
+    if (ts !== undefined) await this.#update(ts, message);
+  }
+
+  async #update(ts: string, message: SlackMessage): Promise<void> {
+    await this.#o.client.chat.update({ channel: this.#o.channel, ts, ...message });
+  }
+
+  async #post(message: SlackMessage): Promise<string | undefined> {
+    try {
+      const posted = await this.#o.client.chat.postMessage({
+        channel: this.#o.channel,
+        ...(this.#o.threadTs ? { thread_ts: this.#o.threadTs } : {}),
+        ...message,
+      });
+      return posted.ts;
+    } catch (error) {
+      // Typically not_in_channel: the bot was not invited. The fallback (response_url) still reaches the user.
+      this.#o.log.warn({ err: error, channel: this.#o.channel }, 'slack could not post the reply message');
+      return undefined;
+    }
+  }
+}
+
+/** An answer only the invoker sees: no progress edits (Slack cannot edit ephemeral messages by API). */
+export class EphemeralSlackReply implements SlackReply {
+  readonly #send: (message: SlackMessage) => Promise<void>;
+
+  constructor(send: (message: SlackMessage) => Promise<void>) {
+    this.#send = send;
+  }
+
+  progress(): void {}
+
+  async threadKey(): Promise<undefined> {
+    return undefined;
+  }
+
+  async finish(reply: Reply): Promise<void> {
+    // response_url accepts 5 messages; a longer answer is cut with a note rather than lost silently.
+    const messages = [...renderMessages(reply), ...filesNote(reply)];
+    const shown = messages.length > 5 ? [...messages.slice(0, 4), truncatedNote] : messages;
+    for (const message of shown) await this.#send(message);
+  }
+}
+
+const truncatedNote: SlackMessage = {
+  text: 'The answer was too long to show here in full.',
+  blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'The answer was too long to show here in full.' }] }],
+};
+
+function filesNote(reply: Reply): SlackMessage[] {
+  const files = reply.kind === 'composite' ? (reply.files ?? []) : [];
+  if (files.length === 0) return [];
+  const text = `Files (${files.map((f) => f.name).join(', ')}) are only shared in channels where I am a member: invite me with \`/invite\`.`;
+  return [{ text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] }];
+}
+
+export async function uploadFiles(
+  client: WebClient,
+  channel: string,
+  threadTs: string | undefined,
+  files: readonly OutFile[] | undefined,
+): Promise<void> {
+  if (!files || files.length === 0) return;
+  await client.files.uploadV2({
+    channel_id: channel,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+    file_uploads: files.map((f) => ({
+      file: Buffer.from(f.data),
+      filename: f.name,
+      title: f.description ?? f.name,
+      ...(f.contentType.startsWith('image/') && f.description ? { alt_text: f.description } : {}),
+    })),
+  });
+}

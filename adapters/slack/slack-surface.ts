@@ -1,0 +1,119 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Core, Surface } from '../../src/chat/surface.ts';
+import { boltLogger } from './bolt-logger.ts';
+import { SlackDirectMessenger } from './direct-messenger.ts';
+import { DEFAULT_MAX_FILE_BYTES } from './file-source.ts';
+import { registerInteractions } from './interactions.ts';
+import { registerMessages } from './messages.ts';
+import { EDIT_INTERVAL_MS } from './reply-stream.ts';
+import { type SlackRuntime, UserNames } from './runtime.ts';
+import { registerSlashCommands } from './slash-commands.ts';
+
+export interface SlackSurfaceOptions {
+  readonly core: Core;
+  /** xoxb-…: every Web API call and file download. */
+  readonly botToken: string;
+  /** xapp-… with connections:write: required in Socket Mode. */
+  readonly appToken?: string;
+  /** Required in HTTP mode: Bolt verifies every request's signature with it. */
+  readonly signingSecret?: string;
+  readonly mode: 'socket' | 'http';
+  /** HTTP mode: where Slack's requests arrive (POST /slack/events); 0 picks a free port. */
+  readonly port: number;
+  readonly host?: string;
+  /** Slack user ids (U…, or T…/U…) treated as staff. */
+  readonly staffUsers: readonly string[];
+  /** Another Web API base URL (tests: a loopback fake), e.g. `http://127.0.0.1:4567/api/`. */
+  readonly slackApiUrl?: string;
+  readonly maxFileBytes?: number;
+  readonly editIntervalMs?: number;
+}
+
+/** The Slack surface: Bolt in Socket Mode (default) or behind its HTTP receiver, serving the core's commands. */
+export class SlackSurface implements Surface {
+  readonly platform = 'slack' as const;
+  readonly #options: SlackSurfaceOptions;
+  readonly #app: App;
+  readonly #receiver: HTTPReceiver | SocketModeReceiver;
+  readonly #rt: SlackRuntime;
+  #server: Server | undefined;
+  #started = false;
+
+  constructor(options: SlackSurfaceOptions) {
+    this.#options = options;
+    const log = options.core.log.child({ surface: 'slack' });
+    const logger = boltLogger(log);
+    this.#receiver = makeReceiver(options, logger);
+    this.#app = new App({
+      token: options.botToken,
+      receiver: this.#receiver as Receiver,
+      logger,
+      clientOptions: options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {},
+      // init() (auth.test) runs in start(), where a bad token becomes a clear startup error.
+      deferInitialization: true,
+    });
+    this.#app.error(async (error) => log.error({ err: error, platform: 'slack' }, 'slack request failed'));
+    this.#rt = {
+      core: options.core,
+      botToken: options.botToken,
+      staffUsers: new Set(options.staffUsers),
+      runs: new Map(),
+      log,
+      maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+      editIntervalMs: options.editIntervalMs ?? EDIT_INTERVAL_MS,
+      names: new UserNames(this.#app.client),
+    };
+    registerSlashCommands(this.#app, this.#rt);
+    registerInteractions(this.#app, this.#rt);
+    registerMessages(this.#app, this.#rt);
+  }
+
+  /** The Web API client (bot token), shared with the direct messenger. */
+  get client(): WebClient {
+    return this.#app.client;
+  }
+
+  directMessenger(): SlackDirectMessenger {
+    return new SlackDirectMessenger(this.#app.client);
+  }
+
+  /** HTTP mode: the bound port once started (useful with port 0). */
+  get port(): number | undefined {
+    const address = this.#server?.address();
+    return address && typeof address === 'object' ? (address as AddressInfo).port : undefined;
+  }
+
+  async start(): Promise<void> {
+    await this.#app.init();
+    if (this.#receiver instanceof HTTPReceiver) {
+      const { port, host } = this.#options;
+      this.#server = await this.#receiver.start(host ? { port, host } : { port });
+    } else {
+      await this.#receiver.start();
+    }
+    this.#started = true;
+    this.#rt.log.info({ mode: this.#options.mode, port: this.port }, 'slack surface started');
+  }
+
+  async stop(): Promise<void> {
+    for (const run of this.#rt.runs.values()) run.controller.abort(new Error('the Slack surface is stopping'));
+    if (!this.#started) return;
+    this.#started = false;
+    await this.#receiver.stop();
+    this.#server = undefined;
+  }
+}
+
+function makeReceiver(options: SlackSurfaceOptions, logger: ReturnType<typeof boltLogger>) {
+  if (options.mode === 'http') {
+    if (!options.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required when SLACK_MODE=http.');
+    return new HTTPReceiver({ signingSecret: options.signingSecret, port: options.port, logger });
+  }
+  if (!options.appToken) throw new Error('SLACK_APP_TOKEN (xapp-…) is required for Socket Mode (SLACK_MODE=socket).');
+  // The socket client opens its connection through apps.connections.open on the same (possibly fake) Web API.
+  const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {};
+  return new SocketModeReceiver({ appToken: options.appToken, logger, installerOptions: { clientOptions } });
+}

@@ -1,0 +1,104 @@
+import type { App, RespondFn, SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Command } from '../../src/chat/command.ts';
+import { isRequired } from '../../src/chat/options.ts';
+import { errorReply, type Reply, text } from '../../src/chat/reply.ts';
+import { commandsFor } from '../../src/chat/surface.ts';
+import { parseTextArgs, usage } from '../../src/chat/text-args.ts';
+import { validateOptions } from '../../src/chat/validate-options.ts';
+import { invocationLine, placeholder, renderMessages } from './blocks.ts';
+import { commandModal, hasAttachment } from './modal.ts';
+import { EphemeralSlackReply, PublicSlackReply, type SlackReply } from './reply-stream.ts';
+import { runSlackCommand, type SlackRuntime, slackInvoker, slackPlace } from './runtime.ts';
+import { safely } from './safely.ts';
+
+/** One Slack slash command per core command served on Slack; each acks at once and works afterwards. */
+export function registerSlashCommands(app: App, rt: SlackRuntime): void {
+  for (const command of commandsFor(rt.core, 'slack')) {
+    app.command(`/${command.name}`, async ({ command: body, ack, respond, client }) =>
+      safely(rt.log, `/${command.name}`, async () => {
+        await ack();
+        await onSlashCommand(rt, command, body, respond, client);
+      }),
+    );
+  }
+}
+
+async function onSlashCommand(
+  rt: SlackRuntime,
+  command: Command,
+  body: SlashCommand,
+  respond: RespondFn,
+  client: WebClient,
+): Promise<void> {
+  const say = async (reply: Reply) => {
+    for (const message of renderMessages(reply)) await respond({ response_type: 'ephemeral', ...message });
+  };
+  const input = body.text.trim();
+  const withForm = hasAttachment(command);
+  if (input.toLowerCase() === 'help' || (input === '' && !withForm && needsArguments(command))) {
+    return say(helpFor(command, withForm));
+  }
+  const invoker = slackInvoker(rt, body.team_id, body.user_id, body.user_name);
+  if (command.staffOnly && !invoker.isStaff) {
+    return say(errorReply({ code: 'auth.staff_only', message: `/${command.name} is for staff only.` }));
+  }
+  const parsed = parseTextArgs(command, input);
+  if (!parsed.ok) return say(errorReply({ ...parsed.error, hint: `\`${usage(command)}\`` }));
+
+  if (withForm) {
+    const view = commandModal(command, parsed.value, {
+      command: command.name,
+      channel: body.channel_id,
+      team: body.team_id,
+    });
+    await client.views.open({ trigger_id: body.trigger_id, view });
+    return;
+  }
+  const checked = validateOptions(command.options, parsed.value);
+  if (!checked.ok) {
+    const hint = [checked.error.hint, `\`${usage(command)}\``].filter(Boolean).join('\n');
+    return say(errorReply({ ...checked.error, hint }));
+  }
+
+  let reply: SlackReply;
+  if (command.visibility === 'ephemeral') {
+    reply = new EphemeralSlackReply((message) => respond({ response_type: 'ephemeral', ...message }).then(() => {}));
+  } else {
+    const lead = invocationLine(body.user_id, command.name, input);
+    const publicReply = new PublicSlackReply({
+      client,
+      channel: body.channel_id,
+      lead,
+      invocationId: body.trigger_id,
+      log: rt.log,
+      editIntervalMs: rt.editIntervalMs,
+      // The bot is not in this channel: response_url can still answer, without progress or files.
+      fallback: async (messages) => {
+        for (const message of messages) await respond({ response_type: 'in_channel', ...message });
+      },
+    });
+    publicReply.start(placeholder(lead));
+    reply = publicReply;
+  }
+  await runSlackCommand(rt, command, parsed.value, {
+    invoker,
+    slackUser: body.user_id,
+    place: slackPlace(body.team_id, body.channel_id),
+    invocationId: body.trigger_id,
+    reply,
+  });
+}
+
+const needsArguments = (command: Command): boolean =>
+  Object.values(command.options).some((spec) => spec.type !== 'attachment' && isRequired(spec));
+
+function helpFor(command: Command, withForm: boolean): Reply {
+  const options = Object.entries(command.options).map(
+    ([name, spec]) => `• \`${name}\` (${spec.type}${isRequired(spec) ? '' : ', optional'}): ${spec.description}`,
+  );
+  const form = withForm ? `\nRun \`/${command.name}\` to open a form where you attach the file.` : '';
+  return text(`\`${usage(command)}\`${form}\n${options.join('\n')}`.trim(), {
+    title: `/${command.name}: ${command.description}`,
+  });
+}

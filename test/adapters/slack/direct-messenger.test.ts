@@ -1,0 +1,44 @@
+import { WebClient } from '@slack/web-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackDirectMessenger } from '../../../adapters/slack/direct-messenger.ts';
+import { slackFileSource } from '../../../adapters/slack/file-source.ts';
+import { FakeSlackApi } from './fake-slack-api.ts';
+import { blockText } from './harness.ts';
+
+describe('SlackDirectMessenger and Slack file downloads', () => {
+  const fake = new FakeSlackApi();
+  let client: WebClient;
+  beforeAll(async () => {
+    await fake.start();
+    client = new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
+    fake.files.set('big.csv', Buffer.alloc(64 * 1024, 'x'));
+  });
+  afterAll(async () => fake.stop());
+
+  it('opens a DM with the user part of `<team>/<user>` and posts the rendered reply', async () => {
+    await new SlackDirectMessenger(client).send('T1/U5', { kind: 'text', title: 'Order shipped', text: 'On its way' });
+    expect(fake.callsTo('conversations.open').at(-1)?.args.users).toBe('U5');
+    const posted = fake.callsTo('chat.postMessage').at(-1);
+    expect(posted?.args.channel).toBe('DU5');
+    expect(blockText(posted?.args ?? {})).toContain('Order shipped');
+  });
+
+  const collect = async (source: ReturnType<typeof slackFileSource>) => {
+    let size = 0;
+    for await (const chunk of source.open()) size += chunk.byteLength;
+    return size;
+  };
+  const file = (name: string) => ({ name, size: 1, url: `${fake.url}/files/${name}` });
+
+  it('streams a file with the bot token', async () => {
+    expect(await collect(slackFileSource(file('big.csv'), fake.botToken))).toBe(64 * 1024);
+  });
+
+  it('stops a download that grows past the limit, whatever size Slack announced', async () => {
+    await expect(collect(slackFileSource(file('big.csv'), fake.botToken, 1024))).rejects.toThrow(/larger than/);
+  });
+
+  it('says so when Slack answers with its sign-in page (token without files:read)', async () => {
+    await expect(collect(slackFileSource(file('big.csv'), 'xoxb-wrong'))).rejects.toThrow(/files:read/);
+  });
+});
