@@ -1,0 +1,107 @@
+import { Client, Events, GatewayIntentBits, type Interaction, type Message, Partials } from 'discord.js';
+import { type Core, commandsFor, type Surface } from '../../src/chat/surface.ts';
+import type { Logger } from '../../src/ports/logger.ts';
+import { DiscordDirectMessenger } from './direct-messenger.ts';
+import { InteractionHandler, type VoiceFor } from './interactions.ts';
+import { MessageRouter } from './messages.ts';
+
+export interface DiscordSurfaceOptions {
+  readonly core: Core;
+  readonly token: string;
+  /** Role name or id whose members are staff (DISCORD_STAFF_ROLE). */
+  readonly staffRole: string;
+  /** The guild's voice surface (supplied by the voice adapter), passed to commands as `ctx.voice`. */
+  readonly voiceFor?: VoiceFor;
+  readonly maxAttachmentBytes?: number;
+  /** Base url of the Discord REST API (tests point it at a loopback server). */
+  readonly api?: string;
+}
+
+/**
+ * The Discord bot: slash commands, autocomplete, Cancel buttons, and messages addressed to it.
+ * Every event handler is wrapped so that no rejection escapes into discord.js' emitter.
+ */
+export class DiscordSurface implements Surface {
+  readonly platform = 'discord' as const;
+  readonly client: Client;
+  readonly directMessenger: DiscordDirectMessenger;
+  readonly #token: string;
+  readonly #log: Logger;
+  readonly #interactions: InteractionHandler;
+  readonly #messages: MessageRouter;
+
+  constructor(options: DiscordSurfaceOptions) {
+    this.#token = options.token;
+    this.#log = options.core.log.child({ platform: 'discord' });
+    this.client = new Client({
+      intents: [
+        GatewayIntentBits.Guilds,
+        GatewayIntentBits.GuildMessages,
+        GatewayIntentBits.DirectMessages,
+        GatewayIntentBits.MessageContent,
+        GatewayIntentBits.GuildVoiceStates,
+      ],
+      // DM channels are not cached before their first message; without this partial, DMs never arrive.
+      partials: [Partials.Channel],
+      ...(options.api ? { rest: { api: options.api } } : {}),
+    });
+    const shared = {
+      core: options.core,
+      staffRole: options.staffRole,
+      ...(options.voiceFor ? { voiceFor: options.voiceFor } : {}),
+    };
+    this.#interactions = new InteractionHandler({
+      ...shared,
+      commands: commandsFor(options.core, 'discord'),
+      ...(options.maxAttachmentBytes ? { maxAttachmentBytes: options.maxAttachmentBytes } : {}),
+    });
+    this.#messages = new MessageRouter({ ...shared, botUserId: () => this.client.user?.id });
+    this.directMessenger = new DiscordDirectMessenger(this.client.users, this.#log);
+
+    this.client.on(Events.InteractionCreate, (interaction) =>
+      this.#safely('interaction', () => this.#route(interaction)),
+    );
+    this.client.on(Events.MessageCreate, (message) => this.#safely('message', () => this.#onMessage(message)));
+    this.client.on(Events.Error, (error) => this.#log.error({ err: error }, 'discord client error'));
+  }
+
+  async start(): Promise<void> {
+    const ready = new Promise<void>((resolve) => this.client.once(Events.ClientReady, () => resolve()));
+    try {
+      await this.client.login(this.#token);
+    } catch (error) {
+      throw new Error(`Discord login failed: ${loginHint(error)}`, { cause: error });
+    }
+    await ready;
+    this.#log.info({ user: this.client.user?.tag, guilds: this.client.guilds.cache.size }, 'discord ready');
+  }
+
+  async stop(): Promise<void> {
+    this.#interactions.abortAll();
+    this.#messages.abortAll();
+    await this.client.destroy();
+  }
+
+  async #route(interaction: Interaction): Promise<void> {
+    if (interaction.isChatInputCommand()) await this.#interactions.onChatInput(interaction);
+    else if (interaction.isAutocomplete()) await this.#interactions.onAutocomplete(interaction);
+    else if (interaction.isButton()) await this.#interactions.onButton(interaction);
+  }
+
+  async #onMessage(message: Message): Promise<void> {
+    await this.#messages.onMessage(message);
+  }
+
+  #safely(what: string, run: () => Promise<void>): void {
+    run().catch((error: unknown) => this.#log.error({ err: error, event: what }, 'discord handler failed'));
+  }
+}
+
+function loginHint(error: unknown): string {
+  const text = String(error);
+  if (/disallowed intents/i.test(text)) {
+    return `${text}. Enable the Message Content intent for the bot in the Discord Developer Portal (Bot tab).`;
+  }
+  if (/invalid token|TokenInvalid/i.test(text)) return `${text}. Check DISCORD_TOKEN (Bot tab, Reset Token).`;
+  return text;
+}

@@ -1,0 +1,122 @@
+import { ButtonStyle, ComponentType, MessageFlags } from 'discord.js';
+import type { ReplyChannel } from '../../src/chat/context.ts';
+import type { Reply } from '../../src/chat/reply.ts';
+import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
+import type { Logger } from '../../src/ports/logger.ts';
+import { conversationKey } from './context.ts';
+import { renderProgress, renderReply } from './render-reply.ts';
+import type { ChatInputShape, DiscordPayload, SendTarget, SentMessage } from './shapes.ts';
+
+export const CANCEL_PREFIX = 'cancel:';
+
+export interface InteractionReplyOptions {
+  readonly interaction: ChatInputShape;
+  readonly ephemeral: boolean;
+  /** Set when the command runs inside a thread or DM: follow-ups there carry this key. */
+  readonly placeThreadKey: string | undefined;
+  readonly log: Logger;
+  /** Aborted when the invoker pressed Cancel: later edits no longer show the button. */
+  readonly signal: AbortSignal;
+  readonly editIntervalMs: number;
+  /** How long we trust the interaction token (Discord: 15 minutes); later edits go to a normal message. */
+  readonly tokenLifetimeMs: number;
+  readonly now: () => number;
+}
+
+/**
+ * The reply of one slash command: throttled progress edits of the deferred reply (with a Cancel button when the
+ * command says it can stop), then the final render with follow-ups. Once the interaction token is about to
+ * expire, edits move to a message posted with the bot token (in the channel, or by DM for ephemeral replies).
+ */
+export class InteractionReply implements ReplyChannel {
+  readonly #o: InteractionReplyOptions;
+  readonly #startedAt: number;
+  readonly #edits: ThrottledEdits<DiscordPayload>;
+  #fallback: SentMessage | undefined;
+  #replyId: Promise<string> | undefined;
+
+  constructor(options: InteractionReplyOptions) {
+    this.#o = options;
+    this.#startedAt = options.now();
+    this.#edits = new ThrottledEdits(
+      (p) => this.#edit(p),
+      options.editIntervalMs,
+      (error) => options.log.warn({ err: error }, 'discord progress edit failed'),
+    );
+  }
+
+  progress(reply: Reply, options?: { readonly cancellable?: boolean }): void {
+    const payload = renderProgress(reply);
+    const cancellable = options?.cancellable === true && !this.#o.signal.aborted;
+    this.#edits.push(cancellable ? { ...payload, components: [cancelRow(this.#o.interaction.id)] } : payload);
+  }
+
+  async threadKey(): Promise<string | undefined> {
+    if (this.#o.placeThreadKey) return this.#o.placeThreadKey;
+    // Nobody can start a thread on an ephemeral message.
+    if (this.#o.ephemeral) return undefined;
+    this.#replyId ??= this.#fallback
+      ? Promise.resolve(this.#fallback.id)
+      : this.#o.interaction.fetchReply().then((m) => m.id);
+    return conversationKey(await this.#replyId);
+  }
+
+  /** Replaces the progress with the final reply; extra messages go as follow-ups. */
+  async finish(reply: Reply): Promise<void> {
+    await this.#edits.close();
+    const [first, ...rest] = renderReply(reply);
+    await this.#edit({ ...(first ?? { content: '…' }), components: [] });
+    for (const payload of rest) await this.#followUp(payload);
+  }
+
+  #expired(): boolean {
+    return this.#o.now() - this.#startedAt >= this.#o.tokenLifetimeMs;
+  }
+
+  async #edit(payload: DiscordPayload): Promise<void> {
+    const full = asEdit(payload);
+    if (!this.#expired()) {
+      await this.#o.interaction.editReply(full);
+      return;
+    }
+    if (this.#fallback) {
+      await this.#fallback.edit(full);
+      return;
+    }
+    this.#fallback = await this.#fallbackTarget().send(payload);
+  }
+
+  async #followUp(payload: DiscordPayload): Promise<void> {
+    if (this.#expired()) {
+      await this.#fallbackTarget().send(payload);
+      return;
+    }
+    await this.#o.interaction.followUp(this.#o.ephemeral ? { ...payload, flags: MessageFlags.Ephemeral } : payload);
+  }
+
+  #fallbackTarget(): SendTarget {
+    const channel = this.#o.interaction.channel;
+    const send = channel?.send;
+    if (!this.#o.ephemeral && channel && send) return { send: (p) => send.call(channel, p) };
+    return this.#o.interaction.user;
+  }
+}
+
+/** An edit replaces the whole message: clear content or embeds the new state does not have. */
+function asEdit(payload: DiscordPayload): DiscordPayload {
+  return { ...payload, content: payload.content ?? '', embeds: payload.embeds ?? [] };
+}
+
+export function cancelRow(invocationId: string): NonNullable<DiscordPayload['components']>[number] {
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Danger,
+        label: 'Cancel',
+        custom_id: `${CANCEL_PREFIX}${invocationId}`,
+      },
+    ],
+  };
+}

@@ -1,0 +1,126 @@
+import type { ReplyChannel } from '../../src/chat/context.ts';
+import { handleMessage, newCorrelationId } from '../../src/chat/dispatcher.ts';
+import type { Reply } from '../../src/chat/reply.ts';
+import type { Core } from '../../src/chat/surface.ts';
+import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
+import type { Logger } from '../../src/ports/logger.ts';
+import { conversationKey, invokerOf, placeOf } from './context.ts';
+import type { VoiceFor } from './interactions.ts';
+import { renderProgress, renderReply } from './render-reply.ts';
+import type { DiscordPayload, MessageShape, SentMessage } from './shapes.ts';
+
+export interface MessageRouterOptions {
+  readonly core: Core;
+  readonly staffRole: string;
+  /** The bot's own user id once logged in: mentions of it address the bot. */
+  readonly botUserId: () => string | undefined;
+  readonly voiceFor?: VoiceFor;
+  readonly editIntervalMs?: number;
+}
+
+/**
+ * Free text addressed to the bot: any message in a thread (a follow-up to an answer), a DM, or a mention.
+ * Goes to the core's message handlers; the first reply is posted as a reply to the message.
+ */
+export class MessageRouter {
+  readonly #o: MessageRouterOptions;
+  readonly #running = new Set<AbortController>();
+
+  constructor(options: MessageRouterOptions) {
+    this.#o = options;
+  }
+
+  async onMessage(message: MessageShape): Promise<void> {
+    if (message.author.bot) return;
+    const botId = this.#o.botUserId();
+    const place = placeOf(message.guildId, message.channelId, message.channel);
+    const mentioned = botId !== undefined && message.mentions.users.has(botId);
+    if (place.threadKey === undefined && !place.isDirect && !mentioned) return;
+    const text = botId ? stripMention(message.content, botId) : message.content.trim();
+    if (text === '') return;
+
+    const correlationId = newCorrelationId();
+    const log = this.#o.core.log.child({ platform: 'discord', correlationId, invocationId: message.id });
+    const channel = new MessageReply(message, place.threadKey, log, this.#o.editIntervalMs ?? 1100);
+    const controller = new AbortController();
+    this.#running.add(controller);
+    const voice = message.guildId ? this.#o.voiceFor?.(message.guildId, message.author.id) : undefined;
+    try {
+      const reply = await handleMessage(
+        this.#o.core.messageHandlers,
+        {
+          invoker: invokerOf(message.author, message.member, this.#o.staffRole),
+          place,
+          invocationId: message.id,
+          correlationId,
+          deps: this.#o.core.deps,
+          reply: channel,
+          signal: controller.signal,
+          log,
+          ...(voice ? { voice } : {}),
+        },
+        text,
+      );
+      await channel.finish(reply);
+    } catch (error) {
+      // Discord refused our reply (permissions, deleted channel): nothing left to show the user.
+      log.error({ err: error }, 'discord message reply failed');
+    } finally {
+      this.#running.delete(controller);
+    }
+  }
+
+  abortAll(): void {
+    for (const controller of this.#running) controller.abort(new Error('The bot is shutting down.'));
+  }
+}
+
+/** Removes `<@id>` / `<@!id>` mentions of the bot from the text. */
+export function stripMention(content: string, botId: string): string {
+  return content.replaceAll(new RegExp(`<@!?${botId}>`, 'g'), '').trim();
+}
+
+class MessageReply implements ReplyChannel {
+  readonly #message: MessageShape;
+  readonly #placeThreadKey: string | undefined;
+  readonly #edits: ThrottledEdits<DiscordPayload>;
+  #sent: Promise<SentMessage> | undefined;
+
+  constructor(message: MessageShape, placeThreadKey: string | undefined, log: Logger, intervalMs: number) {
+    this.#message = message;
+    this.#placeThreadKey = placeThreadKey;
+    this.#edits = new ThrottledEdits(
+      (p) => this.#show(p),
+      intervalMs,
+      (error) => log.warn({ err: error }, 'discord progress edit failed'),
+    );
+  }
+
+  progress(reply: Reply): void {
+    this.#edits.push(renderProgress(reply));
+  }
+
+  async threadKey(): Promise<string | undefined> {
+    if (this.#placeThreadKey) return this.#placeThreadKey;
+    // A thread started on our answer will carry its id: post a placeholder now if nothing is shown yet.
+    this.#sent ??= this.#message.reply({ content: '…' });
+    return conversationKey((await this.#sent).id);
+  }
+
+  async finish(reply: Reply | undefined): Promise<void> {
+    await this.#edits.close();
+    if (!reply) return;
+    const [first, ...rest] = renderReply(reply);
+    if (first) await this.#show(first);
+    for (const payload of rest) await this.#message.channel.send?.(payload);
+  }
+
+  async #show(payload: DiscordPayload): Promise<void> {
+    if (this.#sent) {
+      await (await this.#sent).edit({ ...payload, content: payload.content ?? '', embeds: payload.embeds ?? [] });
+      return;
+    }
+    this.#sent = this.#message.reply(payload);
+    await this.#sent;
+  }
+}

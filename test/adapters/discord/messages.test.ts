@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { DiscordDirectMessenger } from '../../../adapters/discord/direct-messenger.ts';
+import { MessageRouter, stripMention } from '../../../adapters/discord/messages.ts';
+import type { DiscordPayload } from '../../../adapters/discord/shapes.ts';
+import type { MessageHandler } from '../../../src/chat/command.ts';
+import type { CommandContext } from '../../../src/chat/context.ts';
+import { text } from '../../../src/chat/reply.ts';
+import { RecordingLogger } from '../../support/command-context.ts';
+import { aCore, FakeChannel, FakeIncoming, FakeUser } from './fakes.ts';
+
+const BOT = 'bot-1';
+
+function setup(answer: (ctx: CommandContext, text: string) => Promise<string | undefined>) {
+  const calls: { ctx: CommandContext; text: string }[] = [];
+  const handler: MessageHandler = {
+    name: 'echo',
+    handle: async (ctx, body) => {
+      calls.push({ ctx, text: body });
+      const out = await answer(ctx, body);
+      return out === undefined ? undefined : text(out);
+    },
+  };
+  const core = aCore([], { messageHandlers: [handler] });
+  const router = new MessageRouter({ core, staffRole: 'Staff', botUserId: () => BOT, editIntervalMs: 20 });
+  return { calls, router, core };
+}
+
+describe('MessageRouter', () => {
+  it('answers a mention, without the mention, as a reply to the message', async () => {
+    const { calls, router } = setup(async (_ctx, body) => `you said ${body}`);
+    const message = new FakeIncoming(`<@${BOT}> hello there`, { mentions: [BOT] });
+    await router.onMessage(message);
+    expect(calls.map((c) => c.text)).toEqual(['hello there']);
+    expect(calls[0]?.ctx.place).toEqual({ platform: 'discord', spaceId: 'g-1', channelId: 'c-1', isDirect: false });
+    expect(message.replies.map((r) => r.payload)).toEqual([{ content: 'you said hello there' }]);
+  });
+
+  it('routes thread messages with the thread key, and DMs as direct', async () => {
+    const { calls, router } = setup(async () => undefined);
+    await router.onMessage(
+      new FakeIncoming('follow-up', { channel: new FakeChannel({ id: 't-5', thread: true, parentId: 'c-1' }) }),
+    );
+    await router.onMessage(
+      new FakeIncoming('private', { guildId: null, channel: new FakeChannel({ id: 'dm-3', dm: true }) }),
+    );
+    expect(calls[0]?.ctx.place).toMatchObject({ channelId: 'c-1', threadKey: 'discord:t-5', isDirect: false });
+    expect(calls[1]?.ctx.place).toMatchObject({ spaceId: 'dm', threadKey: 'discord:dm-3', isDirect: true });
+  });
+
+  it('ignores bots and messages not addressed to the bot', async () => {
+    const { calls, router } = setup(async () => 'x');
+    await router.onMessage(new FakeIncoming('chatter'));
+    await router.onMessage(
+      new FakeIncoming(`<@${BOT}> hi`, { mentions: [BOT], user: new FakeUser('b', { bot: true }) }),
+    );
+    await router.onMessage(new FakeIncoming(`<@${BOT}>`, { mentions: [BOT] }));
+    expect(calls).toEqual([]);
+  });
+
+  it('edits its own reply for progress, and gives that reply as thread key', async () => {
+    let key: string | undefined;
+    const { router } = setup(async (ctx) => {
+      ctx.reply.progress(text('thinking'));
+      key = await ctx.reply.threadKey();
+      return 'done';
+    });
+    const message = new FakeIncoming(`<@!${BOT}> go`, { mentions: [BOT] });
+    await router.onMessage(message);
+    expect(message.replies).toHaveLength(1);
+    const reply = message.replies[0];
+    expect(key).toBe(`discord:${reply?.id}`);
+    expect(reply?.edits.at(-1)).toEqual({ content: 'done', embeds: [] });
+  });
+
+  it('logs instead of rejecting when Discord refuses the reply', async () => {
+    const { core, router } = setup(async () => 'answer');
+    const message = new FakeIncoming(`<@${BOT}> hi`, { mentions: [BOT] });
+    message.reply = async () => Promise.reject(new Error('Missing Permissions'));
+    await expect(router.onMessage(message)).resolves.toBeUndefined();
+    expect(core.log.lines).toContainEqual(
+      expect.objectContaining({ level: 'error', message: 'discord message reply failed' }),
+    );
+  });
+
+  it('strips both mention forms', () => {
+    expect(stripMention('<@1> a <@!1> b <@2>', '1')).toBe('a  b <@2>');
+  });
+});
+
+describe('DiscordDirectMessenger', () => {
+  it('sends the rendered reply, and logs instead of throwing when DMs are closed', async () => {
+    const sent: { user: string; payload: DiscordPayload }[] = [];
+    const log = new RecordingLogger();
+    const ok = new DiscordDirectMessenger({ send: async (user, payload) => sent.push({ user, payload }) }, log);
+    await ok.send('u-1', text('Your order shipped'));
+    expect(sent).toEqual([{ user: 'u-1', payload: { content: 'Your order shipped' } }]);
+
+    const closed = new DiscordDirectMessenger(
+      { send: async () => Promise.reject(new Error('Cannot send messages to this user')) },
+      log,
+    );
+    await expect(closed.send('u-2', text('x'))).resolves.toBeUndefined();
+    expect(log.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'direct message failed' }));
+  });
+});
