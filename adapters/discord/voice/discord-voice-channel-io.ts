@@ -1,0 +1,144 @@
+import type { Readable } from 'node:stream';
+import { type EndBehavior, EndBehaviorType } from '@discordjs/voice';
+import { userId } from '../../../src/domain/ids.ts';
+import type { Logger } from '../../../src/ports/logger.ts';
+import type { SpeakerFrame, VoiceChannelIo } from '../../../src/voice/channel-io.ts';
+import type { PacingClock } from '../../../src/voice/clock.ts';
+import { EventQueue } from '../../../src/voice/event-queue.ts';
+import { JitterBuffer } from '../../../src/voice/jitter-buffer.ts';
+import type { PcmFrame } from '../../../src/voice/pcm.ts';
+import { SpeakerOpusDecoder } from './opus-decoder.ts';
+import { DiscordPlaybackSink, type PlayerLike } from './playback-sink.ts';
+
+/** The part of @discordjs/voice's VoiceReceiver we use (structural, so tests can drive it without a gateway). */
+export interface ReceiverLike {
+  readonly speaking: {
+    on(event: 'start', listener: (userId: string) => void): unknown;
+    off(event: 'start', listener: (userId: string) => void): unknown;
+    readonly users: ReadonlyMap<string, number>;
+  };
+  subscribe(userId: string, options: { end: EndBehavior }): Readable;
+}
+
+export interface DiscordVoiceChannelIoOptions {
+  readonly receiver: ReceiverLike;
+  readonly player: PlayerLike;
+  /** Sends one line to the voice channel's text chat. */
+  readonly send: (line: string) => Promise<void>;
+  /** Discord user ids to hear; undefined hears everyone. */
+  readonly listenTo?: ReadonlySet<string>;
+  readonly log: Logger;
+  readonly clock?: PacingClock;
+  /** Called once when receiving keeps failing (DAVE decryption): the session should end. */
+  readonly onReceiveFailure?: (error: unknown) => void;
+  /** Silence after which a speaker's subscription ends (a new one starts with their next packet). */
+  readonly afterSilenceMs?: number;
+}
+
+/** Failures (e.g. DAVE decryption) within this window that make receiving count as broken. */
+const FAILURE_WINDOW_MS = 30_000;
+const MAX_FAILURES = 3;
+
+interface Subscription {
+  readonly stream: Readable;
+  readonly decoder: SpeakerOpusDecoder;
+}
+
+/**
+ * One Discord voice channel as the conversation loop sees it: each allowed speaker's Opus packets decoded to
+ * 48 kHz stereo `SpeakerFrame`s; model speech through a jitter buffer into an AudioPlayer; lines to the chat.
+ */
+export class DiscordVoiceChannelIo implements VoiceChannelIo {
+  readonly #options: DiscordVoiceChannelIoOptions;
+  readonly #speech = new EventQueue<SpeakerFrame>();
+  readonly #subscriptions = new Map<string, Subscription>();
+  readonly #playback: JitterBuffer;
+  readonly #failures: number[] = [];
+  readonly #onStart = (id: string): void => this.#subscribe(id);
+  #closed = false;
+
+  constructor(options: DiscordVoiceChannelIoOptions) {
+    this.#options = options;
+    this.#playback = new JitterBuffer({
+      sink: new DiscordPlaybackSink(options.player),
+      ...(options.clock ? { clock: options.clock } : {}),
+      onError: (error) => options.log.error({ err: error }, 'voice playback failed'),
+    });
+    options.receiver.speaking.on('start', this.#onStart);
+    for (const id of options.receiver.speaking.users.keys()) this.#subscribe(id);
+  }
+
+  get speech(): AsyncIterable<SpeakerFrame> {
+    return this.#speech;
+  }
+
+  play(frame: PcmFrame): void {
+    if (!this.#closed) this.#playback.push(frame);
+  }
+
+  stopPlayback(): void {
+    this.#playback.clear();
+  }
+
+  async post(line: string): Promise<void> {
+    try {
+      await this.#options.send(line);
+    } catch (error) {
+      // The chat line is a courtesy: a missing permission must not break the conversation.
+      this.#options.log.warn({ err: error }, 'could not post to the voice channel chat');
+    }
+  }
+
+  /** Ends the speech stream and stops playback and all subscriptions. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#options.receiver.speaking.off('start', this.#onStart);
+    for (const [id, sub] of this.#subscriptions) this.#unsubscribe(id, sub);
+    this.#playback.clear();
+    this.#speech.end();
+  }
+
+  #subscribe(id: string): void {
+    if (this.#closed || this.#subscriptions.has(id)) return;
+    if (this.#options.listenTo && !this.#options.listenTo.has(id)) return;
+    const speaker = userId('discord', id);
+    const stream = this.#options.receiver.subscribe(id, {
+      end: { behavior: EndBehaviorType.AfterSilence, duration: this.#options.afterSilenceMs ?? 1_000 },
+    });
+    if (stream.readableEnded || stream.destroyed) {
+      // The receiver handed back a stream that is still closing: retry once it is gone.
+      stream.once('close', () => this.#subscribe(id));
+      return;
+    }
+    const decoder = new SpeakerOpusDecoder(
+      (frame) => this.#speech.push({ speaker, frame }),
+      (error) => this.#options.log.warn({ err: error, speaker }, 'dropped an undecodable Opus packet'),
+    );
+    const sub = { stream, decoder };
+    this.#subscriptions.set(id, sub);
+    stream.on('data', (packet: Buffer) => decoder.decode(packet));
+    // The receiver destroys a speaker's stream with an error when DAVE decryption keeps failing.
+    stream.on('error', (error) => this.#failed(speaker, error));
+    stream.once('close', () => {
+      this.#unsubscribe(id, sub);
+      // Speaking may have resumed while this stream was ending (discordjs/discord.js#8438): listen again.
+      if (this.#options.receiver.speaking.users.has(id)) this.#subscribe(id);
+    });
+  }
+
+  #unsubscribe(id: string, sub: Subscription): void {
+    if (this.#subscriptions.get(id) !== sub) return;
+    this.#subscriptions.delete(id);
+    sub.decoder.close();
+    sub.stream.destroy();
+  }
+
+  #failed(speaker: string, error: unknown): void {
+    this.#options.log.warn({ err: error, speaker }, 'voice receive failed');
+    const now = this.#options.clock?.now() ?? performance.now();
+    this.#failures.push(now);
+    while ((this.#failures[0] ?? now) < now - FAILURE_WINDOW_MS) this.#failures.shift();
+    if (this.#failures.length === MAX_FAILURES) this.#options.onReceiveFailure?.(error);
+  }
+}

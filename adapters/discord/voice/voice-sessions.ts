@@ -1,0 +1,217 @@
+import type { ToolCaller } from '../../../src/app/tools.ts';
+import type { JoinRequest, VoiceSurface } from '../../../src/chat/voice-surface.ts';
+import { userId } from '../../../src/domain/ids.ts';
+import { type AppError, appError, err, ok, type Result } from '../../../src/domain/result.ts';
+import type { Logger } from '../../../src/ports/logger.ts';
+import type { VoiceChannelIo } from '../../../src/voice/channel-io.ts';
+import { type PacingClock, systemClock } from '../../../src/voice/clock.ts';
+import { DiscordVoiceChannelIo } from './discord-voice-channel-io.ts';
+import type { VoiceChannelRef, VoiceHost, VoiceLink } from './voice-host.ts';
+
+/** A running conversation (the voice loop); `done` settles if it ends by itself. */
+export interface ConversationHandle {
+  stop(): Promise<void>;
+  readonly done?: Promise<unknown>;
+}
+
+export type StartConversation = (io: VoiceChannelIo, request: JoinRequest, invoker: ToolCaller) => ConversationHandle;
+
+export interface DiscordVoiceSessionsOptions {
+  readonly host: VoiceHost;
+  readonly startConversation: StartConversation;
+  readonly log: Logger;
+  readonly clock?: PacingClock;
+  /** Leave after being alone in the channel this long. Default 60 s. */
+  readonly aloneTimeoutMs?: number;
+  /** Engines that are configured; /join with another one is refused before connecting. Default: both. */
+  readonly engines?: readonly JoinRequest['engine'][];
+}
+
+type Session =
+  | { readonly status: 'connecting'; readonly channel: VoiceChannelRef }
+  | {
+      readonly status: 'active';
+      readonly channel: VoiceChannelRef;
+      readonly link: VoiceLink;
+      readonly io: DiscordVoiceChannelIo;
+      readonly conversation: ConversationHandle;
+      alone: AbortController | undefined;
+    };
+
+export const LINES = {
+  disconnected: 'I lost the voice connection and ended our conversation. Use /join to bring me back.',
+  decryption: 'I could not decrypt voice audio (DAVE) and ended our conversation. Use /join to bring me back.',
+  alone: 'Everyone left, so I left too.',
+  ended: 'Our conversation ended. Use /join to start a new one.',
+} as const;
+
+/**
+ * One voice session per guild: /join connects and starts the conversation, /leave ends it, and it ends by itself
+ * when the bot is left alone, the connection is lost or receiving keeps failing. Each guild's failures are
+ * contained to that guild.
+ */
+export class DiscordVoiceSessions {
+  readonly #options: DiscordVoiceSessionsOptions;
+  readonly #clock: PacingClock;
+  readonly #sessions = new Map<string, Session>();
+  readonly #unsubscribe: () => void;
+
+  constructor(options: DiscordVoiceSessionsOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#unsubscribe = options.host.onVoiceStateChange((guildId) => this.#checkAlone(guildId));
+  }
+
+  /** The voice surface for a command run by `discordUserId` in `guildId` (the Discord text adapter's ctx.voice). */
+  voiceFor(guildId: string, discordUserId: string, isStaff = false): VoiceSurface {
+    return {
+      join: (request) =>
+        this.#join(guildId, { user: userId('discord', discordUserId), isStaff }, discordUserId, request),
+      leave: () => this.#leave(guildId),
+    };
+  }
+
+  /** Guilds with a session (connecting or active). */
+  get guilds(): readonly string[] {
+    return [...this.#sessions.keys()];
+  }
+
+  /** Ends every session (shutdown). */
+  async close(): Promise<void> {
+    this.#unsubscribe();
+    await Promise.all([...this.#sessions.keys()].map((guildId) => this.#end(guildId, undefined)));
+  }
+
+  async #join(
+    guildId: string,
+    caller: ToolCaller,
+    discordUserId: string,
+    request: JoinRequest,
+  ): Promise<Result<{ readonly channelName: string }, AppError>> {
+    const existing = this.#sessions.get(guildId);
+    if (existing) {
+      return err(
+        appError('voice.already_joined', `I am already in ${existing.channel.name} here.`, 'Use /leave first.'),
+      );
+    }
+    if (this.#options.engines && !this.#options.engines.includes(request.engine)) {
+      const other = this.#options.engines[0];
+      return err(
+        appError(
+          'voice.engine_unavailable',
+          `The ${request.engine} voice engine is not configured here.`,
+          other ? `Use engine:${other}.` : 'Set AWS credentials to enable voice.',
+        ),
+      );
+    }
+    const channel = this.#options.host.voiceChannelOf(guildId, discordUserId);
+    if (!channel) {
+      return err(appError('voice.not_in_channel', 'Join a voice channel first, then run /join.'));
+    }
+    const log = this.#options.log.child({ guildId, channelId: channel.id });
+    this.#sessions.set(guildId, { status: 'connecting', channel });
+    let link: VoiceLink;
+    try {
+      link = await this.#options.host.connect(channel);
+    } catch (error) {
+      this.#sessions.delete(guildId);
+      log.warn({ err: error }, 'voice connect failed');
+      return err(
+        appError(
+          'voice.connect_failed',
+          `I could not connect to ${channel.name}.`,
+          'Check that I may View, Connect and Speak in that channel, then try /join again.',
+        ),
+      );
+    }
+    const io = new DiscordVoiceChannelIo({
+      receiver: link.receiver,
+      player: link.player,
+      send: (line) => this.#options.host.send(channel.id, line),
+      ...(request.listen === 'me' ? { listenTo: new Set([discordUserId]) } : {}),
+      log,
+      onReceiveFailure: () => void this.#end(guildId, LINES.decryption),
+    });
+    let conversation: ConversationHandle;
+    try {
+      conversation = this.#options.startConversation(io, request, caller);
+    } catch (error) {
+      io.close();
+      link.destroy();
+      this.#sessions.delete(guildId);
+      log.error({ err: error }, 'voice conversation failed to start');
+      return err(appError('voice.start_failed', 'The voice engine could not start.', 'Try /join again in a moment.'));
+    }
+    this.#sessions.set(guildId, { status: 'active', channel, link, io, conversation, alone: undefined });
+    link.onLost((reason) => {
+      log.warn({ reason }, 'voice connection lost');
+      void this.#end(guildId, LINES.disconnected);
+    });
+    // The loop says in the channel why it ended by itself; a crash (rejection) gets our line.
+    void conversation.done?.then(
+      () => this.#end(guildId, undefined),
+      (error: unknown) => {
+        log.error({ err: error }, 'voice conversation crashed');
+        return this.#end(guildId, LINES.ended);
+      },
+    );
+    this.#checkAlone(guildId);
+    log.info({ engine: request.engine, listen: request.listen }, 'voice session started');
+    return ok({ channelName: channel.name });
+  }
+
+  async #leave(guildId: string): Promise<Result<void, AppError>> {
+    const session = this.#sessions.get(guildId);
+    if (session?.status !== 'active') {
+      return err(appError('voice.not_joined', 'I am not in a voice channel here.', 'Use /join to bring me in.'));
+    }
+    await this.#end(guildId, undefined);
+    return ok(undefined);
+  }
+
+  /** Ends a guild's session once, posting `line` first; never throws (other guilds must not notice). */
+  async #end(guildId: string, line: string | undefined): Promise<void> {
+    const session = this.#sessions.get(guildId);
+    if (session?.status !== 'active') return;
+    this.#sessions.delete(guildId);
+    session.alone?.abort();
+    const log = this.#options.log.child({ guildId, channelId: session.channel.id });
+    try {
+      if (line) await session.io.post(line);
+      await session.conversation.stop();
+    } catch (error) {
+      log.error({ err: error }, 'voice conversation did not stop cleanly');
+    } finally {
+      session.io.close();
+      try {
+        session.link.destroy();
+      } catch (error) {
+        log.warn({ err: error }, 'voice connection did not close cleanly');
+      }
+      log.info({ reason: line ?? 'leave' }, 'voice session ended');
+    }
+  }
+
+  #checkAlone(guildId: string): void {
+    const session = this.#sessions.get(guildId);
+    if (session?.status !== 'active') return;
+    let humans: number;
+    try {
+      humans = this.#options.host.humansIn(guildId, session.channel.id);
+    } catch (error) {
+      this.#options.log.warn({ err: error, guildId }, 'could not count voice channel members');
+      return;
+    }
+    if (humans > 0) {
+      session.alone?.abort();
+      session.alone = undefined;
+      return;
+    }
+    if (session.alone) return;
+    const alone = new AbortController();
+    session.alone = alone;
+    void this.#clock.sleep(this.#options.aloneTimeoutMs ?? 60_000, alone.signal).then(() => {
+      if (!alone.signal.aborted) return this.#end(guildId, LINES.alone);
+    });
+  }
+}

@@ -1,0 +1,67 @@
+import { defineCommand } from '../src/chat/command.ts';
+import { errorReply, text } from '../src/chat/reply.ts';
+import type { JoinRequest } from '../src/chat/voice-surface.ts';
+
+export const NO_VOICE_MESSAGE = 'Voice works on Discord and the playground.';
+
+/** /join: the bot joins your voice channel and talks with you (Nova 2 Sonic, or the Transcribe/Polly cascade). */
+export const joinCommand = defineCommand({
+  name: 'join',
+  description: 'Bring the bot into your voice channel to talk with it',
+  visibility: 'public',
+  surfaces: ['discord', 'web'],
+  options: {
+    engine: {
+      type: 'string',
+      description: 'Speech engine (default: sonic)',
+      required: false,
+      choices: [
+        { name: 'Nova 2 Sonic (speech to speech)', value: 'sonic' },
+        { name: 'Transcribe + model + Polly (cascade)', value: 'cascade' },
+      ],
+    },
+    voice: {
+      type: 'string',
+      description: 'Voice (Sonic: matthew, tiffany, amy...; cascade: a Polly voice such as Joanna)',
+      required: false,
+      maxLength: 30,
+    },
+    listen: {
+      type: 'string',
+      description: 'Who the bot listens to (default: everyone)',
+      required: false,
+      choices: [
+        { name: 'everyone in the channel', value: 'everyone' },
+        { name: 'only me', value: 'me' },
+      ],
+    },
+    transcripts: {
+      type: 'boolean',
+      description: 'Write what each side says in the channel chat (default: on)',
+      required: false,
+    },
+  },
+  async run(ctx, values) {
+    if (!ctx.voice) return errorReply({ code: 'voice.unsupported', message: NO_VOICE_MESSAGE });
+    const voice = values.voice?.trim();
+    if (voice !== undefined && !/^[A-Za-z][A-Za-z-]{1,29}$/.test(voice)) {
+      return errorReply({
+        code: 'voice.bad_voice',
+        message: `"${voice}" is not a voice name.`,
+        hint: 'Use a name such as matthew or tiffany (Sonic), or Joanna (cascade); leave it empty for the default.',
+      });
+    }
+    const request: JoinRequest = {
+      engine: values.engine === 'cascade' ? 'cascade' : 'sonic',
+      listen: values.listen === 'me' ? 'me' : 'everyone',
+      transcripts: values.transcripts ?? true,
+      ...(voice ? { voice: voice.toLowerCase() } : {}),
+    };
+    const joined = await ctx.voice.join(request);
+    if (!joined.ok) return errorReply(joined.error);
+    const who = request.listen === 'me' ? 'only you' : 'everyone';
+    return text(
+      `Joined **${joined.value.channelName}** (${request.engine === 'sonic' ? 'Nova 2 Sonic' : 'cascade'}), listening to ${who}. Talk to me! Use /leave when you are done.`,
+    );
+  },
+});

@@ -1,0 +1,250 @@
+import { describe, expect, it } from 'vitest';
+import type { VoiceChannelRef, VoiceHost, VoiceLink } from '../../../../adapters/discord/voice/voice-host.ts';
+import {
+  type ConversationHandle,
+  DiscordVoiceSessions,
+  LINES,
+} from '../../../../adapters/discord/voice/voice-sessions.ts';
+import type { ToolCaller } from '../../../../src/app/tools.ts';
+import type { JoinRequest } from '../../../../src/chat/voice-surface.ts';
+import { silentLogger } from '../../../../src/ports/logger.ts';
+import type { VoiceChannelIo } from '../../../../src/voice/channel-io.ts';
+import { FakeClock, settle } from '../../../support/fake-clock.ts';
+import { FakePlayer, FakeReceiver, speechPackets } from './voice-fakes.ts';
+
+class FakeLink implements VoiceLink {
+  readonly receiver = new FakeReceiver();
+  readonly player = new FakePlayer();
+  destroyed = false;
+  readonly #lost: ((reason: string) => void)[] = [];
+  onLost(listener: (reason: string) => void): void {
+    this.#lost.push(listener);
+  }
+  lose(): void {
+    for (const l of this.#lost) l('disconnected');
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+/** Two guilds, each with a voice channel "General"; members are placed with `enter`. */
+class FakeHost implements VoiceHost {
+  readonly members = new Map<string, Map<string, string>>();
+  readonly links = new Map<string, FakeLink>();
+  readonly lines: { channelId: string; line: string }[] = [];
+  failConnect = false;
+  #listener: ((guildId: string) => void) | undefined;
+
+  enter(guildId: string, userId: string): void {
+    const guild = this.members.get(guildId) ?? new Map<string, string>();
+    guild.set(userId, `${guildId}-general`);
+    this.members.set(guildId, guild);
+    this.#listener?.(guildId);
+  }
+  exit(guildId: string, userId: string): void {
+    this.members.get(guildId)?.delete(userId);
+    this.#listener?.(guildId);
+  }
+  voiceChannelOf(guildId: string, userId: string): VoiceChannelRef | undefined {
+    const id = this.members.get(guildId)?.get(userId);
+    return id ? { guildId, id, name: 'General' } : undefined;
+  }
+  humansIn(guildId: string, channelId: string): number {
+    return [...(this.members.get(guildId)?.values() ?? [])].filter((c) => c === channelId).length;
+  }
+  async connect(channel: VoiceChannelRef): Promise<VoiceLink> {
+    if (this.failConnect) throw new Error('4017 E2EE/DAVE protocol required');
+    const link = new FakeLink();
+    this.links.set(channel.guildId, link);
+    return link;
+  }
+  async send(channelId: string, line: string): Promise<void> {
+    this.lines.push({ channelId, line });
+  }
+  onVoiceStateChange(listener: (guildId: string) => void): () => void {
+    this.#listener = listener;
+    return () => {
+      this.#listener = undefined;
+    };
+  }
+}
+
+interface Started {
+  io: VoiceChannelIo;
+  request: JoinRequest;
+  invoker: ToolCaller;
+  stopped: number;
+  finish?: (error?: Error) => void;
+}
+
+const setup = (options: { stopThrows?: boolean; engines?: readonly JoinRequest['engine'][] } = {}) => {
+  const host = new FakeHost();
+  const clock = new FakeClock();
+  const started: Started[] = [];
+  const sessions = new DiscordVoiceSessions({
+    host,
+    clock,
+    log: silentLogger,
+    aloneTimeoutMs: 30_000,
+    ...(options.engines ? { engines: options.engines } : {}),
+    startConversation: (io, request, invoker): ConversationHandle => {
+      const entry: Started = { io, request, invoker, stopped: 0 };
+      started.push(entry);
+      const done = new Promise<void>((resolve, reject) => {
+        entry.finish = (error) => (error ? reject(error) : resolve());
+      });
+      return {
+        stop: async () => {
+          entry.stopped++;
+          if (options.stopThrows) throw new Error('stream already closed');
+        },
+        done,
+      };
+    },
+  });
+  return { host, clock, started, sessions };
+};
+
+const request: JoinRequest = { engine: 'sonic', listen: 'everyone', transcripts: true };
+
+describe('DiscordVoiceSessions', () => {
+  it('joins the caller’s channel, starts the conversation for them, and leaves on /leave', async () => {
+    const { host, started, sessions } = setup();
+    host.enter('g1', 'u1');
+    const voice = sessions.voiceFor('g1', 'u1');
+    expect(await voice.join(request)).toEqual({ ok: true, value: { channelName: 'General' } });
+    expect(started).toHaveLength(1);
+    expect(started[0]?.invoker).toEqual({ user: 'discord:u1', isStaff: false });
+    expect(started[0]?.request).toEqual(request);
+    expect(await voice.join(request)).toMatchObject({ ok: false, error: { code: 'voice.already_joined' } });
+    expect(await voice.leave()).toEqual({ ok: true, value: undefined });
+    expect(started[0]?.stopped).toBe(1);
+    expect(host.links.get('g1')?.destroyed).toBe(true);
+    expect(await voice.leave()).toMatchObject({ ok: false, error: { code: 'voice.not_joined' } });
+    expect(host.lines).toEqual([]);
+  });
+
+  it('says what to do when the caller is not in a voice channel or the connection fails', async () => {
+    const { host, sessions } = setup();
+    expect(await sessions.voiceFor('g1', 'u1').join(request)).toMatchObject({
+      ok: false,
+      error: { code: 'voice.not_in_channel', message: 'Join a voice channel first, then run /join.' },
+    });
+    host.enter('g1', 'u1');
+    host.failConnect = true;
+    expect(await sessions.voiceFor('g1', 'u1').join(request)).toMatchObject({
+      ok: false,
+      error: { code: 'voice.connect_failed' },
+    });
+    host.failConnect = false;
+    expect(await sessions.voiceFor('g1', 'u1').join(request)).toMatchObject({ ok: true });
+  });
+
+  it('refuses an engine that is not configured, before connecting', async () => {
+    const { host, started, sessions } = setup({ engines: ['cascade'] });
+    host.enter('g1', 'u1');
+    expect(await sessions.voiceFor('g1', 'u1').join(request)).toMatchObject({
+      ok: false,
+      error: { code: 'voice.engine_unavailable', hint: 'Use engine:cascade.' },
+    });
+    expect(host.links.size).toBe(0);
+    expect(started).toHaveLength(0);
+  });
+
+  it('leaves quietly when the conversation ends by itself (the loop already said why)', async () => {
+    const { host, started, sessions } = setup();
+    host.enter('g1', 'u1');
+    await sessions.voiceFor('g1', 'u1').join(request);
+    started[0]?.finish?.();
+    await settle();
+    expect(sessions.guilds).toEqual([]);
+    expect(host.links.get('g1')?.destroyed).toBe(true);
+    expect(host.lines).toEqual([]);
+  });
+
+  it('hears the speakers through the io, and only the caller with listen=me', async () => {
+    const { host, started, sessions } = setup();
+    host.enter('g1', 'u1');
+    host.enter('g1', 'u2');
+    await sessions.voiceFor('g1', 'u1').join({ ...request, listen: 'me' });
+    const link = host.links.get('g1') as FakeLink;
+    const heard: string[] = [];
+    const reading = (async () => {
+      for await (const { speaker, frame } of started[0]?.io.speech ?? []) {
+        heard.push(speaker);
+        expect(frame).toMatchObject({ sampleRate: 48_000, channels: 2 });
+      }
+    })();
+    const [packet] = speechPackets().slice(40, 41);
+    link.receiver.packet('u2', packet as Buffer);
+    link.receiver.packet('u1', packet as Buffer);
+    await settle();
+    expect(link.receiver.requests.map((r) => r.userId)).toEqual(['u1']);
+    expect(link.receiver.requests[0]?.end).toMatchObject({ behavior: 1 });
+    await sessions.voiceFor('g1', 'u1').leave();
+    await reading;
+    expect(heard).toEqual(['discord:u1']);
+  });
+
+  it('a lost connection ends the session with one line, and /join works again', async () => {
+    const { host, started, sessions } = setup();
+    host.enter('g1', 'u1');
+    await sessions.voiceFor('g1', 'u1').join(request);
+    host.links.get('g1')?.lose();
+    host.links.get('g1')?.lose();
+    await settle();
+    expect(host.lines).toEqual([{ channelId: 'g1-general', line: LINES.disconnected }]);
+    expect(started[0]?.stopped).toBe(1);
+    expect(sessions.guilds).toEqual([]);
+    expect(await sessions.voiceFor('g1', 'u1').join(request)).toMatchObject({ ok: true });
+  });
+
+  it('repeated receive failures (DAVE decryption) end the session with one line', async () => {
+    const { host, started, sessions } = setup();
+    host.enter('g1', 'u1');
+    await sessions.voiceFor('g1', 'u1').join(request);
+    const receiver = (host.links.get('g1') as FakeLink).receiver;
+    for (let i = 0; i < 4; i++) {
+      receiver.packet('u1', Buffer.from([0xf8, 0xff, 0xfe]));
+      receiver.subscriptions.get('u1')?.destroy(new Error('DecryptionFailed(UnencryptedWhenPassthroughDisabled)'));
+      receiver.speaking.users.delete('u1');
+      await settle();
+    }
+    expect(host.lines).toEqual([{ channelId: 'g1-general', line: LINES.decryption }]);
+    expect(started[0]?.stopped).toBe(1);
+    expect(sessions.guilds).toEqual([]);
+  });
+
+  it('leaves when alone for the timeout, but not if someone comes back first', async () => {
+    const { host, clock, sessions } = setup();
+    host.enter('g1', 'u1');
+    await sessions.voiceFor('g1', 'u1').join(request);
+    host.exit('g1', 'u1');
+    await clock.advance(20_000);
+    host.enter('g1', 'u2');
+    await clock.advance(20_000);
+    expect(sessions.guilds).toEqual(['g1']);
+    host.exit('g1', 'u2');
+    await clock.advance(30_000);
+    expect(sessions.guilds).toEqual([]);
+    expect(host.lines.map((l) => l.line)).toEqual([LINES.alone]);
+  });
+
+  it('one guild crashing (conversation failure, stop that throws) leaves the other guild talking', async () => {
+    const { host, started, sessions } = setup({ stopThrows: true });
+    host.enter('g1', 'u1');
+    host.enter('g2', 'u9');
+    await sessions.voiceFor('g1', 'u1').join(request);
+    await sessions.voiceFor('g2', 'u9').join(request);
+    started[0]?.finish?.(new Error('ModelStreamErrorException'));
+    await settle();
+    expect(sessions.guilds).toEqual(['g2']);
+    expect(host.lines).toEqual([{ channelId: 'g1-general', line: LINES.ended }]);
+    expect(host.links.get('g1')?.destroyed).toBe(true);
+    expect(host.links.get('g2')?.destroyed).toBe(false);
+    expect(started[1]?.stopped).toBe(0);
+    await sessions.close();
+    expect(sessions.guilds).toEqual([]);
+  });
+});

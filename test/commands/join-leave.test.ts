@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { joinCommand } from '../../commands/join.ts';
+import { leaveCommand } from '../../commands/leave.ts';
+import { runCommand } from '../../src/chat/dispatcher.ts';
+import type { JoinRequest, VoiceSurface } from '../../src/chat/voice-surface.ts';
+import { appError, err, ok } from '../../src/domain/result.ts';
+import { aCommandContext } from '../support/command-context.ts';
+
+class RecordingVoice implements VoiceSurface {
+  readonly joins: JoinRequest[] = [];
+  leaves = 0;
+  joined = false;
+  async join(request: JoinRequest) {
+    this.joins.push(request);
+    if (this.joined) return err(appError('voice.already_joined', 'I am already in General here.'));
+    this.joined = true;
+    return ok({ channelName: 'General' });
+  }
+  async leave() {
+    this.leaves++;
+    if (!this.joined) return err(appError('voice.not_joined', 'I am not in a voice channel here.'));
+    this.joined = false;
+    return ok(undefined);
+  }
+}
+
+describe('/join and /leave', () => {
+  it('join with defaults, then leave', async () => {
+    const voice = new RecordingVoice();
+    const ctx = aCommandContext({ place: { platform: 'discord' }, voice });
+    const joined = await runCommand(joinCommand, ctx, {});
+    expect(joined).toMatchObject({ kind: 'text' });
+    expect(joined.kind === 'text' && joined.text).toContain('General');
+    expect(voice.joins).toEqual([{ engine: 'sonic', listen: 'everyone', transcripts: true }]);
+    expect(await runCommand(leaveCommand, ctx, {})).toMatchObject({ kind: 'text' });
+    expect(await runCommand(leaveCommand, ctx, {})).toMatchObject({ kind: 'error', code: 'voice.not_joined' });
+  });
+
+  it('passes the chosen engine, voice, listener and transcripts', async () => {
+    const voice = new RecordingVoice();
+    const ctx = aCommandContext({ voice });
+    await runCommand(joinCommand, ctx, { engine: 'cascade', voice: 'Joanna', listen: 'me', transcripts: false });
+    expect(voice.joins).toEqual([{ engine: 'cascade', voice: 'joanna', listen: 'me', transcripts: false }]);
+  });
+
+  it('shows the surface error as is, and rejects a voice that is not a name', async () => {
+    const voice = new RecordingVoice();
+    voice.joined = true;
+    const ctx = aCommandContext({ voice });
+    expect(await runCommand(joinCommand, ctx, {})).toMatchObject({ kind: 'error', code: 'voice.already_joined' });
+    expect(await runCommand(joinCommand, ctx, { voice: 'x; drop' })).toMatchObject({
+      kind: 'error',
+      code: 'voice.bad_voice',
+    });
+  });
+
+  it('explains where voice works when the surface has none', async () => {
+    const slack = aCommandContext({ place: { platform: 'slack' } });
+    expect(await runCommand(joinCommand, slack, {})).toMatchObject({ code: 'input.not_on_this_platform' });
+    const ctx = aCommandContext({ place: { platform: 'discord' } });
+    for (const command of [joinCommand, leaveCommand]) {
+      expect(await runCommand(command, ctx, {})).toMatchObject({
+        kind: 'error',
+        code: 'voice.unsupported',
+        message: 'Voice works on Discord and the playground.',
+      });
+    }
+  });
+});
