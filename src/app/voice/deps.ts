@@ -1,2 +1,23 @@
-/** The ports the voice use cases need. */
-export type VoiceDeps = {};
+import type { VoiceModel } from '../../ports/voice-model.ts';
+import type { PacingClock } from '../../voice/clock.ts';
+import type { Tool } from '../tools.ts';
+
+export type VoiceEngine = VoiceModel['engine'];
+
+/** What voice conversations need, built once in src/main.ts. */
+export interface VoiceDeps {
+  /** The engines configured; a missing one is refused at /join with a hint. */
+  readonly models: Readonly<Partial<Record<VoiceEngine, VoiceModel>>>;
+  /** Tools the voice may call (the shared ToolRegistry's list), read at join time so late registrations count. */
+  readonly tools: () => readonly Tool[];
+  readonly systemPrompt: string;
+  // No default voice here: voices are per engine (SONIC_VOICE, POLLY_VOICE); each model applies its own.
+  /** Consecutive failed sessions tolerated before a conversation ends, and the first backoff. */
+  readonly retry?: { readonly attempts: number; readonly delayMs: number };
+  readonly clock?: PacingClock;
+}
+
+export const DEFAULT_VOICE_SYSTEM_PROMPT =
+  'You are Sonicord, a friendly assistant talking with people in a voice channel. Keep answers short and ' +
+  'conversational: one to three sentences. Several people may speak. Use the tools for anything about orders ' +
+  'and never invent order details.';

@@ -1,0 +1,300 @@
+import type { Tool, ToolCaller } from '../app/tools.ts';
+import type { UserId } from '../domain/ids.ts';
+import { assertNever } from '../domain/result.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { VoiceConversation, VoiceEvent, VoiceModel } from '../ports/voice-model.ts';
+import type { VoiceChannelIo } from './channel-io.ts';
+import { type PacingClock, systemClock } from './clock.ts';
+import { PacedInput } from './paced-input.ts';
+import { ReplayBuffer } from './replay-buffer.ts';
+import { TranscriptLines } from './transcript-lines.ts';
+import { forEachUntilAborted } from './until-aborted.ts';
+
+export interface VoiceConversationSettings {
+  readonly io: VoiceChannelIo;
+  readonly model: VoiceModel;
+  readonly tools: readonly Tool[];
+  /** Who tools act for, from the allowed speaker heard last (undefined before anyone spoke). Decided by our code. */
+  readonly caller: (speaker: UserId | undefined) => ToolCaller;
+  readonly voice?: string;
+  readonly systemPrompt?: string;
+  /** Post what each side said to the channel's chat. */
+  readonly transcripts: boolean;
+  /** Speakers the model hears; default everyone. */
+  readonly allowed?: (speaker: UserId) => boolean;
+  readonly clock?: PacingClock;
+  readonly log: Logger;
+  /** Consecutive failed sessions tolerated before the conversation ends, and the first backoff (doubling). */
+  readonly retry?: { readonly attempts: number; readonly delayMs: number };
+  /** User audio replayed into a renewed session (see ReplayBuffer). Default 3000 ms. */
+  readonly replayMs?: number;
+}
+
+export type VoiceEnd =
+  | { readonly status: 'stopped' }
+  | { readonly status: 'channel_closed' }
+  | { readonly status: 'failed'; readonly code: string; readonly message: string };
+
+export interface RunningVoiceConversation {
+  stop(): Promise<void>;
+  /** Resolves when the conversation ends for any reason (the surface may leave the channel then). Never rejects. */
+  readonly done: Promise<VoiceEnd>;
+}
+
+/** Nova Sonic wants 16 kHz mono in ~32 ms chunks (512 samples), paced in real time. */
+const INPUT_RATE = 16_000;
+const FRAME_MS = 32;
+
+type Next =
+  | { readonly kind: 'renew' }
+  | { readonly kind: 'failure'; readonly code: string; readonly message: string; readonly recoverable: boolean };
+
+/**
+ * One voice conversation between a channel and a VoiceModel: speech in (mixed, paced, silence-filled), model
+ * speech out, barge-in, transcripts, and sessions renewed before their time limit or after a recoverable failure,
+ * carrying the history over. Each conversation is independent: nothing it does can reject or throw to its caller.
+ */
+export function startVoiceConversation(settings: VoiceConversationSettings): RunningVoiceConversation {
+  const loop = new ConversationLoop(settings);
+  loop.start();
+  return { stop: () => loop.stop(), done: loop.done };
+}
+
+class ConversationLoop {
+  readonly done: Promise<VoiceEnd>;
+  readonly #s: VoiceConversationSettings;
+  readonly #log: Logger;
+  readonly #clock: PacingClock;
+  readonly #paced: PacedInput;
+  readonly #stop = new AbortController();
+  readonly #lines = new TranscriptLines();
+  readonly #replay: ReplayBuffer;
+  readonly #tasks: Promise<void>[] = [];
+  readonly #closing = new Set<Promise<void>>();
+  #resolveDone: (end: VoiceEnd) => void = () => {};
+  #current: VoiceConversation | undefined;
+  #ended = false;
+  /** The model is answering: a due renewal waits for the end of the answer. */
+  #busy = false;
+  #renewDue = false;
+  #failures = 0;
+
+  constructor(settings: VoiceConversationSettings) {
+    this.#s = settings;
+    this.#log = settings.log.child({ component: 'voice-loop', engine: settings.model.engine });
+    this.#clock = settings.clock ?? systemClock;
+    this.#replay = new ReplayBuffer(settings.replayMs ?? 3_000);
+    this.#paced = new PacedInput({
+      sampleRate: INPUT_RATE,
+      frameMs: FRAME_MS,
+      clock: this.#clock,
+      ...(settings.allowed ? { allowed: settings.allowed } : {}),
+    });
+    this.done = new Promise((resolve) => {
+      this.#resolveDone = resolve;
+    });
+  }
+
+  start(): void {
+    for (const task of [this.#pumpSpeech(), this.#pumpFrames(), this.#run()]) {
+      this.#tasks.push(task.catch((error: unknown) => this.#log.error({ err: error }, 'voice loop task failed')));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.#finish({ status: 'stopped' });
+    await Promise.all(this.#tasks);
+    await Promise.all(this.#closing);
+  }
+
+  async #run(): Promise<void> {
+    let session = await this.#open();
+    while (session && !this.#ended) {
+      const next = await this.#consume(session);
+      if (this.#ended) return;
+      if (next.kind === 'failure') {
+        this.#current = undefined;
+        this.#closeLater(session);
+        this.#settleAnswer(false);
+        const retry = this.#s.retry ?? { attempts: 3, delayMs: 1_000 };
+        this.#failures++;
+        this.#log.warn({ code: next.code, failures: this.#failures }, 'voice session failed');
+        if (!next.recoverable || this.#failures > retry.attempts) {
+          await this.#post(`⚠️ Voice conversation ended: ${next.message} Use /join to start again.`, true);
+          await this.#finish({ status: 'failed', code: next.code, message: next.message });
+          return;
+        }
+        await this.#clock.sleep(retry.delayMs * 2 ** (this.#failures - 1), this.#stop.signal);
+        if (this.#ended) return;
+      }
+      const old = this.#current;
+      session = await this.#open();
+      if (old) this.#closeLater(old);
+    }
+  }
+
+  /** Opens a session with the history so far and makes it current; the old one keeps hearing audio until then. */
+  async #open(): Promise<VoiceConversation | undefined> {
+    const s = this.#s;
+    this.#renewDue = false;
+    let session: VoiceConversation;
+    try {
+      session = await s.model.open(
+        {
+          history: [...this.#lines.history],
+          tools: s.tools,
+          caller: () => s.caller(this.#paced.lastSpeaker),
+          ...(s.voice === undefined ? {} : { voice: s.voice }),
+          ...(s.systemPrompt === undefined ? {} : { systemPrompt: s.systemPrompt }),
+        },
+        this.#stop.signal,
+      );
+    } catch (error) {
+      this.#log.error({ err: error }, 'voice model open threw');
+      session = failedSession('voice.open_failed', 'The voice model could not start.');
+    }
+    if (this.#ended) {
+      this.#closeLater(session);
+      return undefined;
+    }
+    this.#current = session;
+    // Synchronous with the switch: no paced frame can fall between the replay and the live audio.
+    for (const frame of this.#replay.frames()) this.#send(session, frame);
+    return session;
+  }
+
+  async #consume(session: VoiceConversation): Promise<Next> {
+    try {
+      for await (const event of session.events) {
+        if (this.#ended) break;
+        const next = this.#handle(event);
+        if (next) return next;
+      }
+    } catch (error) {
+      this.#log.error({ err: error }, 'voice session events threw');
+      return {
+        kind: 'failure',
+        code: 'voice.session_crashed',
+        message: 'The voice session crashed.',
+        recoverable: true,
+      };
+    }
+    return { kind: 'failure', code: 'voice.session_ended', message: 'The voice session ended.', recoverable: true };
+  }
+
+  #handle(event: VoiceEvent): Next | undefined {
+    switch (event.type) {
+      case 'audio':
+        this.#busy = true;
+        this.#failures = 0;
+        this.#safely(() => this.#s.io.play(event.frame), 'play');
+        return undefined;
+      case 'transcript':
+        this.#failures = 0;
+        // A finished user sentence is owed an answer: a due renewal waits for it too.
+        if (event.role === 'assistant' || event.final) this.#busy = true;
+        if (event.role === 'user' && event.final) this.#replay.clear();
+        void this.#post(this.#lines.heard(event.role, event.text, event.final));
+        return undefined;
+      case 'interrupted':
+        // Barge-in: silence first, everything else after.
+        this.#safely(() => this.#s.io.stopPlayback(), 'stopPlayback');
+        this.#settleAnswer(true);
+        return this.#renewDue ? { kind: 'renew' } : undefined;
+      case 'turnEnd':
+        this.#replay.clear();
+        this.#settleAnswer(false);
+        return this.#renewDue ? { kind: 'renew' } : undefined;
+      case 'tool':
+        this.#failures = 0;
+        if (event.status === 'started') void this.#post(`🔧 ${event.name}`);
+        return undefined;
+      case 'expiring':
+        this.#renewDue = true;
+        return this.#busy ? undefined : { kind: 'renew' };
+      case 'error':
+        return { kind: 'failure', code: event.code, message: event.message, recoverable: event.recoverable };
+      default:
+        return assertNever(event, 'voice event');
+    }
+  }
+
+  #settleAnswer(interrupted: boolean): void {
+    this.#busy = false;
+    void this.#post(this.#lines.answerDone(interrupted));
+  }
+
+  async #pumpFrames(): Promise<void> {
+    for await (const frame of this.#paced.frames(this.#stop.signal)) {
+      this.#replay.add(frame);
+      const session = this.#current;
+      if (session) this.#send(session, frame);
+    }
+  }
+
+  /** Speech until the channel closes, then the conversation ends. */
+  async #pumpSpeech(): Promise<void> {
+    try {
+      const how = await forEachUntilAborted(this.#s.io.speech, this.#stop.signal, ({ speaker, frame }) =>
+        this.#paced.push(speaker, frame),
+      );
+      if (how === 'aborted') return;
+    } catch (error) {
+      this.#log.warn({ err: error }, 'voice input failed');
+    }
+    await this.#finish({ status: 'channel_closed' });
+  }
+
+  #send(session: VoiceConversation, frame: Parameters<VoiceConversation['sendAudio']>[0]): void {
+    this.#safely(() => session.sendAudio(frame), 'sendAudio');
+  }
+
+  async #finish(end: VoiceEnd): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#stop.abort();
+    const session = this.#current;
+    this.#current = undefined;
+    if (session) this.#closeLater(session);
+    await Promise.all(this.#closing);
+    this.#log.info({ end: end.status }, 'voice conversation ended');
+    this.#resolveDone(end);
+  }
+
+  #closeLater(session: VoiceConversation): void {
+    const closing = session
+      .close()
+      .catch((error: unknown) => this.#log.warn({ err: error }, 'voice session close failed'))
+      .finally(() => this.#closing.delete(closing));
+    this.#closing.add(closing);
+  }
+
+  /** Posts a line (transcripts and tool notes only when transcripts are on); never rejects. */
+  async #post(line: string | undefined, always = false): Promise<void> {
+    if (line === undefined || !(always || this.#s.transcripts)) return;
+    try {
+      await this.#s.io.post(line);
+    } catch (error) {
+      this.#log.warn({ err: error }, 'voice channel post failed');
+    }
+  }
+
+  #safely(action: () => void, what: string): void {
+    try {
+      action();
+    } catch (error) {
+      this.#log.error({ err: error, what }, 'voice io call threw');
+    }
+  }
+}
+
+/** Stands in for a session whose open threw, so the run loop has one failure path. */
+function failedSession(code: string, message: string): VoiceConversation {
+  return {
+    sendAudio() {},
+    events: (async function* () {
+      yield { type: 'error', code, message, recoverable: true } satisfies VoiceEvent;
+    })(),
+    close: async () => {},
+  };
+}

@@ -1,0 +1,110 @@
+import type { UserId } from '../../src/domain/ids.ts';
+import type { VoiceConversation, VoiceEvent, VoiceModel, VoiceSessionOptions } from '../../src/ports/voice-model.ts';
+import type { SpeakerFrame, VoiceChannelIo } from '../../src/voice/channel-io.ts';
+import { EventQueue } from '../../src/voice/event-queue.ts';
+import type { PcmFrame } from '../../src/voice/pcm.ts';
+
+/** A voice channel in memory: the test pushes speech, reads what was played and posted. */
+export class MemoryChannelIo implements VoiceChannelIo {
+  readonly speech = new EventQueue<SpeakerFrame>();
+  /** Everything played, and what is still "queued" (emptied by stopPlayback, as a real player would). */
+  readonly played: PcmFrame[] = [];
+  queued: PcmFrame[] = [];
+  readonly lines: string[] = [];
+  stops = 0;
+  /** Makes post() reject, as a chat API outage would. */
+  postFails = false;
+
+  say(speaker: UserId, frame: PcmFrame): void {
+    this.speech.push({ speaker, frame });
+  }
+
+  play(frame: PcmFrame): void {
+    this.played.push(frame);
+    this.queued.push(frame);
+  }
+
+  stopPlayback(): void {
+    this.stops++;
+    this.queued = [];
+  }
+
+  async post(line: string): Promise<void> {
+    if (this.postFails) throw new Error('chat is down');
+    this.lines.push(line);
+  }
+
+  /** The channel closes (the bot was disconnected). */
+  close(): void {
+    this.speech.end();
+  }
+}
+
+/** One session opened on the ScriptedVoiceModel: the test emits its events and reads the audio it received. */
+export class ScriptedSession implements VoiceConversation {
+  readonly events = new EventQueue<VoiceEvent>();
+  readonly audio: PcmFrame[] = [];
+  readonly options: VoiceSessionOptions;
+  closed = false;
+  /** Makes the events iteration throw, as a buggy adapter would. */
+  crash: Error | undefined;
+
+  constructor(options: VoiceSessionOptions) {
+    this.options = options;
+  }
+
+  sendAudio(frame: PcmFrame): void {
+    if (this.closed) throw new Error('sendAudio after close');
+    this.audio.push(frame);
+  }
+
+  emit(...events: VoiceEvent[]): void {
+    for (const event of events) this.events.push(event);
+  }
+
+  fail(error: Error): void {
+    this.events.fail(error);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.events.end();
+  }
+}
+
+/** A VoiceModel whose sessions the test drives by hand. */
+export class ScriptedVoiceModel implements VoiceModel {
+  readonly engine = 'sonic';
+  readonly sessions: ScriptedSession[] = [];
+  /** Called on each open; may emit events at once (e.g. an error for "throttled on open"). */
+  onOpen: ((session: ScriptedSession, index: number) => void) | undefined;
+  #waiters: (() => void)[] = [];
+
+  async open(options: VoiceSessionOptions, _signal: AbortSignal): Promise<VoiceConversation> {
+    const session = new ScriptedSession(options);
+    this.sessions.push(session);
+    this.onOpen?.(session, this.sessions.length - 1);
+    for (const wake of this.#waiters.splice(0)) wake();
+    return session;
+  }
+
+  async session(index: number): Promise<ScriptedSession> {
+    while (this.sessions.length <= index) await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    return this.sessions[index] as ScriptedSession;
+  }
+}
+
+/** Waits for a condition, failing with `what` after a generous bound instead of hanging the run. */
+export async function until(condition: () => boolean, what: string, step: () => Promise<void>): Promise<void> {
+  for (let i = 0; i < 2_000; i++) {
+    if (condition()) return;
+    await step();
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+export const speechFrame = (value: number, samples = 960, sampleRate = 48_000): PcmFrame => ({
+  sampleRate,
+  channels: 1,
+  samples: new Int16Array(samples).fill(value),
+});

@@ -1,0 +1,289 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ToolCaller } from '../../src/app/tools.ts';
+import { type UserId, userId } from '../../src/domain/ids.ts';
+import { silentLogger } from '../../src/ports/logger.ts';
+import {
+  type RunningVoiceConversation,
+  startVoiceConversation,
+  type VoiceConversationSettings,
+} from '../../src/voice/conversation-loop.ts';
+import { FakeClock } from '../support/fake-clock.ts';
+import { MemoryChannelIo, ScriptedVoiceModel, speechFrame, until } from '../support/voice-loop-fakes.ts';
+
+const alice = userId('discord', 'alice');
+const bob = userId('discord', 'bob');
+const host = userId('discord', 'host');
+const callerFor = (speaker: UserId | undefined): ToolCaller => ({ user: speaker ?? host, isStaff: false });
+const out24k = (value: number) => ({
+  sampleRate: 24_000,
+  channels: 1 as const,
+  samples: new Int16Array(480).fill(value),
+});
+
+describe('startVoiceConversation', () => {
+  const running: RunningVoiceConversation[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((c) => c.stop()));
+  });
+
+  function setup(overrides: Partial<VoiceConversationSettings> = {}) {
+    const io = new MemoryChannelIo();
+    const model = new ScriptedVoiceModel();
+    const clock = new FakeClock();
+    const conversation = startVoiceConversation({
+      io,
+      model,
+      tools: [],
+      caller: callerFor,
+      transcripts: true,
+      clock,
+      log: silentLogger,
+      retry: { attempts: 2, delayMs: 100 },
+      ...overrides,
+    });
+    running.push(conversation);
+    const tick = () => clock.advance(32);
+    return { io, model, clock, conversation, tick };
+  }
+
+  it('feeds the model paced 16 kHz mono 32 ms frames, with silence when nobody talks', async () => {
+    const { io, model, tick } = setup();
+    const session = await model.session(0);
+    for (let i = 0; i < 5; i++) io.say(alice, speechFrame(4_000)); // 48 kHz, 20 ms each
+    await until(() => session.audio.length >= 10, 'ten frames sent', tick);
+    expect(session.audio.every((f) => f.sampleRate === 16_000 && f.channels === 1 && f.samples.length === 512)).toBe(
+      true,
+    );
+    expect(session.audio.some((f) => f.samples.some((s) => s !== 0))).toBe(true);
+    expect(session.audio.slice(-3).every((f) => f.samples.every((s) => s === 0))).toBe(true);
+  });
+
+  it('plays model speech and posts one line per side of each turn', async () => {
+    const { io, model, tick } = setup();
+    const session = await model.session(0);
+    session.emit(
+      { type: 'transcript', role: 'user', text: 'where is my order', final: true },
+      { type: 'transcript', role: 'assistant', text: 'It is', final: false },
+      { type: 'audio', frame: out24k(7) },
+      { type: 'transcript', role: 'assistant', text: 'It is on its way.', final: true },
+      { type: 'transcript', role: 'assistant', text: 'It arrives today.', final: true },
+      { type: 'turnEnd' },
+    );
+    await until(() => io.lines.length === 2, 'two lines', tick);
+    expect(io.played).toEqual([out24k(7)]);
+    expect(io.lines).toEqual(['🗣️ where is my order', '🤖 It is on its way. It arrives today.']);
+  });
+
+  it('posts nothing when transcripts are off, but still plays', async () => {
+    const { io, model, tick } = setup({ transcripts: false });
+    const session = await model.session(0);
+    session.emit({ type: 'transcript', role: 'user', text: 'hi', final: true }, { type: 'audio', frame: out24k(1) });
+    await until(() => io.played.length === 1, 'played', tick);
+    expect(io.lines).toEqual([]);
+  });
+
+  it('empties playback at once on barge-in', async () => {
+    const { io, model, tick } = setup();
+    const session = await model.session(0);
+    session.emit({ type: 'audio', frame: out24k(1) }, { type: 'audio', frame: out24k(2) }, { type: 'interrupted' });
+    await until(() => io.stops === 1, 'stopPlayback', tick);
+    expect(io.queued).toEqual([]);
+    session.emit({ type: 'audio', frame: out24k(3) });
+    await until(() => io.queued.length === 1, 'next answer plays', tick);
+  });
+
+  it('renews an expiring session at the end of the answer, with the history, switching audio over', async () => {
+    const { io, model, tick } = setup();
+    const first = await model.session(0);
+    first.emit(
+      { type: 'transcript', role: 'user', text: 'my name is Ada', final: true },
+      { type: 'audio', frame: out24k(1) },
+      { type: 'expiring' }, // mid-answer: waits for the end of the turn
+    );
+    await until(() => io.played.length === 1, 'answer plays', tick);
+    await tick();
+    expect(model.sessions).toHaveLength(1);
+    first.emit({ type: 'transcript', role: 'assistant', text: 'Hello Ada.', final: true }, { type: 'turnEnd' });
+    const second = await model.session(1);
+    expect(second.options.history).toEqual([
+      { role: 'user', text: 'my name is Ada' },
+      { role: 'assistant', text: 'Hello Ada.' },
+    ]);
+    await until(() => first.closed, 'old session closed', tick);
+    const sentToFirst = first.audio.length;
+    io.say(alice, speechFrame(5_000));
+    await until(() => second.audio.some((f) => f.samples.some((s) => s !== 0)), 'speech reaches the new session', tick);
+    expect(first.audio.length).toBe(sentToFirst);
+  });
+
+  it('does not renew between a finished user sentence and its answer', async () => {
+    const { model, tick } = setup();
+    const first = await model.session(0);
+    first.emit({ type: 'transcript', role: 'user', text: 'tell me a joke', final: true }, { type: 'expiring' });
+    for (let i = 0; i < 3; i++) await tick();
+    expect(model.sessions).toHaveLength(1);
+    first.emit({ type: 'transcript', role: 'assistant', text: 'Knock knock.', final: true }, { type: 'turnEnd' });
+    const second = await model.session(1);
+    expect(second.options.history.at(-1)).toEqual({ role: 'assistant', text: 'Knock knock.' });
+  });
+
+  it('replays the speech the old session heard since the last turn into the new one', async () => {
+    const { io, model, tick } = setup();
+    const first = await model.session(0);
+    first.emit({ type: 'turnEnd' });
+    for (let i = 0; i < 4; i++) io.say(alice, speechFrame(5_000));
+    await until(() => first.audio.some((f) => f.samples.some((s) => s !== 0)), 'speech heard by the old session', tick);
+    first.emit({ type: 'expiring' }); // not answering: renew now
+    const second = await model.session(1);
+    // Replayed synchronously at the switch, before any new paced frame.
+    expect(second.audio.some((f) => f.samples.some((s) => s !== 0))).toBe(true);
+  });
+
+  it('keeps history across several renewals (sessions shorter than the conversation)', async () => {
+    const { model, tick } = setup();
+    for (let i = 0; i < 3; i++) {
+      const session = await model.session(i);
+      session.emit(
+        { type: 'transcript', role: 'user', text: `question ${i}`, final: true },
+        { type: 'transcript', role: 'assistant', text: `answer ${i}`, final: true },
+        { type: 'turnEnd' },
+        { type: 'expiring' },
+      );
+      await tick();
+    }
+    const fourth = await model.session(3);
+    expect(fourth.options.history.map((t) => t.text)).toEqual([
+      'question 0',
+      'answer 0',
+      'question 1',
+      'answer 1',
+      'question 2',
+      'answer 2',
+    ]);
+    expect(model.sessions.slice(0, 3).every((s) => s.closed)).toBe(true);
+  });
+
+  it('reopens after a recoverable error with the history, after a backoff', async () => {
+    const { io, model, tick, clock } = setup();
+    const first = await model.session(0);
+    first.emit(
+      { type: 'transcript', role: 'user', text: 'hello', final: true },
+      { type: 'error', code: 'voice.model_error', message: 'stream broke', recoverable: true },
+    );
+    await until(
+      () => model.sessions.length === 2,
+      'reopened',
+      () => clock.advance(50),
+    );
+    const second = await model.session(1);
+    expect(second.options.history).toEqual([{ role: 'user', text: 'hello' }]);
+    await until(() => second.audio.length > 0, 'audio to the new session', tick);
+    expect(io.lines).toEqual(['🗣️ hello']);
+  });
+
+  it('ends with one line in the channel on a non-recoverable error', async () => {
+    const { io, model, conversation } = setup();
+    (await model.session(0)).emit({
+      type: 'error',
+      code: 'voice.access_denied',
+      message: 'No access to Nova Sonic.',
+      recoverable: false,
+    });
+    expect(await conversation.done).toEqual({
+      status: 'failed',
+      code: 'voice.access_denied',
+      message: 'No access to Nova Sonic.',
+    });
+    expect(io.lines).toEqual(['⚠️ Voice conversation ended: No access to Nova Sonic. Use /join to start again.']);
+    expect(model.sessions).toHaveLength(1);
+    expect(model.sessions[0]?.closed).toBe(true);
+  });
+
+  it('gives up after the allowed consecutive failures (throttled on every open)', async () => {
+    const { io, model, conversation, clock } = setup({ transcripts: false });
+    model.onOpen = (s) =>
+      s.emit({ type: 'error', code: 'voice.throttled', message: 'Nova Sonic is busy.', recoverable: true });
+    (await model.session(0)).emit({
+      type: 'error',
+      code: 'voice.throttled',
+      message: 'Nova Sonic is busy.',
+      recoverable: true,
+    });
+    let end: unknown;
+    void conversation.done.then((e) => {
+      end = e;
+    });
+    await until(
+      () => end !== undefined,
+      'conversation ends',
+      () => clock.advance(100),
+    );
+    expect(end).toMatchObject({ status: 'failed', code: 'voice.throttled' });
+    expect(model.sessions).toHaveLength(3); // the first + 2 retries
+    expect(io.lines).toEqual(['⚠️ Voice conversation ended: Nova Sonic is busy. Use /join to start again.']);
+  });
+
+  it('lets tools act for the last allowed speaker, mapped by our code', async () => {
+    const { io, model, tick } = setup({ allowed: (s) => s !== bob });
+    const session = await model.session(0);
+    expect(session.options.caller()).toEqual({ user: host, isStaff: false });
+    io.say(bob, speechFrame(8_000));
+    io.say(alice, speechFrame(8_000));
+    io.say(bob, speechFrame(8_000));
+    await until(() => session.audio.length >= 3, 'frames', tick);
+    expect(session.options.caller()).toEqual({ user: alice, isStaff: false });
+  });
+
+  it('runs two conversations independently: one crashing does not touch the other', async () => {
+    const a = setup();
+    const b = setup();
+    a.model.onOpen = (s) => s.fail(new Error('adapter bug'));
+    (await a.model.session(0)).fail(new Error('adapter bug'));
+    const bSession = await b.model.session(0);
+    let aEnd: unknown;
+    void a.conversation.done.then((e) => {
+      aEnd = e;
+    });
+    await until(
+      () => aEnd !== undefined,
+      'a ends',
+      () => a.clock.advance(100),
+    );
+    expect(aEnd).toMatchObject({ status: 'failed', code: 'voice.session_crashed' });
+    expect(a.io.lines).toEqual(['⚠️ Voice conversation ended: The voice session crashed. Use /join to start again.']);
+    bSession.emit({ type: 'audio', frame: out24k(9) });
+    await until(() => b.io.played.length === 1 && bSession.audio.length >= 3, 'b goes on', b.tick);
+    expect(bSession.closed).toBe(false);
+  });
+
+  it('survives a chat that cannot be posted to', async () => {
+    const { io, model, tick } = setup();
+    io.postFails = true;
+    const session = await model.session(0);
+    session.emit({ type: 'transcript', role: 'user', text: 'hi', final: true }, { type: 'audio', frame: out24k(4) });
+    await until(() => io.played.length === 1, 'audio still plays', tick);
+  });
+
+  it('stop() closes the session, stops sending audio and resolves done', async () => {
+    const { io, model, tick, conversation } = setup();
+    const session = await model.session(0);
+    io.say(alice, speechFrame(1_000));
+    await until(() => session.audio.length > 0, 'audio', tick);
+    await conversation.stop();
+    expect(session.closed).toBe(true);
+    expect(await conversation.done).toEqual({ status: 'stopped' });
+    const sent = session.audio.length;
+    io.say(alice, speechFrame(1_000));
+    for (let i = 0; i < 5; i++) await tick();
+    expect(session.audio.length).toBe(sent);
+    await conversation.stop(); // idempotent
+  });
+
+  it('ends when the channel closes', async () => {
+    const { io, model, conversation } = setup();
+    const session = await model.session(0);
+    io.close();
+    expect(await conversation.done).toEqual({ status: 'channel_closed' });
+    expect(session.closed).toBe(true);
+  });
+});
