@@ -42,16 +42,16 @@ describe('startVoiceConversation', () => {
       ...overrides,
     });
     running.push(conversation);
-    const tick = () => clock.advance(32);
+    const tick = () => clock.advance(40);
     return { io, model, clock, conversation, tick };
   }
 
-  it('feeds the model paced 16 kHz mono 32 ms frames, with silence when nobody talks', async () => {
+  it('feeds the model paced 16 kHz mono 40 ms frames, with silence when nobody talks', async () => {
     const { io, model, tick } = setup();
     const session = await model.session(0);
     for (let i = 0; i < 5; i++) io.say(alice, speechFrame(4_000)); // 48 kHz, 20 ms each
     await until(() => session.audio.length >= 10, 'ten frames sent', tick);
-    expect(session.audio.every((f) => f.sampleRate === 16_000 && f.channels === 1 && f.samples.length === 512)).toBe(
+    expect(session.audio.every((f) => f.sampleRate === 16_000 && f.channels === 1 && f.samples.length === 640)).toBe(
       true,
     );
     expect(session.audio.some((f) => f.samples.some((s) => s !== 0))).toBe(true);
