@@ -1,0 +1,42 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands, messageHandlers } from '../../commands/index.ts';
+import { type Core, commandsFor } from '../../src/chat/surface.ts';
+import { silentLogger } from '../../src/ports/logger.ts';
+import { aDeps } from '../support/command-context.ts';
+import { launchChromium, openAs, runCommand } from './support/browser.ts';
+import { type RunningPlayground, startPlayground } from './support/playground.ts';
+
+// The real command list; deps that a command uses without being given fail loudly (see aDeps).
+describe('playground in Chromium (real command list)', { timeout: 90_000 }, () => {
+  let browser: Browser;
+  let playground: RunningPlayground;
+  const core: Core = { commands, messageHandlers, deps: aDeps(), log: silentLogger };
+  const webCommands = commandsFor(core, 'web').map((c) => c.name);
+
+  beforeAll(async () => {
+    playground = await startPlayground(core);
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await playground?.stop();
+  });
+
+  it('offers every web command in the command box and lists them in /help', async () => {
+    const page = await openAs(browser, playground.url, 'newcomer');
+    await page.locator('#command').pressSequentially('/');
+    await page.locator('#suggestions li').first().waitFor();
+    const suggested = await page.locator('#suggestions li .label').allTextContents();
+    expect(suggested).toEqual(webCommands.map((name) => `/${name}`));
+    await page.locator('#command').fill('');
+    await runCommand(page, '/help');
+    const answer = page.locator('.entry.bot.done').last();
+    await answer.locator('h3', { hasText: 'Sonicord commands' }).waitFor();
+    const shown = (await answer.textContent()) ?? '';
+    for (const command of commands.filter((c) => !c.staffOnly && webCommands.includes(c.name))) {
+      expect(shown).toContain(`/${command.name}`);
+    }
+  });
+});
