@@ -1,0 +1,28 @@
+import type { ConfusionMatrix } from '../domain/bench/metrics.ts';
+
+/** Draws the bench charts as PNG images. */
+export interface ChartRenderer {
+  render(chart: BenchChart): Promise<Uint8Array>;
+}
+
+export type BenchChart =
+  | {
+      readonly kind: 'score';
+      readonly title: string;
+      readonly matrix: ConfusionMatrix;
+      readonly classes: readonly {
+        readonly label: string;
+        readonly precision: number;
+        readonly recall: number;
+        readonly f1: number;
+      }[];
+    }
+  | { readonly kind: 'run'; readonly title: string; readonly models: readonly ChartModelPoint[] };
+
+export interface ChartModelPoint {
+  readonly name: string;
+  readonly accuracy: number;
+  readonly costUsd: number;
+  /** Latencies in ms of the model's calls (the renderer draws their spread). */
+  readonly latenciesMs: readonly number[];
+}
