@@ -12,9 +12,9 @@ module.exports = {
     },
     {
       name: 'adapters-only-from-main',
-      comment: 'Only src/main.ts (the composition root) imports adapters.',
+      comment: 'Only the composition root (src/main.ts and its src/compose/ parts) imports adapters.',
       severity: 'error',
-      from: { path: '^(src|commands)/', pathNot: '^src/main\\.ts$' },
+      from: { path: '^(src|commands)/', pathNot: '^src/(main\\.ts$|compose/)' },
       to: { path: '^adapters/' },
     },
     {

@@ -1,0 +1,35 @@
+import { CanvasChartRenderer } from '../../adapters/charts/canvas-chart-renderer.ts';
+import { FileTableSource } from '../../adapters/files/file-table-source.ts';
+import type { AskDeps } from '../app/ask/deps.ts';
+import { type BenchDeps, defaultBenchLimits } from '../app/bench/deps.ts';
+import type { Env } from '../config.ts';
+
+/** /bench: streaming CSV/XLSX reading, PNG charts, and the same text model and catalog as /ask. */
+export function composeBench(env: Env, ask: AskDeps): BenchDeps {
+  return {
+    tables: new FileTableSource(),
+    charts: new CanvasChartRenderer(env.BENCH_CHART_FONT ? { fontPaths: [env.BENCH_CHART_FONT] } : {}),
+    textModel: ask.textModel,
+    catalog: ask.catalog,
+    limits: {
+      ...defaultBenchLimits,
+      maxBytes: env.BENCH_MAX_BYTES,
+      maxConcurrency: env.BENCH_MAX_CONCURRENCY,
+      rowTimeoutMs: env.BENCH_ROW_TIMEOUT_MS,
+      maxRunRows: env.BENCH_MAX_RUN_ROWS,
+      resultRows: env.BENCH_RESULT_ROWS,
+      maxAttempts: env.BENCH_MAX_ATTEMPTS,
+      backoffMs: env.BENCH_BACKOFF_MS,
+    },
+    clock: () => performance.now(),
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason);
+        const timer = setTimeout(resolve, ms);
+        signal?.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        });
+      }),
+  };
+}

@@ -1,0 +1,99 @@
+import { DiscordSurface } from '../../adapters/discord/discord-surface.ts';
+import { DiscordVoiceHost } from '../../adapters/discord/voice/discord-voice-host.ts';
+import { DiscordVoiceSessions } from '../../adapters/discord/voice/voice-sessions.ts';
+import { SlackSurface } from '../../adapters/slack/slack-surface.ts';
+import { conversationVoice } from '../../adapters/web/conversation-voice.ts';
+import { PlaygroundSurface } from '../../adapters/web/playground-surface.ts';
+import type { RoutingNotifier } from '../app/route-notifications.ts';
+import type { VoiceEngine } from '../app/voice/deps.ts';
+import { startVoice } from '../app/voice/start-voice.ts';
+import type { Core, Surface } from '../chat/surface.ts';
+import type { Config } from '../config.ts';
+
+export interface StartedSurfaces {
+  readonly surfaces: readonly Surface[];
+  /** Where the playground listens, when it runs. */
+  readonly playgroundUrl?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the configured surfaces (Discord, Slack, the playground), attaches their direct messengers to the
+ * notifier and starts them. A surface that fails to start stops the ones already started.
+ */
+export async function startSurfaces(config: Config, core: Core, notifier: RoutingNotifier): Promise<StartedSurfaces> {
+  const { env } = config;
+  const { deps, log } = core;
+  const surfaces: Surface[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
+  let playgroundUrl: string | undefined;
+  const stop = async () => {
+    for (const surface of [...surfaces].reverse())
+      await surface.stop().catch((e: unknown) => log.warn({ err: e }, 'stop failed'));
+    for (const cleanup of cleanups) await cleanup();
+  };
+  try {
+    if (config.discordEnabled && env.DISCORD_TOKEN) {
+      let voice: DiscordVoiceSessions | undefined;
+      const discord = new DiscordSurface({
+        core,
+        token: env.DISCORD_TOKEN,
+        staffRole: env.DISCORD_STAFF_ROLE,
+        voiceFor: (guildId, userId) => voice?.voiceFor(guildId, userId),
+      });
+      voice = new DiscordVoiceSessions({
+        host: new DiscordVoiceHost(discord.client, log.child({ platform: 'discord', area: 'voice' })),
+        log,
+        engines: Object.keys(deps.voice.models) as VoiceEngine[],
+        startConversation: (io, request, invoker) => {
+          const started = startVoice(deps.voice, { io, request, invoker, log });
+          // Engines are checked before connecting, so this is a bug, caught by the session manager.
+          if (!started.ok) throw new Error(started.error.message);
+          return started.value;
+        },
+      });
+      const sessions = voice;
+      cleanups.push(() => sessions.close());
+      notifier.attach(discord.directMessenger);
+      await discord.start();
+      surfaces.push(discord);
+    }
+    if (config.slackEnabled && env.SLACK_BOT_TOKEN) {
+      const slack = new SlackSurface({
+        core,
+        botToken: env.SLACK_BOT_TOKEN,
+        ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
+        ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
+        mode: env.SLACK_MODE,
+        port: env.SLACK_PORT,
+        staffUsers: env.SLACK_STAFF_USERS,
+        maxFileBytes: env.BENCH_MAX_BYTES,
+      });
+      notifier.attach(slack.directMessenger());
+      await slack.start();
+      surfaces.push(slack);
+    }
+    if (config.playgroundEnabled) {
+      const playground = new PlaygroundSurface({
+        core,
+        host: env.PLAYGROUND_HOST,
+        port: env.PLAYGROUND_PORT,
+        maxUploadBytes: env.PLAYGROUND_MAX_UPLOAD_BYTES,
+        voice: conversationVoice({
+          models: deps.voice.models,
+          tools: deps.voice.tools,
+          systemPrompt: deps.voice.systemPrompt,
+          log,
+        }),
+      });
+      notifier.attach(playground.messenger);
+      await playground.start();
+      surfaces.push(playground);
+      playgroundUrl = playground.url;
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { surfaces, ...(playgroundUrl ? { playgroundUrl } : {}), stop };
+}

@@ -1,0 +1,63 @@
+/**
+ * The composition root: reads the configuration, builds every adapter and starts the configured surfaces.
+ * With no Discord or Slack credentials it serves the playground on 127.0.0.1. Read it top to bottom.
+ */
+import 'dotenv/config';
+import { guardSdkStreamErrors } from '../adapters/bedrock/nova-sonic/process-guard.ts';
+import { createPinoLogger } from '../adapters/logging/pino-logger.ts';
+import { commands, messageHandlers } from '../commands/index.ts';
+import type { AppDeps } from './app/deps.ts';
+import { RoutingNotifier } from './app/route-notifications.ts';
+import { ToolRegistry } from './app/tools.ts';
+import type { Core } from './chat/surface.ts';
+import { composeAsk } from './compose/ask.ts';
+import { composeBench } from './compose/bench.ts';
+import { composeOrders } from './compose/orders.ts';
+import { startSurfaces } from './compose/surfaces.ts';
+import { composeVoice } from './compose/voice.ts';
+import { loadConfig } from './config.ts';
+
+const config = loadConfig();
+const { env } = config;
+const log = createPinoLogger(env.LOG_LEVEL);
+guardSdkStreamErrors(log);
+
+const notifier = new RoutingNotifier(log.child({ area: 'notifications' }));
+const tools = new ToolRegistry();
+const ask = await composeAsk(env);
+const orders = await composeOrders(env, notifier, log.child({ area: 'orders' }));
+const deps: AppDeps = {
+  log,
+  now: () => new Date(),
+  notifier,
+  tools,
+  ask,
+  orders: orders.deps,
+  bench: composeBench(env, ask),
+  voice: composeVoice(env, ask, tools, log),
+};
+const core: Core = { commands, messageHandlers, deps, log };
+
+const running = await startSurfaces(config, core, notifier).catch(async (error: unknown) => {
+  await orders.stop();
+  throw error;
+});
+// Surfaces are attached to the notifier now, so replayed status changes reach their users.
+const resumed = await orders.resume();
+log.info(
+  { surfaces: running.surfaces.map((s) => s.platform), resumedOrders: resumed, ordersMode: env.ORDERS_MODE },
+  'Sonicord is running',
+);
+if (running.playgroundUrl) console.log(`\n  Sonicord playground: ${running.playgroundUrl}\n`);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  await running.stop();
+  await orders.stop();
+  process.exit(0);
+}
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
