@@ -1,0 +1,179 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { OrderId, UserId } from '../../src/domain/ids.ts';
+import type { AwaitingCourier, Order, OrderState, OrderStatus, StatusEntry } from '../../src/domain/orders/order.ts';
+import type { OrderStore } from '../../src/ports/order-store.ts';
+import { isConditionFailure } from './dynamo-client.ts';
+import { BY_USER_INDEX } from './dynamo-tables.ts';
+import { itemToOrder, orderToItem, stateFields } from './order-item.ts';
+
+const FINISHED: readonly OrderStatus[] = ['delivered', 'unavailable', 'payment_declined', 'refunded'];
+
+/** Orders in DynamoDB (or dynalite): one item per order with its status history as a list. */
+export class DynamoOrderStore implements OrderStore {
+  readonly #doc: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(doc: DynamoDBDocumentClient, table: string) {
+    this.#doc = doc;
+    this.#table = table;
+  }
+
+  async create(order: Order): Promise<'created' | 'exists'> {
+    try {
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: orderToItem(order),
+          ConditionExpression: 'attribute_not_exists(orderId)',
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'exists';
+      throw error;
+    }
+  }
+
+  async get(id: OrderId): Promise<Order | undefined> {
+    const out = await this.#doc.send(
+      new GetCommand({ TableName: this.#table, Key: { orderId: id }, ConsistentRead: true }),
+    );
+    return out.Item ? itemToOrder(out.Item) : undefined;
+  }
+
+  async listByUser(user: UserId, limit: number): Promise<Order[]> {
+    const out = await this.#doc.send(
+      new QueryCommand({
+        TableName: this.#table,
+        IndexName: BY_USER_INDEX,
+        KeyConditionExpression: 'userId = :u',
+        ExpressionAttributeValues: { ':u': user },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map(itemToOrder);
+  }
+
+  async listUnfinished(): Promise<Order[]> {
+    const orders: Order[] = [];
+    let start: Record<string, unknown> | undefined;
+    const values = Object.fromEntries(FINISHED.map((s, i) => [`:f${i}`, s]));
+    do {
+      const out = await this.#doc.send(
+        new ScanCommand({
+          TableName: this.#table,
+          FilterExpression: `NOT #s IN (${Object.keys(values).join(', ')})`,
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: values,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      orders.push(...(out.Items ?? []).map(itemToOrder));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return orders;
+  }
+
+  async transition(id: OrderId, from: readonly OrderStatus[], next: OrderState, entry: StatusEntry): Promise<boolean> {
+    if (from.length === 0) return false;
+    const fields = stateFields(next);
+    const names: Record<string, string> = { '#s': 'status' };
+    const values: Record<string, unknown> = { ':s': next.status, ':e': [entry] };
+    from.forEach((status, i) => {
+      values[`:from${i}`] = status;
+    });
+    const sets = ['#s = :s', 'history = list_append(history, :e)'];
+    for (const [key, value] of Object.entries(fields)) {
+      sets.push(`#${key} = :${key}`);
+      names[`#${key}`] = key;
+      values[`:${key}`] = value;
+    }
+    const removes = ['awaiting', ...['chargeId', 'reason'].filter((k) => !(k in fields))];
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { orderId: id },
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+          ConditionExpression: `#s IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async setAwaiting(id: OrderId, awaiting: AwaitingCourier, onlyFrom: readonly OrderStatus[]): Promise<boolean> {
+    if (onlyFrom.length === 0) return false;
+    const values: Record<string, unknown> = { ':a': awaiting };
+    onlyFrom.forEach((status, i) => {
+      values[`:from${i}`] = status;
+    });
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { orderId: id },
+          UpdateExpression: 'SET awaiting = :a',
+          ConditionExpression: `#s IN (${onlyFrom.map((_, i) => `:from${i}`).join(', ')})`,
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async clearAwaiting(id: OrderId): Promise<void> {
+    await this.#doc.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: { orderId: id },
+        UpdateExpression: 'REMOVE awaiting',
+        ConditionExpression: 'attribute_exists(orderId)',
+      }),
+    );
+  }
+
+  async changeAddress(
+    id: OrderId,
+    change: { readonly address: string; readonly zoneId: string },
+    allowedFrom: readonly OrderStatus[],
+  ): Promise<'changed' | 'too_late' | 'not_found'> {
+    const values: Record<string, unknown> = { ':a': change.address, ':z': change.zoneId };
+    allowedFrom.forEach((status, i) => {
+      values[`:ok${i}`] = status;
+    });
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { orderId: id },
+          UpdateExpression: 'SET address = :a, zoneId = :z',
+          ConditionExpression: `attribute_exists(orderId) AND #s IN (${allowedFrom.map((_, i) => `:ok${i}`).join(', ')})`,
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return 'changed';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return (await this.get(id)) ? 'too_late' : 'not_found';
+    }
+  }
+}

@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { OrderId } from '../../src/domain/ids.ts';
+import type { CourierStage } from '../../src/domain/orders/order.ts';
+import type { Logger } from '../../src/ports/logger.ts';
+import type { OrderWorkflow } from '../../src/ports/order-workflow.ts';
+import { ORDER_ASL_URL, TASK_FUNCTION_PLACEHOLDER, taskStates } from '../../src/workflows/definition.ts';
+import { runTask, type TaskDeps } from '../../src/workflows/tasks.ts';
+
+type Json = Parameters<StateMachine['run']>[0];
+type Handler = (input: Json) => Promise<Json>;
+
+export interface LocalWorkflowOptions {
+  readonly deps: TaskDeps;
+  readonly log: Logger;
+  /** Replaces the ASL's retry backoff (tests, bench); absent: the real backoff. */
+  readonly retryDelayMs?: number;
+  /** How long a courier step may wait; absent: the Task's TimeoutSeconds. */
+  readonly courierTimeoutMs?: number;
+  /** Replaces the handler of some states (tests inject failures). */
+  readonly stateOverrides?: Readonly<Record<string, Handler>>;
+}
+
+interface ParkedTask {
+  readonly resolve: (output: Json) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** A dummy ARN: the runner never calls it, every Task is bound to a local handler. */
+const LOCAL_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:orders-task';
+
+export function loadOrderDefinition(): ConstructorParameters<typeof StateMachine>[0] {
+  const text = readFileSync(ORDER_ASL_URL, 'utf8').replaceAll(`\${${TASK_FUNCTION_PLACEHOLDER}}`, LOCAL_ARN);
+  return JSON.parse(text);
+}
+
+/**
+ * Runs the order ASL in this process with aws-local-stepfunctions. Executions live in memory; their state lives in
+ * the store, so after a restart `resumeUnfinished` replays each unfinished order (the tasks are idempotent).
+ * Callback tasks (`.waitForTaskToken`) park a promise under a fresh token that `completeTask` resolves.
+ */
+export class LocalOrderWorkflow implements OrderWorkflow {
+  readonly #machine: StateMachine;
+  readonly #handlers: Record<string, Handler>;
+  readonly #options: LocalWorkflowOptions;
+  readonly #retryOverrides: Record<string, number>;
+  readonly #running = new Map<OrderId, { abort: () => void; done: Promise<void> }>();
+  readonly #parked = new Map<string, ParkedTask>();
+  /** Task handlers running now: stop() lets them finish so no write lands on a closed store. */
+  readonly #inFlight = new Set<Promise<unknown>>();
+
+  constructor(options: LocalWorkflowOptions) {
+    const definition = loadOrderDefinition();
+    this.#options = options;
+    this.#machine = new StateMachine(definition);
+    this.#handlers = {};
+    this.#retryOverrides = {};
+    for (const info of taskStates(definition as never)) {
+      const timeoutMs = options.courierTimeoutMs ?? (info.timeoutSeconds ?? 60) * 1000;
+      this.#handlers[info.state] =
+        options.stateOverrides?.[info.state] ??
+        (info.waitsForToken
+          ? this.#callbackHandler(timeoutMs)
+          : (input) => this.#track(runTask(options.deps, input) as Promise<Json>));
+      if (options.retryDelayMs !== undefined) this.#retryOverrides[info.state] = options.retryDelayMs;
+    }
+  }
+
+  /** State name -> handler: exposed so a test can check that every Task state has one. */
+  get handlers(): Readonly<Record<string, Handler>> {
+    return this.#handlers;
+  }
+
+  async start(order: OrderId): Promise<'started' | 'already_started'> {
+    if (this.#running.has(order)) return 'already_started';
+    const execution = this.#machine.run({ orderId: order } as Json, {
+      overrides: { taskResourceLocalHandlers: this.#handlers, retryIntervalOverrides: this.#retryOverrides },
+      noThrowOnAbort: true,
+      context: {
+        Execution: { Id: `local:${order}`, Name: order },
+        Task: { Token: 'replaced-by-the-local-handler' },
+      } as never,
+    });
+    const done = execution.result.then(
+      (output) => this.#options.log.debug({ order, output }, 'order workflow ended'),
+      (error: unknown) => this.#options.log.info({ order, err: error }, 'order workflow failed'),
+    );
+    this.#running.set(order, { abort: execution.abort, done });
+    void done.finally(() => this.#running.delete(order));
+    return 'started';
+  }
+
+  async completeTask(token: string, output: { readonly stage: CourierStage }): Promise<boolean> {
+    const parked = this.#parked.get(token);
+    if (!parked) return false;
+    this.#parked.delete(token);
+    clearTimeout(parked.timer);
+    parked.resolve({ ...output });
+    return true;
+  }
+
+  /** Restarts every order whose workflow had not finished (after a restart). Returns how many. */
+  async resumeUnfinished(): Promise<number> {
+    const orders = await this.#options.deps.orders.listUnfinished();
+    let resumed = 0;
+    for (const order of orders) {
+      if (this.#running.has(order.id)) continue;
+      // A token from the previous process resolves nothing now; the replay parks under a fresh one.
+      if (order.awaiting) await this.#options.deps.orders.clearAwaiting(order.id);
+      if ((await this.start(order.id)) === 'started') resumed += 1;
+    }
+    if (resumed > 0) this.#options.log.info({ resumed }, 'resumed unfinished orders');
+    return resumed;
+  }
+
+  /** Resolves when the order's execution ends (at once when none runs). */
+  async settled(order: OrderId): Promise<void> {
+    await this.#running.get(order)?.done;
+  }
+
+  get runningCount(): number {
+    return this.#running.size;
+  }
+
+  /**
+   * Stops all executions (shutdown); their orders resume on the next start. Executions are aborted first, so
+   * failing their parked callbacks afterwards runs no Catch (no refund for an order that is merely paused); it
+   * only lets the runner clear its own task and execution timers.
+   */
+  async stop(): Promise<void> {
+    const running = [...this.#running.values()];
+    for (const execution of running) execution.abort();
+    for (const parked of this.#parked.values()) {
+      clearTimeout(parked.timer);
+      parked.reject(Object.assign(new Error('The bot is shutting down'), { name: 'Shutdown' }));
+    }
+    this.#parked.clear();
+    await Promise.allSettled([...running.map((e) => e.done), ...this.#inFlight]);
+  }
+
+  #track<T>(promise: Promise<T>): Promise<T> {
+    this.#inFlight.add(promise);
+    const forget = () => this.#inFlight.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  #callbackHandler(timeoutMs: number): Handler {
+    return async (input) => {
+      const payload = (input as { Payload?: Record<string, unknown> }).Payload ?? {};
+      const token = `local-${randomUUID()}`;
+      const { promise, resolve, reject } = Promise.withResolvers<Json>();
+      // Handled by the runner once returned; this guard covers a rejection while the task itself still runs.
+      promise.catch(() => {});
+      // Park before running the task: a demo courier with no delay may complete it at once.
+      const timer = setTimeout(() => {
+        this.#parked.delete(token);
+        // The name the ASL's Catch matches, as Step Functions reports a task that timed out.
+        reject(Object.assign(new Error('No callback before the task timeout'), { name: 'States.Timeout' }));
+      }, timeoutMs);
+      this.#parked.set(token, { resolve, reject, timer });
+      try {
+        const outcome = await this.#track(runTask(this.#options.deps, { ...payload, token }));
+        if (outcome.waiting === false) {
+          clearTimeout(timer);
+          this.#parked.delete(token);
+          return {};
+        }
+      } catch (error) {
+        clearTimeout(timer);
+        this.#parked.delete(token);
+        throw error;
+      }
+      return promise;
+    };
+  }
+}

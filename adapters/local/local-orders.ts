@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { advanceDelivery } from '../../src/app/orders/advance-delivery.ts';
+import { type CourierDelays, DemoCourier, manualCouriers } from '../../src/app/orders/demo-courier.ts';
+import type { OrderDeps } from '../../src/app/orders/deps.ts';
+import type { StockedProduct } from '../../src/domain/orders/catalog.ts';
+import { TEST_PAYMENT_METHODS } from '../../src/domain/orders/payment-methods.ts';
+import type { DeliveryZone } from '../../src/domain/orders/zones.ts';
+import type { Logger } from '../../src/ports/logger.ts';
+import type { Notifier } from '../../src/ports/notifier.ts';
+import { makeDynamo, type OrderTables } from '../aws/dynamo-client.ts';
+import { DynamoInventory } from '../aws/dynamo-inventory.ts';
+import { DynamoOrderStore } from '../aws/dynamo-order-store.ts';
+import { ensureOrderTables } from '../aws/dynamo-tables.ts';
+import { startEmbeddedDynamo } from './embedded-dynalite.ts';
+import { LocalOrderWorkflow } from './local-order-workflow.ts';
+import { SandboxPaymentGateway } from './sandbox-payment-gateway.ts';
+
+export interface LocalOrdersOptions {
+  /** dynalite keeps its data under `<dataDir>/dynalite`; absent: in memory. */
+  readonly dataDir?: string;
+  readonly tables: OrderTables;
+  readonly zones: readonly DeliveryZone[];
+  /** Written when the catalog table is empty (first start); `npm run seed` overwrites stock later. */
+  readonly initialCatalog: readonly StockedProduct[];
+  readonly notifier: Notifier;
+  readonly log: Logger;
+  /** Demo courier delays; absent: staff report each step with /deliver. */
+  readonly demoCourier?: CourierDelays;
+  readonly courierTimeoutMs?: number;
+  readonly maxQuantity: number;
+  readonly preparationMinutes: number;
+  readonly now: () => Date;
+}
+
+export interface LocalOrders {
+  readonly deps: OrderDeps;
+  /** Replays every unfinished order (call once the surfaces can deliver notifications). */
+  resume(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** One-machine orders: embedded dynalite on 127.0.0.1, the DynamoDB adapters, the in-process ASL runner. */
+export async function startLocalOrders(options: LocalOrdersOptions): Promise<LocalOrders> {
+  const dynamo = await startEmbeddedDynamo(
+    options.dataDir === undefined ? {} : { path: join(options.dataDir, 'dynalite') },
+  );
+  const { client, doc } = makeDynamo({ region: 'local', endpoint: dynamo.endpoint });
+  await ensureOrderTables(client, options.tables);
+  const inventory = new DynamoInventory(doc, options.tables.catalog);
+  if ((await inventory.list()).length === 0) for (const product of options.initialCatalog) await inventory.put(product);
+  const store = new DynamoOrderStore(doc, options.tables.orders);
+  const courier = options.demoCourier ? new DemoCourier(options.demoCourier, options.log) : undefined;
+  const workflow = new LocalOrderWorkflow({
+    deps: {
+      orders: store,
+      inventory,
+      payments: new SandboxPaymentGateway(doc, options.tables.payments),
+      notifier: options.notifier,
+      couriers: courier ?? manualCouriers,
+      zones: options.zones,
+      now: options.now,
+    },
+    log: options.log.child({ area: 'orders' }),
+    ...(options.courierTimeoutMs === undefined ? {} : { courierTimeoutMs: options.courierTimeoutMs }),
+  });
+  const deps: OrderDeps = {
+    store,
+    inventory,
+    workflow,
+    zones: options.zones,
+    paymentMethods: TEST_PAYMENT_METHODS,
+    maxQuantity: options.maxQuantity,
+    preparationMinutes: options.preparationMinutes,
+    now: options.now,
+  };
+  courier?.connect(async (order, stage) => {
+    const outcome = await advanceDelivery(deps, { orderRef: order, stage });
+    if (!outcome.ok) options.log.info({ order, stage, code: outcome.error.code }, 'demo courier step skipped');
+  });
+  return {
+    deps,
+    resume: () => workflow.resumeUnfinished(),
+    async stop() {
+      courier?.stop();
+      await workflow.stop();
+      client.destroy();
+      await dynamo.close();
+    },
+  };
+}

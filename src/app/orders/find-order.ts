@@ -1,0 +1,50 @@
+import type { UserId } from '../../domain/ids.ts';
+import type { Order } from '../../domain/orders/order.ts';
+import { parseOrderId } from '../../domain/orders/order-id.ts';
+import { appError, err, ok, type Result } from '../../domain/result.ts';
+import type { OrderDeps } from './deps.ts';
+
+/** Who asks: staff see every order, a customer only their own. */
+export interface OrderViewer {
+  readonly user: UserId;
+  readonly isStaff: boolean;
+}
+
+const notFound = (ref: string) =>
+  appError(
+    'order.not_found',
+    `No order \`${ref}\` found.`,
+    'Check the id in your order confirmation, or run /track without an id.',
+  );
+
+/**
+ * An order the viewer may see. Another user's order answers exactly like an unknown id, so ids cannot be probed.
+ * Without a reference: the viewer's latest order.
+ */
+export async function findOrder(
+  deps: Pick<OrderDeps, 'store'>,
+  viewer: OrderViewer,
+  ref: string | undefined,
+): Promise<Result<Order>> {
+  if (ref === undefined || ref.trim() === '') {
+    const [latest] = await deps.store.listByUser(viewer.user, 1);
+    return latest ? ok(latest) : err(appError('order.none', 'You have no orders yet.', 'Place one with /order.'));
+  }
+  const id = parseOrderId(ref);
+  if (!id) {
+    return err(
+      appError(
+        'order.bad_id',
+        `“${ref.trim()}” is not an order id.`,
+        'Order ids look like `ord_` followed by 16 letters or digits.',
+      ),
+    );
+  }
+  const order = await deps.store.get(id);
+  if (!order || (order.user !== viewer.user && !viewer.isStaff)) return err(notFound(id));
+  return ok(order);
+}
+
+export async function listMyOrders(deps: Pick<OrderDeps, 'store'>, user: UserId, limit = 5): Promise<Order[]> {
+  return deps.store.listByUser(user, limit);
+}

@@ -1,0 +1,76 @@
+import { type AppError, appError, err, ok, type Result } from '../result.ts';
+import type { Product } from './catalog.ts';
+import { type DeliveryZone, findZone } from './zones.ts';
+
+export interface OrderRequest {
+  readonly productId: string;
+  readonly quantity: number;
+  readonly address: string;
+  readonly paymentMethod: string;
+  readonly note?: string;
+}
+
+export interface ValidOrder {
+  readonly product: Product;
+  readonly quantity: number;
+  readonly address: string;
+  readonly zone: DeliveryZone;
+  readonly paymentMethod: string;
+  readonly note?: string;
+}
+
+export interface OrderRules {
+  readonly maxQuantity: number;
+  readonly zones: readonly DeliveryZone[];
+}
+
+const PAYMENT_TOKEN = /^tok_[a-z0-9_]{1,40}$/;
+
+/** Checks a request against the catalog and zones; the codes are stable (tests and logs key on them). */
+export function validateOrder(
+  request: OrderRequest,
+  product: Product | undefined,
+  rules: OrderRules,
+): Result<ValidOrder, AppError> {
+  if (!product) {
+    return err(
+      appError(
+        'order.unknown_product',
+        `There is no product “${request.productId}”.`,
+        'Pick a product from the suggestions.',
+      ),
+    );
+  }
+  if (!Number.isInteger(request.quantity) || request.quantity < 1 || request.quantity > rules.maxQuantity) {
+    return err(
+      appError(
+        'order.bad_quantity',
+        `Quantity must be a whole number from 1 to ${rules.maxQuantity} (got ${request.quantity}).`,
+      ),
+    );
+  }
+  const address = request.address.trim();
+  const zone = findZone(rules.zones, address);
+  if (!zone) {
+    const names = rules.zones.map((z) => z.name).join(', ');
+    return err(
+      appError(
+        'order.no_delivery_zone',
+        `We do not deliver to “${address}”.`,
+        `Include a postal code or town in one of our zones: ${names}.`,
+      ),
+    );
+  }
+  if (!PAYMENT_TOKEN.test(request.paymentMethod)) {
+    return err(appError('order.bad_payment_method', `Unknown payment method “${request.paymentMethod}”.`));
+  }
+  const note = request.note?.trim();
+  return ok({
+    product,
+    quantity: request.quantity,
+    address,
+    zone,
+    paymentMethod: request.paymentMethod,
+    ...(note ? { note } : {}),
+  });
+}

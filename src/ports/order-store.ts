@@ -1,0 +1,30 @@
+import type { OrderId, UserId } from '../domain/ids.ts';
+import type { AwaitingCourier, Order, OrderState, OrderStatus, StatusEntry } from '../domain/orders/order.ts';
+
+/** Orders with their status history. Every write is conditional, so replayed workflow steps change nothing. */
+export interface OrderStore {
+  /** Writes the order unless one with this id exists (a second delivery of the same interaction). */
+  create(order: Order): Promise<'created' | 'exists'>;
+  get(id: OrderId): Promise<Order | undefined>;
+  /** The user's orders, newest first. */
+  listByUser(user: UserId, limit: number): Promise<Order[]>;
+  /** Orders whose workflow has not finished (resumed after a restart). */
+  listUnfinished(): Promise<Order[]>;
+  /**
+   * Moves the order to `next` and appends `entry` to its history, only from a status in `from`; clears `awaiting`.
+   * Returns false when the order was not in one of those statuses (already applied, or too late).
+   */
+  transition(id: OrderId, from: readonly OrderStatus[], next: OrderState, entry: StatusEntry): Promise<boolean>;
+  /**
+   * Records the courier step the workflow waits on, only while the status is one of `onlyFrom`
+   * (false: the step already happened, e.g. in a replay).
+   */
+  setAwaiting(id: OrderId, awaiting: AwaitingCourier, onlyFrom: readonly OrderStatus[]): Promise<boolean>;
+  clearAwaiting(id: OrderId): Promise<void>;
+  /** Changes the address only while the status is one of `allowedFrom`. */
+  changeAddress(
+    id: OrderId,
+    change: { readonly address: string; readonly zoneId: string },
+    allowedFrom: readonly OrderStatus[],
+  ): Promise<'changed' | 'too_late' | 'not_found'>;
+}

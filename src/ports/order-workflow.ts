@@ -1,0 +1,15 @@
+import type { OrderId } from '../domain/ids.ts';
+import type { CourierStage } from '../domain/orders/order.ts';
+
+/** Runs an order's state machine: Step Functions in the cloud, the in-process runner on one machine. */
+export interface OrderWorkflow {
+  /** Starts the execution named after the order; starting it again does not create a second one. */
+  start(order: OrderId): Promise<'started' | 'already_started'>;
+  /** Completes a waiting courier task. False when no execution waits on this token (stale or unknown). */
+  completeTask(token: string, output: { readonly stage: CourierStage }): Promise<boolean>;
+}
+
+/** Where the workflow asks for a courier step (a demo courier, a courier app, or nobody: staff use /deliver). */
+export interface CourierDispatch {
+  requested(order: OrderId, stage: CourierStage): void;
+}

@@ -1,0 +1,15 @@
+/**
+ * Errors a task throws for the state machine: Retry and Catch match on `name` (locally `error.name`, in the
+ * cloud the Lambda `errorType`, which is the same name).
+ */
+export class TransientError extends Error {
+  override readonly name = 'Transient';
+}
+
+export class PaymentDeclined extends Error {
+  override readonly name = 'PaymentDeclined';
+}
+
+export class OrderMissing extends Error {
+  override readonly name = 'OrderMissing';
+}

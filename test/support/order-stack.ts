@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { makeDynamo } from '../../adapters/aws/dynamo-client.ts';
+import { DynamoInventory } from '../../adapters/aws/dynamo-inventory.ts';
+import { DynamoOrderStore } from '../../adapters/aws/dynamo-order-store.ts';
+import { ensureOrderTables } from '../../adapters/aws/dynamo-tables.ts';
+import { startEmbeddedDynamo } from '../../adapters/local/embedded-dynalite.ts';
+import { LocalOrderWorkflow, type LocalWorkflowOptions } from '../../adapters/local/local-order-workflow.ts';
+import { SandboxPaymentGateway } from '../../adapters/local/sandbox-payment-gateway.ts';
+import { advanceDelivery } from '../../src/app/orders/advance-delivery.ts';
+import { type CourierDelays, DemoCourier, manualCouriers } from '../../src/app/orders/demo-courier.ts';
+import type { OrderDeps } from '../../src/app/orders/deps.ts';
+import type { Reply } from '../../src/chat/reply.ts';
+import type { OrderId, UserId } from '../../src/domain/ids.ts';
+import type { StockedProduct } from '../../src/domain/orders/catalog.ts';
+import { parseZonesFile } from '../../src/domain/orders/config-files.ts';
+import type { Order, OrderStatus } from '../../src/domain/orders/order.ts';
+import { TEST_PAYMENT_METHODS } from '../../src/domain/orders/payment-methods.ts';
+import { silentLogger } from '../../src/ports/logger.ts';
+import type { Notifier } from '../../src/ports/notifier.ts';
+
+export const testZones = parseZonesFile(JSON.parse(readFileSync('config/delivery-zones.json', 'utf8')));
+
+export const TABLES = { orders: 'orders', catalog: 'catalog', payments: 'payments' } as const;
+
+/** Records every direct message, per user. */
+export class RecordingNotifier implements Notifier {
+  readonly sent: { user: UserId; reply: Reply }[] = [];
+  async notify(user: UserId, reply: Reply): Promise<void> {
+    this.sent.push({ user, reply });
+  }
+  textsFor(user: UserId): string[] {
+    return this.sent.filter((m) => m.user === user).map((m) => (m.reply.kind === 'text' ? m.reply.text : m.reply.kind));
+  }
+}
+
+export interface StackOptions {
+  readonly path?: string;
+  readonly products?: readonly StockedProduct[];
+  /** Demo courier delays; absent: manual courier (the test reports steps). */
+  readonly courierDelays?: CourierDelays;
+  readonly stateOverrides?: LocalWorkflowOptions['stateOverrides'];
+  readonly courierTimeoutMs?: number;
+  /** Skips table creation and seeding (a restart over existing data). */
+  readonly reopen?: boolean;
+}
+
+export const aProduct = (overrides: Partial<StockedProduct> = {}): StockedProduct => ({
+  id: 'margherita',
+  name: 'Pizza Margherita',
+  priceCents: 950,
+  stock: 100,
+  ...overrides,
+});
+
+/** dynalite on 127.0.0.1 + the real DynamoDB adapters + the in-process ASL runner: the embedded stack. */
+export async function startOrderStack(options: StackOptions = {}) {
+  const dynamo = await startEmbeddedDynamo(options.path === undefined ? {} : { path: options.path });
+  const { client, doc } = makeDynamo({ region: 'local', endpoint: dynamo.endpoint });
+  if (!options.reopen) await ensureOrderTables(client, TABLES);
+  const inventory = new DynamoInventory(doc, TABLES.catalog);
+  if (!options.reopen) for (const p of options.products ?? [aProduct()]) await inventory.put(p);
+  const store = new DynamoOrderStore(doc, TABLES.orders);
+  const payments = new SandboxPaymentGateway(doc, TABLES.payments);
+  const notifier = new RecordingNotifier();
+  const courier = options.courierDelays ? new DemoCourier(options.courierDelays, silentLogger) : undefined;
+  const workflow = new LocalOrderWorkflow({
+    deps: {
+      orders: store,
+      inventory,
+      payments,
+      notifier,
+      couriers: courier ?? manualCouriers,
+      zones: testZones,
+      now: () => new Date(),
+    },
+    log: silentLogger,
+    retryDelayMs: 5,
+    ...(options.courierTimeoutMs === undefined ? {} : { courierTimeoutMs: options.courierTimeoutMs }),
+    ...(options.stateOverrides ? { stateOverrides: options.stateOverrides } : {}),
+  });
+  const orders: OrderDeps = {
+    store,
+    inventory,
+    workflow,
+    zones: testZones,
+    paymentMethods: TEST_PAYMENT_METHODS,
+    maxQuantity: 20,
+    preparationMinutes: 15,
+    now: () => new Date(),
+  };
+  courier?.connect(async (order, stage) => {
+    const outcome = await advanceDelivery(orders, { orderRef: order, stage });
+    if (!outcome.ok) throw new Error(outcome.error.message);
+  });
+
+  /** Polls the store until the order reaches the status (generous: slow shared machines). */
+  async function waitForStatus(id: OrderId, status: OrderStatus, timeoutMs = 60_000): Promise<Order> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const order = await store.get(id);
+      if (order?.status === status) return order;
+      if (Date.now() > deadline) throw new Error(`order ${id} is ${order?.status ?? 'missing'}, expected ${status}`);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  }
+
+  /** Waits until the workflow parks on the given courier step. */
+  async function waitForAwaiting(id: OrderId, stage: string, timeoutMs = 60_000): Promise<Order> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const order = await store.get(id);
+      if (order?.awaiting?.stage === stage) return order;
+      if (Date.now() > deadline)
+        throw new Error(`order ${id} does not wait for ${stage} (${order?.status ?? 'missing'})`);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  }
+
+  async function close(): Promise<void> {
+    courier?.stop();
+    await workflow.stop();
+    client.destroy();
+    await dynamo.close();
+  }
+
+  return {
+    dynamo,
+    client,
+    doc,
+    inventory,
+    store,
+    payments,
+    notifier,
+    workflow,
+    orders,
+    waitForStatus,
+    waitForAwaiting,
+    close,
+  };
+}
+
+export type OrderStack = Awaited<ReturnType<typeof startOrderStack>>;

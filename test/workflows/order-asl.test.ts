@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORDER_ASL_URL, taskStates } from '../../src/workflows/definition.ts';
+import { isTaskName } from '../../src/workflows/tasks.ts';
+import { type OrderStack, startOrderStack } from '../support/order-stack.ts';
+
+const text = readFileSync(ORDER_ASL_URL, 'utf8');
+const definition = JSON.parse(text);
+
+describe('order.asl.json', () => {
+  let stack: OrderStack;
+  beforeAll(async () => {
+    stack = await startOrderStack();
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('binds a local handler to every Task state, each naming a known task', () => {
+    const tasks = taskStates(definition);
+    expect(tasks.length).toBeGreaterThan(10);
+    for (const t of tasks) {
+      expect(stack.workflow.handlers[t.state], `no local handler for Task ${t.state}`).toBeTypeOf('function');
+      expect(isTaskName(t.task), `Task ${t.state} names unknown task ${String(t.task)}`).toBe(true);
+    }
+  });
+
+  it('gives every Task an explicit timeout, and callbacks a heartbeat', () => {
+    for (const t of taskStates(definition)) {
+      expect(t.timeoutSeconds, t.state).toBeGreaterThan(0);
+      if (t.waitsForToken) expect(definition.States[t.state].HeartbeatSeconds, t.state).toBeGreaterThan(0);
+    }
+  });
+
+  it('uses JSONPath only (the local runner ignores JSONata)', () => {
+    for (const banned of ['QueryLanguage', '"Arguments"', '"Output"', '"Assign"', '{%']) {
+      expect(text.includes(banned), banned).toBe(false);
+    }
+  });
+
+  it('catches failures after the charge into the refund', () => {
+    for (const state of ['ConfirmOrder', 'AwaitPreparing', 'MarkPreparing', 'AwaitDelivered', 'MarkDelivered']) {
+      const catches = definition.States[state].Catch as { Next: string }[];
+      expect(
+        catches.map((c) => c.Next),
+        state,
+      ).toContain('RefundPayment');
+    }
+    expect(definition.States.ChargePayment.Retry[0].ErrorEquals).toContain('Transient');
+  });
+});
