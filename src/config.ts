@@ -48,6 +48,12 @@ const envSchema = z.object({
   PLAYGROUND: z.enum(['auto', 'on', 'off']).default('auto'),
   PLAYGROUND_HOST: z.string().default('127.0.0.1'),
   PLAYGROUND_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Largest file the playground accepts for commands with attachments (/bench), in bytes (25 MB, as BENCH_MAX_BYTES). */
+  PLAYGROUND_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(25 * 1024 * 1024),
 
   // --- AWS / Bedrock ---
   AWS_REGION: z.string().default('us-east-1'),
@@ -59,6 +65,86 @@ const envSchema = z.object({
   /** Models tried in order when the chosen one fails (throttled, not enabled, timed out). */
   ASK_FALLBACK_CHAIN: list,
   ASK_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+
+  // --- /ask conversation memory ---
+  /** memory: threads kept in process (lost on restart); dynamodb: the ASK_CONVERSATIONS_TABLE table. */
+  ASK_CONVERSATION_STORE: z.enum(['memory', 'dynamodb']).default('memory'),
+  ASK_CONVERSATIONS_TABLE: z.string().default('sonicord-conversations'),
+  /** Threads remembered by the in-memory store (least recently used dropped first). */
+  ASK_MAX_CONVERSATIONS: z.coerce.number().int().min(1).default(1000),
+
+  // --- voice ---
+  /** Nova 2 Sonic model id (or an inference profile such as us.amazon.nova-2-sonic-v1:0). */
+  SONIC_MODEL_ID: z.string().default('amazon.nova-2-sonic-v1:0'),
+  /** Sonic's region; the stream rejects cross-Region calls. Default: AWS_REGION. */
+  SONIC_REGION: optionalText,
+  /** Default voice: matthew, tiffany, amy, olivia, lupe, carlos, ambre, florian, tina, lennart, ... */
+  SONIC_VOICE: z.string().default('matthew'),
+  /** How quickly Sonic takes the turn after the user pauses: HIGH ~1.5 s, MEDIUM ~1.75 s, LOW ~2 s. */
+  SONIC_ENDPOINTING: z.enum(['HIGH', 'MEDIUM', 'LOW']).default('MEDIUM'),
+  SONIC_MAX_TOKENS: z.coerce.number().int().min(1).max(10_000).default(1024),
+  /** Default system prompt for voice conversations (both engines); empty: the built-in one. */
+  VOICE_SYSTEM_PROMPT: optionalText,
+  /** Renew a Sonic session this long after it opened (the service cuts streams at about 8 minutes). */
+  VOICE_SESSION_RENEW_MS: z.coerce.number().int().min(10_000).max(470_000).default(360_000),
+  /** Consecutive failed sessions tolerated before a conversation ends. */
+  VOICE_RETRY_ATTEMPTS: z.coerce.number().int().min(0).max(10).default(3),
+
+  // --- cascade voice engine (Transcribe -> Bedrock -> Polly) ---
+  /** Transcribe language code, e.g. en-US, pt-BR. */
+  CASCADE_LANGUAGE: z.string().default('en-US'),
+  /** The text model behind the voice (a key of config/models.json); the /ask fallback chain follows it. */
+  CASCADE_MODEL: z.string().default('nova-lite'),
+  POLLY_VOICE: z.string().default('Joanna'),
+  POLLY_ENGINE: z.enum(['neural', 'generative', 'standard']).default('neural'),
+  /** Silence after Transcribe's final result before the bot answers. */
+  CASCADE_TURN_PAUSE_MS: z.coerce.number().int().min(0).max(5000).default(600),
+
+  // --- orders ---
+  /** local: the ASL in-process over embedded dynalite (data in DATA_DIR/dynalite); aws: Step Functions + DynamoDB. */
+  ORDERS_MODE: z.enum(['local', 'aws']).default('local'),
+  CATALOG_FILE: z.string().default('config/catalog.json'),
+  DELIVERY_ZONES_FILE: z.string().default('config/delivery-zones.json'),
+  ORDERS_MAX_QUANTITY: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Minutes added to the zone's delivery time for the ETA. */
+  ORDERS_PREPARATION_MINUTES: z.coerce.number().int().min(0).max(600).default(15),
+  /** A pretend courier advances orders by itself (demos); off: staff use /deliver. */
+  DEMO_COURIER: flag.default(true),
+  DEMO_COURIER_PREPARING_MS: z.coerce.number().int().min(0).default(10_000),
+  DEMO_COURIER_OUT_FOR_DELIVERY_MS: z.coerce.number().int().min(0).default(20_000),
+  DEMO_COURIER_DELIVERED_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Local mode: how long a courier step may wait before the order is cancelled and refunded (default: the ASL's). */
+  ORDERS_COURIER_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
+  /** aws mode: the deployed resources (outputs of the infra/ stack). */
+  ORDERS_STATE_MACHINE_ARN: optionalText,
+  ORDERS_TABLE: z.string().default('sonicord-orders'),
+  CATALOG_TABLE: z.string().default('sonicord-catalog'),
+  PAYMENTS_TABLE: z.string().default('sonicord-payments'),
+  ORDERS_TOPIC_ARN: optionalText,
+  /** Override the DynamoDB endpoint in aws mode (DynamoDB Local, tests). */
+  DYNAMODB_ENDPOINT: optionalText,
+
+  // --- bench ---
+  /** Largest /bench upload in bytes (25 MB). */
+  BENCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(25 * 1024 * 1024),
+  /** Most concurrent model calls per model in run mode; adaptive concurrency stays at or below it. */
+  BENCH_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** A model call slower than this is abandoned and retried. */
+  BENCH_ROW_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** Run mode reads at most this many rows (each row costs a call per model). */
+  BENCH_MAX_RUN_ROWS: z.coerce.number().int().min(1).default(1000),
+  /** Rows kept in the results CSV (the summary counts all rows). */
+  BENCH_RESULT_ROWS: z.coerce.number().int().min(1).default(50_000),
+  /** Attempts per model call for throttling and transient failures. */
+  BENCH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /** First wait before a retry; doubles per attempt, with jitter. */
+  BENCH_BACKOFF_MS: z.coerce.number().int().min(0).default(1000),
+  /** Font file for chart text; DejaVu Sans or a built-in pixel font when absent. */
+  BENCH_CHART_FONT: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -71,7 +157,9 @@ export interface Config {
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(source);
+  // An empty `NAME=` line (as copied from .env.example) means "not set", whatever the variable's type.
+  const set = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration (see .env.example):\n${lines.join('\n')}`);
@@ -83,4 +171,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return { env, discordEnabled, slackEnabled, playgroundEnabled };
 }
 
-export { flag as envFlag };
+
+/** Every variable the bot reads (a test checks .env.example documents each). */
+export const envVariableNames: readonly string[] = Object.keys(envSchema.shape);

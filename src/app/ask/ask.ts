@@ -1,0 +1,155 @@
+import type { ModelInfo } from '../../domain/models/catalog.ts';
+import type { Conversation, ConversationTurn } from '../../domain/models/conversation.ts';
+import { applyTemplate } from '../../domain/models/prompt-templates.ts';
+import { type AppError, appError, err, ok, type Result } from '../../domain/result.ts';
+import type { ModelFailureCode } from '../../ports/text-model.ts';
+import type { AskDeps } from './deps.ts';
+import { checkPrompt, resolveModel, resolveTemplate } from './resolve.ts';
+import { type AnswerRequest, budgetFor, type ModelAnswer, type ModelFailure, streamAnswer } from './stream-answer.ts';
+
+/** Failures where another model may well succeed; the others (bad request, no credentials, cancel) stop the chain. */
+const FALLBACK_CODES: ReadonlySet<string> = new Set<ModelFailureCode>([
+  'model.throttled',
+  'model.access_denied',
+  'model.not_found',
+  'model.timeout',
+  'model.stream_failed',
+  'model.unavailable',
+  'model.context_exceeded',
+]);
+
+export interface AskProgress {
+  /** The model answering now. */
+  readonly model: ModelInfo;
+  /** Its answer so far ('' until the first token, and again after a switch to the next model). */
+  readonly text: string;
+  /** Models that failed before it, and why. */
+  readonly failed: readonly ModelFailure[];
+}
+
+export interface AskInput {
+  readonly prompt: string;
+  /** Our model key; the catalog default when absent (or the conversation's model when continuing). */
+  readonly model?: string;
+  readonly template?: string;
+  /** Continue this stored conversation: its history, model and template system prompt. */
+  readonly continuing?: Conversation;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: AskProgress) => void;
+}
+
+export interface AskAnswer extends ModelAnswer {
+  /** Models tried before the one that answered, with why they did not. */
+  readonly failed: readonly ModelFailure[];
+  readonly templateName?: string;
+  /** The conversation including this exchange, ready to remember under a thread key. */
+  readonly turns: readonly ConversationTurn[];
+}
+
+/** /ask: checks input and budget, streams the answer, falls back along the configured chain. */
+export async function ask(deps: AskDeps, input: AskInput): Promise<Result<AskAnswer, AppError>> {
+  const prompt = checkPrompt(input.prompt);
+  if (!prompt.ok) return prompt;
+  const first = resolveModel(deps.catalog, input.model ?? input.continuing?.modelId);
+  if (!first.ok) return first;
+  const template = resolveTemplate(deps.templates, input.template ?? input.continuing?.templateName);
+  if (!template.ok) return template;
+  const history = input.continuing?.turns ?? [];
+  // The wrapper shapes the opening question only; follow-ups in the thread go in as typed.
+  const userText = template.value && !input.continuing ? applyTemplate(template.value, prompt.value) : prompt.value;
+  const request: AnswerRequest = {
+    history,
+    userText,
+    ...(template.value ? { system: template.value.system } : {}),
+  };
+
+  const failed: ModelFailure[] = [];
+  for (const model of chainFrom(first.value, deps.catalog.fallbackChain)) {
+    if (input.signal?.aborted) break;
+    const budget = await budgetFor(deps, model, request, input.signal);
+    if (!budget.ok) {
+      // The user's own choice is refused with the numbers; a fallback model that is too small is just skipped.
+      if (model === first.value) return budget;
+      failed.push({ ok: false, model, code: 'ask.prompt_too_long', message: budget.error.message, partialText: '' });
+      continue;
+    }
+    const failedSoFar = [...failed];
+    input.onProgress?.({ model, text: '', failed: failedSoFar });
+    const onText = input.onProgress && ((text: string) => input.onProgress?.({ model, text, failed: failedSoFar }));
+    const attempt = await streamAnswer(
+      deps,
+      model,
+      budget.value.request,
+      budget.value.droppedTurns,
+      onText,
+      input.signal,
+    );
+    if (attempt.ok) {
+      const turns: ConversationTurn[] = [
+        ...history,
+        { role: 'user', text: userText },
+        { role: 'assistant', text: attempt.text },
+      ];
+      return ok({ ...attempt, failed, turns, ...(template.value ? { templateName: template.value.name } : {}) });
+    }
+    failed.push(attempt);
+    if (!FALLBACK_CODES.has(attempt.code)) return err(appError(attempt.code, attempt.message, hintFor(attempt.code)));
+  }
+  if (input.signal?.aborted) return err(appError('model.aborted', 'The question was cancelled.'));
+  return err(allFailed(failed));
+}
+
+/** Stores the exchange so a follow-up in the answer's thread continues it. */
+export async function rememberAnswer(deps: AskDeps, key: string, answer: AskAnswer): Promise<void> {
+  await deps.conversations.put({
+    key,
+    modelId: answer.model.id,
+    turns: answer.turns,
+    updatedAt: deps.now().toISOString(),
+    ...(answer.templateName === undefined ? {} : { templateName: answer.templateName }),
+  });
+}
+
+/** The chosen model, then the configured chain without repeats. */
+function chainFrom(first: ModelInfo, chain: readonly ModelInfo[]): ModelInfo[] {
+  const seen = new Set<string>([first.id]);
+  const out = [first];
+  for (const model of chain) {
+    if (seen.has(model.id)) continue;
+    seen.add(model.id);
+    out.push(model);
+  }
+  return out;
+}
+
+function allFailed(failed: readonly ModelFailure[]): AppError {
+  const lines = failed.map((f) => `• ${f.model.name}: ${f.message}`).join('\n');
+  const only = failed.length === 1 ? failed[0] : undefined;
+  if (only?.code === 'model.access_denied') {
+    return appError(
+      'ask.model_not_enabled',
+      `${only.model.name} is not enabled for this AWS account, and no fallback model is configured.\n${lines}`,
+      hintFor(only.code),
+    );
+  }
+  return appError(
+    'ask.all_models_failed',
+    `No model could answer:\n${lines}`,
+    failed.every((f) => f.code === 'model.access_denied')
+      ? hintFor('model.access_denied')
+      : 'Try again in a minute, or pick another model.',
+  );
+}
+
+function hintFor(code: string): string | undefined {
+  switch (code) {
+    case 'model.access_denied':
+      return 'Enable model access in the Amazon Bedrock console (Model access) for this region, or pick another model.';
+    case 'model.no_credentials':
+      return 'Set AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and AWS_REGION, then restart the bot.';
+    case 'model.invalid_request':
+      return 'Rephrase the prompt or pick another model.';
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,40 @@
+import { BedrockTextModel } from '../../adapters/bedrock/bedrock-text-model.ts';
+import { MemoryConversationStore } from '../../adapters/local/memory-conversation-store.ts';
+import type { AskDeps } from '../../src/app/ask/deps.ts';
+import type { ModelCatalog } from '../../src/domain/models/catalog.ts';
+import { type PromptTemplates, promptTemplates } from '../../src/domain/models/prompt-templates.ts';
+import { bedrockClientFor } from './fake-bedrock.ts';
+import { aCatalog } from './models.ts';
+
+export const testTemplates: PromptTemplates = promptTemplates([
+  {
+    name: 'pirate',
+    description: 'Talk like a pirate',
+    system: 'You are a pirate.',
+    wrapper: 'Arr, answer this: {prompt}',
+  },
+]);
+
+/**
+ * AskDeps over the real BedrockTextModel and SDK client aimed at a fake Bedrock endpoint. Call `destroy()` in
+ * teardown (it closes the client; the fake closes its own sessions).
+ */
+export function askDepsFor(
+  endpoint: string,
+  overrides: Partial<AskDeps> & { catalog?: ModelCatalog; timeoutMs?: number } = {},
+): AskDeps & { destroy(): void } {
+  const client = bedrockClientFor(endpoint);
+  const catalog = overrides.catalog ?? aCatalog();
+  let tick = 0;
+  return {
+    textModel: new BedrockTextModel(client, catalog, { timeoutMs: overrides.timeoutMs ?? 10_000 }),
+    catalog,
+    templates: testTemplates,
+    conversations: new MemoryConversationStore(),
+    // A fake monotonic clock: 25 ms per reading keeps latencies deterministic.
+    clock: () => (tick += 25),
+    now: () => new Date('2026-11-24T10:00:00Z'),
+    ...overrides,
+    destroy: () => client.destroy(),
+  };
+}

@@ -1,0 +1,344 @@
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
+import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
+
+/**
+ * A loopback fake of Bedrock Runtime speaking the real wire protocol (h2c, JSON, AWS event-stream frames), so tests
+ * and benches drive the real `@aws-sdk/client-bedrock-runtime` client. See shared/reference/aws-wire-fakes.md.
+ *
+ *   const fake = await startFakeBedrock((req) => ({ chunks: ['Hello', ' world'] }));
+ *   const client = bedrockClientFor(fake.endpoint);
+ *   ...
+ *   await fake.close();
+ */
+
+export type Operation = 'converse' | 'converse-stream' | 'count-tokens';
+
+/** What a script may fail with. HTTP failures happen before any byte of the answer; the others during the stream. */
+export type Failure =
+  /** An HTTP error response (`x-amzn-errortype`), e.g. 429 ThrottlingException, 403 AccessDeniedException. */
+  | { readonly type: 'http'; readonly status: number; readonly errorType: string; readonly message?: string }
+  /** An event-stream exception frame (`:exception-type`, camelCase as Bedrock sends) after `afterChunks` deltas. */
+  | {
+      readonly type: 'exception';
+      readonly afterChunks: number;
+      readonly exceptionType: string;
+      readonly message?: string;
+    }
+  /** The stream ends cleanly after `afterChunks` deltas, without messageStop/metadata. */
+  | { readonly type: 'abruptEnd'; readonly afterChunks: number }
+  /** Nothing more is sent after `afterChunks` deltas until the client aborts (or the fake closes). */
+  | { readonly type: 'hang'; readonly afterChunks: number };
+
+export interface ScriptChunk {
+  readonly text: string;
+  /** Wait this long before sending the chunk. */
+  readonly delayMs?: number;
+}
+
+export interface ScriptToolUse {
+  readonly toolUseId: string;
+  readonly name: string;
+  readonly input: unknown;
+}
+
+/** How the fake answers one request. Everything is optional: `{}` answers "OK" with estimated usage. */
+export interface Script {
+  readonly chunks?: readonly (string | ScriptChunk)[];
+  readonly toolUses?: readonly ScriptToolUse[];
+  readonly stopReason?: string;
+  /** Defaults: input = request text chars / 4, output = answer chars / 4 (at least 1 each). */
+  readonly usage?: { readonly inputTokens: number; readonly outputTokens: number };
+  readonly latencyMs?: number;
+  /** For count-tokens; when absent, count-tokens answers the char/4 estimate. */
+  readonly countTokens?: number;
+  readonly fail?: Failure;
+}
+
+/** The parts of a Converse / CountTokens body tests usually look at; the rest is there too. */
+export interface RecordedBody {
+  readonly messages?: readonly { role: string; content: readonly Record<string, unknown>[] }[];
+  readonly system?: readonly { text?: string }[];
+  readonly inferenceConfig?: { maxTokens?: number; temperature?: number };
+  readonly toolConfig?: { tools: readonly { toolSpec?: { name: string } }[] };
+  readonly input?: { converse?: { messages?: unknown[]; system?: unknown[] } };
+  readonly [key: string]: unknown;
+}
+
+export interface FakeRequest {
+  readonly operation: Operation;
+  readonly modelId: string;
+  readonly body: RecordedBody;
+  /** From the `amz-sdk-request: attempt=N; max=M` header; 1 when absent. */
+  readonly attempt: number;
+}
+
+export type FakeHandler = (request: FakeRequest, modelId: string) => Script | Promise<Script>;
+
+export interface FakeBedrock {
+  /** `http://127.0.0.1:PORT` for the client's `endpoint`. */
+  readonly endpoint: string;
+  /** Every request received, in order. */
+  readonly requests: FakeRequest[];
+  /** Replace the script function (one fake per file, a script per test). */
+  setHandler(handler: FakeHandler): void;
+  close(): Promise<void>;
+}
+
+// Sugar for the common failures, with the names and statuses Bedrock uses.
+export const failures = {
+  throttled: (): Failure => ({
+    type: 'http',
+    status: 429,
+    errorType: 'ThrottlingException',
+    message: 'Too many requests, please wait before trying again.',
+  }),
+  accessDenied: (): Failure => ({
+    type: 'http',
+    status: 403,
+    errorType: 'AccessDeniedException',
+    message: "You don't have access to the model with the specified model ID.",
+  }),
+  validation: (message = 'Malformed input request.'): Failure => ({
+    type: 'http',
+    status: 400,
+    errorType: 'ValidationException',
+    message,
+  }),
+  notFound: (): Failure => ({
+    type: 'http',
+    status: 404,
+    errorType: 'ResourceNotFoundException',
+    message: 'Model not found.',
+  }),
+  unavailable: (): Failure => ({
+    type: 'http',
+    status: 503,
+    errorType: 'ServiceUnavailableException',
+    message: 'Service unavailable.',
+  }),
+  midStream: (afterChunks: number, exceptionType = 'modelStreamErrorException'): Failure => ({
+    type: 'exception',
+    afterChunks,
+    exceptionType,
+    message: 'The model stream failed. Retry your request.',
+  }),
+  abruptEnd: (afterChunks: number): Failure => ({ type: 'abruptEnd', afterChunks }),
+  hang: (afterChunks = 0): Failure => ({ type: 'hang', afterChunks }),
+};
+
+/** `n` chunks of one short word each: about n output tokens (benches). */
+export const wordChunks = (n: number, delayMs?: number): ScriptChunk[] =>
+  Array.from({ length: n }, (_, i) => (delayMs === undefined ? { text: ` w${i}` } : { text: ` w${i}`, delayMs }));
+
+const codec = new EventStreamCodec(
+  (bytes) => Buffer.from(bytes).toString('utf8'),
+  (text) => new Uint8Array(Buffer.from(text, 'utf8')),
+);
+
+export async function startFakeBedrock(handler: FakeHandler = () => ({})): Promise<FakeBedrock> {
+  const requests: FakeRequest[] = [];
+  const sessions = new Set<http2.ServerHttp2Session>();
+  const closing = new AbortController();
+  let current = handler;
+  const server = http2.createServer();
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
+    session.on('error', () => {});
+  });
+  server.on('stream', (stream, headers) => {
+    // Without a listener, a reset or destroyed stream throws in the server process.
+    stream.on('error', () => {});
+    void serve(stream, headers).catch(() => {
+      if (!stream.destroyed) stream.destroy();
+    });
+  });
+
+  async function serve(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): Promise<void> {
+    const path = String(headers[':path'] ?? '');
+    const match = /^\/model\/([^/]+)\/(converse|converse-stream|count-tokens)$/.exec(path);
+    const raw = await readBody(stream);
+    if (!match?.[1] || !match[2]) {
+      return sendError(stream, { type: 'http', status: 404, errorType: 'UnknownOperationException', message: path });
+    }
+    const modelId = decodeURIComponent(match[1]);
+    const operation = match[2] as Operation;
+    const body = (raw.length > 0 ? JSON.parse(raw) : {}) as RecordedBody;
+    const attempt = Number(/attempt=(\d+)/.exec(String(headers['amz-sdk-request'] ?? ''))?.[1] ?? 1);
+    const request: FakeRequest = { operation, modelId, body, attempt };
+    requests.push(request);
+    const script = await current(request, modelId);
+    if (script.fail?.type === 'http') return sendError(stream, script.fail);
+    if (operation === 'count-tokens') return sendJson(stream, { inputTokens: script.countTokens ?? estimate(body) });
+    if (operation === 'converse') return sendConverse(stream, script, body);
+    return sendConverseStream(stream, script, body);
+  }
+
+  async function sendConverseStream(stream: http2.ServerHttp2Stream, script: Script, body: RecordedBody) {
+    stream.respond({ ':status': 200, 'content-type': 'application/vnd.amazon.eventstream' });
+    const frame = (eventType: string, payload: unknown) => writeFrame(stream, 'event', eventType, payload);
+    frame('messageStart', { role: 'assistant' });
+    const chunks = (script.chunks ?? ['OK']).map(toChunk);
+    const fail = script.fail;
+    let sent = 0;
+    for (const chunk of chunks) {
+      if (fail && fail.type !== 'http' && sent === fail.afterChunks) break;
+      if (chunk.delayMs) await sleep(chunk.delayMs, closing.signal);
+      if (stream.destroyed) return;
+      frame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: chunk.text } });
+      sent++;
+    }
+    if (fail?.type === 'exception') {
+      writeFrame(stream, 'exception', fail.exceptionType, { message: fail.message ?? fail.exceptionType });
+      return void stream.end();
+    }
+    if (fail?.type === 'abruptEnd') return void stream.end();
+    if (fail?.type === 'hang') return waitForClose(stream, closing.signal);
+    if (chunks.length > 0) frame('contentBlockStop', { contentBlockIndex: 0 });
+    (script.toolUses ?? []).forEach((tool, i) => {
+      const contentBlockIndex = i + 1;
+      frame('contentBlockStart', {
+        contentBlockIndex,
+        start: { toolUse: { toolUseId: tool.toolUseId, name: tool.name } },
+      });
+      frame('contentBlockDelta', { contentBlockIndex, delta: { toolUse: { input: JSON.stringify(tool.input) } } });
+      frame('contentBlockStop', { contentBlockIndex });
+    });
+    frame('messageStop', { stopReason: stopReasonOf(script) });
+    frame('metadata', { usage: usageOf(script, body, chunks), metrics: { latencyMs: script.latencyMs ?? 1 } });
+    stream.end();
+  }
+
+  async function sendConverse(stream: http2.ServerHttp2Stream, script: Script, body: RecordedBody) {
+    const chunks = (script.chunks ?? ['OK']).map(toChunk);
+    const fail = script.fail;
+    if (fail?.type === 'hang') return waitForClose(stream, closing.signal);
+    if (fail?.type === 'abruptEnd') return void stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    if (fail?.type === 'exception') {
+      const errorType = fail.exceptionType.charAt(0).toUpperCase() + fail.exceptionType.slice(1);
+      return sendError(stream, { type: 'http', status: 424, errorType, message: fail.message ?? errorType });
+    }
+    for (const chunk of chunks) if (chunk.delayMs) await sleep(chunk.delayMs, closing.signal);
+    const text = chunks.map((c) => c.text).join('');
+    const content: unknown[] = text ? [{ text }] : [];
+    for (const tool of script.toolUses ?? []) content.push({ toolUse: tool });
+    sendJson(stream, {
+      output: { message: { role: 'assistant', content } },
+      stopReason: stopReasonOf(script),
+      usage: usageOf(script, body, chunks),
+      metrics: { latencyMs: script.latencyMs ?? 1 },
+    });
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    setHandler(next) {
+      current = next;
+    },
+    async close() {
+      closing.abort();
+      // client.destroy() leaves HTTP/2 sessions open, and server.close() waits for them.
+      for (const session of sessions) session.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The real client aimed at the fake: static credentials, one attempt (tests that test retries override it). */
+export function bedrockClientFor(endpoint: string, overrides: BedrockRuntimeClientConfig = {}): BedrockRuntimeClient {
+  // With this variable set the client sends a bearer token instead of SigV4; keep tests independent of the shell.
+  delete process.env.AWS_BEARER_TOKEN_BEDROCK;
+  return new BedrockRuntimeClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake-secret' },
+    maxAttempts: 1,
+    ...overrides,
+  });
+}
+
+function writeFrame(
+  stream: http2.ServerHttp2Stream,
+  messageType: 'event' | 'exception',
+  type: string,
+  payload: unknown,
+) {
+  if (stream.destroyed || stream.writableEnded) return;
+  const typeHeader = messageType === 'event' ? ':event-type' : ':exception-type';
+  const headers: MessageHeaders = {
+    ':message-type': { type: 'string', value: messageType },
+    [typeHeader]: { type: 'string', value: type },
+    ':content-type': { type: 'string', value: 'application/json' },
+  };
+  stream.write(codec.encode({ headers, body: new Uint8Array(Buffer.from(JSON.stringify(payload))) }));
+}
+
+function sendJson(stream: http2.ServerHttp2Stream, payload: unknown) {
+  if (stream.destroyed) return;
+  stream.respond({ ':status': 200, 'content-type': 'application/json' });
+  stream.end(JSON.stringify(payload));
+}
+
+function sendError(stream: http2.ServerHttp2Stream, fail: Extract<Failure, { type: 'http' }>) {
+  if (stream.destroyed) return;
+  stream.respond({ ':status': fail.status, 'content-type': 'application/json', 'x-amzn-errortype': fail.errorType });
+  stream.end(JSON.stringify({ message: fail.message ?? fail.errorType }));
+}
+
+const readBody = (stream: http2.ServerHttp2Stream): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    stream.on('data', (part: Buffer) => parts.push(part));
+    stream.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    stream.on('error', reject);
+  });
+
+const waitForClose = (stream: http2.ServerHttp2Stream, closing: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (stream.destroyed || closing.aborted) return resolve();
+    stream.on('close', () => resolve());
+    closing.addEventListener('abort', () => resolve(), { once: true });
+  });
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+const toChunk = (c: string | ScriptChunk): ScriptChunk => (typeof c === 'string' ? { text: c } : c);
+const stopReasonOf = (script: Script) =>
+  script.stopReason ?? ((script.toolUses?.length ?? 0) > 0 ? 'tool_use' : 'end_turn');
+
+function usageOf(script: Script, body: RecordedBody, chunks: readonly ScriptChunk[]) {
+  const inputTokens = script.usage?.inputTokens ?? estimate(body);
+  const outputTokens =
+    script.usage?.outputTokens ?? Math.max(1, Math.ceil(chunks.map((c) => c.text).join('').length / 4));
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
+}
+
+/** chars/4 of every text in the body (messages and system, Converse or CountTokens shape). */
+function estimate(body: RecordedBody): number {
+  const source = body.input?.converse ?? body;
+  return Math.max(1, Math.ceil(collectText(source).length / 4));
+}
+
+function collectText(value: unknown): string {
+  if (Array.isArray(value)) return value.map(collectText).join('');
+  if (value === null || typeof value !== 'object') return '';
+  return Object.entries(value)
+    .map(([k, v]) => (k === 'text' && typeof v === 'string' ? v : collectText(v)))
+    .join('');
+}
