@@ -1,8 +1,28 @@
 import type { Command, MessageHandler } from '../src/chat/command.ts';
+import { askCommand } from './ask.ts';
+import { askFollowUp } from './ask-follow-up.ts';
+import { benchCommand } from './bench.ts';
+import { deliverCommand } from './deliver.ts';
 import { helpCommand } from './help.ts';
+import { joinCommand } from './join.ts';
+import { leaveCommand } from './leave.ts';
+import { orderCommand } from './order.ts';
+import { orderAssistant } from './order-assistant.ts';
+import { restockCommand } from './restock.ts';
+import { trackCommand } from './track.ts';
 
 /** Every slash command, in the order surfaces list them. Add a command here and every surface serves it. */
-export const commands: readonly Command[] = [helpCommand(() => commands)];
+export const commands: readonly Command[] = [
+  helpCommand(() => commands),
+  askCommand,
+  benchCommand,
+  orderCommand,
+  trackCommand,
+  deliverCommand,
+  restockCommand,
+  joinCommand,
+  leaveCommand,
+];
 
 /** Free-text handlers (thread follow-ups, DMs, mentions), tried in order. */
-export const messageHandlers: readonly MessageHandler[] = [];
+export const messageHandlers: readonly MessageHandler[] = [askFollowUp, orderAssistant];

@@ -7,6 +7,7 @@ import { guardSdkStreamErrors } from '../adapters/bedrock/nova-sonic/process-gua
 import { createPinoLogger } from '../adapters/logging/pino-logger.ts';
 import { commands, messageHandlers } from '../commands/index.ts';
 import type { AppDeps } from './app/deps.ts';
+import { orderTools } from './app/orders/assistant/order-tools.ts';
 import { RoutingNotifier } from './app/route-notifications.ts';
 import { ToolRegistry } from './app/tools.ts';
 import type { Core } from './chat/surface.ts';
@@ -26,6 +27,8 @@ const notifier = new RoutingNotifier(log.child({ area: 'notifications' }));
 const tools = new ToolRegistry();
 const ask = await composeAsk(env);
 const orders = await composeOrders(env, notifier, log.child({ area: 'orders' }));
+// The order tools serve the order assistant and both voice engines; they act for the caller our code names.
+tools.register(...orderTools(orders.deps));
 const deps: AppDeps = {
   log,
   now: () => new Date(),

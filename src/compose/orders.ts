@@ -1,23 +1,52 @@
 import { readFile } from 'node:fs/promises';
-import { type LocalOrders, startLocalOrders } from '../../adapters/local/local-orders.ts';
+import { startAwsOrders } from '../../adapters/aws/aws-orders.ts';
+import { startLocalOrders } from '../../adapters/local/local-orders.ts';
+import type { OrderDeps } from '../app/orders/deps.ts';
 import type { Env } from '../config.ts';
 import { parseCatalogFile, parseZonesFile } from '../domain/orders/config-files.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Notifier } from '../ports/notifier.ts';
 
+/** Either mode: the deps /order and /track use, `resume` once surfaces can deliver notifications, `stop`. */
+export interface RunningOrders {
+  readonly deps: OrderDeps;
+  resume(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const readJson = async (path: string): Promise<unknown> => JSON.parse(await readFile(path, 'utf8'));
+
 /**
- * Orders on one machine: the ASL file in-process over embedded dynalite, data under DATA_DIR. (ORDERS_MODE=aws,
- * Step Functions and DynamoDB deployed by infra/, is wired here as well once its adapters land.)
+ * ORDERS_MODE=local (default): the ASL file in-process over embedded dynalite, data under DATA_DIR.
+ * ORDERS_MODE=aws: Step Functions and DynamoDB deployed by infra/ from the same ASL file.
  */
-export async function composeOrders(env: Env, notifier: Notifier, log: Logger): Promise<LocalOrders> {
-  const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as unknown;
+export async function composeOrders(env: Env, notifier: Notifier, log: Logger): Promise<RunningOrders> {
+  const zones = parseZonesFile(await readJson(env.DELIVERY_ZONES_FILE), env.DELIVERY_ZONES_FILE);
+  const tables = { orders: env.ORDERS_TABLE, catalog: env.CATALOG_TABLE, payments: env.PAYMENTS_TABLE };
+  const common = {
+    zones,
+    tables,
+    log,
+    maxQuantity: env.ORDERS_MAX_QUANTITY,
+    preparationMinutes: env.ORDERS_PREPARATION_MINUTES,
+    now: () => new Date(),
+  };
+  if (env.ORDERS_MODE === 'aws') {
+    if (!env.ORDERS_STATE_MACHINE_ARN) {
+      throw new Error('ORDERS_MODE=aws needs ORDERS_STATE_MACHINE_ARN (an output of the infra/ stack).');
+    }
+    return startAwsOrders({
+      ...common,
+      region: env.AWS_REGION,
+      stateMachineArn: env.ORDERS_STATE_MACHINE_ARN,
+      ...(env.DYNAMODB_ENDPOINT ? { dynamoEndpoint: env.DYNAMODB_ENDPOINT } : {}),
+    });
+  }
   return startLocalOrders({
+    ...common,
     dataDir: env.DATA_DIR,
-    tables: { orders: env.ORDERS_TABLE, catalog: env.CATALOG_TABLE, payments: env.PAYMENTS_TABLE },
-    zones: parseZonesFile(await readJson(env.DELIVERY_ZONES_FILE), env.DELIVERY_ZONES_FILE),
     initialCatalog: parseCatalogFile(await readJson(env.CATALOG_FILE), env.CATALOG_FILE),
     notifier,
-    log,
     ...(env.DEMO_COURIER
       ? {
           demoCourier: {
@@ -28,8 +57,5 @@ export async function composeOrders(env: Env, notifier: Notifier, log: Logger): 
         }
       : {}),
     ...(env.ORDERS_COURIER_TIMEOUT_MS === undefined ? {} : { courierTimeoutMs: env.ORDERS_COURIER_TIMEOUT_MS }),
-    maxQuantity: env.ORDERS_MAX_QUANTITY,
-    preparationMinutes: env.ORDERS_PREPARATION_MINUTES,
-    now: () => new Date(),
   });
 }

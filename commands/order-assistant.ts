@@ -1,0 +1,73 @@
+import { answerOrderQuestion } from '../src/app/orders/assistant/answer-order-question.ts';
+import { orderTools } from '../src/app/orders/assistant/order-tools.ts';
+import type { MessageHandler } from '../src/chat/command.ts';
+import type { CommandContext } from '../src/chat/context.ts';
+import { errorReply, text } from '../src/chat/reply.ts';
+import type { ModelId } from '../src/domain/ids.ts';
+import type { ModelCatalog } from '../src/domain/models/catalog.ts';
+import type { Conversation, ConversationTurn } from '../src/domain/models/conversation.ts';
+
+/** Words that make a message in a channel (a mention, the playground) a question for the order assistant. */
+const ABOUT_ORDERS =
+  /\b(orders?|ordered|deliver(?:y|ed|ies)?|track(?:ing)?|parcel|package|courier|shipping|arriv(?:e|es|al|ing)|eta|address|refund(?:ed)?|pedidos?|entrega|endere[cç]o)\b|\bord_[a-z0-9]{16}\b/i;
+
+/** An assistant conversation older than this starts over (a new question, not a reply to the last answer). */
+const FORGET_AFTER_MS = 30 * 60_000;
+const KEPT_TURNS = 12;
+
+/**
+ * Questions about the user's orders, in a direct message or a message that talks about orders (a mention):
+ * "where is my order?", "when will it arrive?", "can I change the address?". A model answers with the order tools,
+ * which act for the sender only. Other messages are left to the next handler.
+ */
+export const orderAssistant: MessageHandler = {
+  name: 'order-assistant',
+  async handle(ctx, message) {
+    const question = message.trim();
+    if (question === '' || !(ctx.place.isDirect || ABOUT_ORDERS.test(question))) return undefined;
+    const { ask, orders } = ctx.deps;
+    const key = conversationKey(ctx);
+    const history = recentTurns(await ask.conversations.get(key), ctx.deps.now());
+    ctx.reply.progress(text('_Looking at your orders…_'));
+    const result = await answerOrderQuestion(
+      { textModel: ask.textModel, models: modelChain(ask.catalog), tools: orderTools(orders), now: ctx.deps.now },
+      {
+        question,
+        caller: { user: ctx.invoker.user, isStaff: ctx.invoker.isStaff },
+        displayName: ctx.invoker.displayName,
+        history,
+        signal: ctx.signal,
+      },
+    );
+    if (!result.ok) return errorReply(result.error);
+    const answer = result.value;
+    const turns: ConversationTurn[] = [
+      ...history,
+      { role: 'user', text: question },
+      { role: 'assistant', text: answer.text },
+    ];
+    await ask.conversations.put({
+      key,
+      modelId: answer.model,
+      turns: turns.slice(-KEPT_TURNS),
+      updatedAt: ctx.deps.now().toISOString(),
+    } satisfies Conversation);
+    const modelName = ask.catalog.get(answer.model)?.name ?? answer.model;
+    return text(answer.text, { footer: `Order assistant · ${modelName}` });
+  },
+};
+
+// Per user and channel: two people asking in one channel never share a conversation (nor its order facts).
+const conversationKey = (ctx: CommandContext): string =>
+  `order-assistant:${ctx.place.platform}:${ctx.place.spaceId}:${ctx.place.channelId}:${ctx.invoker.user}`;
+
+function recentTurns(conversation: Conversation | undefined, now: Date): readonly ConversationTurn[] {
+  if (!conversation) return [];
+  const age = now.getTime() - Date.parse(conversation.updatedAt);
+  return age >= 0 && age < FORGET_AFTER_MS ? conversation.turns : [];
+}
+
+function modelChain(catalog: ModelCatalog): ModelId[] {
+  const ids = [catalog.defaultModel.id, ...catalog.fallbackChain.map((m) => m.id)];
+  return [...new Set(ids)];
+}

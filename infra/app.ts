@@ -1,0 +1,34 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { parseZonesFile } from '../src/domain/orders/config-files.ts';
+import { OrderStack } from './order-stack.ts';
+
+/**
+ * The CDK app: `node infra/app.ts` synthesizes into cdk.out without the CLI; deploy with the pinned CLI
+ * (`npx aws-cdk@2.1148.1 deploy --app cdk.out`, see infra/README.md). No context lookups: it synthesizes offline.
+ */
+const root = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
+const bundle = root('infra/dist/order-task');
+if (!existsSync(`${bundle}/index.mjs`)) {
+  throw new Error(
+    `The task Lambda is not bundled: ${bundle}/index.mjs is missing. Bundle it first (infra/README.md, step 1).`,
+  );
+}
+
+const app = new App({ outdir: process.env.CDK_OUTDIR ?? root('cdk.out') });
+new OrderStack(app, process.env.ORDERS_STACK_NAME ?? 'SonicordOrders', {
+  taskCode: lambda.Code.fromAsset(bundle),
+  deliveryZones: parseZonesFile(
+    JSON.parse(readFileSync(root('config/delivery-zones.json'), 'utf8')),
+    'config/delivery-zones.json',
+  ),
+  description:
+    'Sonicord delivery orders: tables, status topic, task Lambda, Standard state machine from order.asl.json',
+  // The CLI sets these from the profile; without them the stack is environment-agnostic (synth works offline).
+  ...(process.env.CDK_DEFAULT_ACCOUNT
+    ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' } }
+    : {}),
+});
+app.synth();

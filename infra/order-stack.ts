@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { BY_USER_INDEX } from '../adapters/aws/dynamo-tables.ts';
+import type { DeliveryZone } from '../src/domain/orders/zones.ts';
+import { ORDER_ASL_URL, TASK_FUNCTION_PLACEHOLDER } from '../src/workflows/definition.ts';
+
+export interface OrderStackProps extends StackProps {
+  /**
+   * The task Lambda's code. A deploy passes `Code.fromAsset('infra/dist/order-task')` (the rolldown bundle of
+   * infra/lambda/order-task.ts, see infra/app.ts); tests pass `Code.fromInline(...)` to synthesize offline.
+   */
+  readonly taskCode: lambda.Code;
+  /** Parsed config/delivery-zones.json: the task function quotes delivery from them. */
+  readonly deliveryZones: readonly DeliveryZone[];
+  /** Physical names; the defaults match the bot's ORDERS_TABLE, CATALOG_TABLE, PAYMENTS_TABLE defaults. */
+  readonly names?: Partial<Record<'orders' | 'catalog' | 'payments' | 'stateMachine', string>>;
+}
+
+/**
+ * Orders in the cloud: DynamoDB tables, the status topic, the task Lambda and the Standard state machine built from
+ * the same src/workflows/order.asl.json the local runner executes. Outputs are the bot's aws-mode environment.
+ */
+export class OrderStack extends Stack {
+  readonly stateMachine: sfn.StateMachine;
+  readonly taskFunction: lambda.Function;
+  readonly topic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: OrderStackProps) {
+    super(scope, id, props);
+    const names = {
+      orders: 'sonicord-orders',
+      catalog: 'sonicord-catalog',
+      payments: 'sonicord-payments',
+      stateMachine: 'sonicord-orders',
+      ...props.names,
+    };
+
+    // Same keys and index as adapters/aws/dynamo-tables.ts (which creates them on dynalite).
+    const orders = table(this, 'Orders', names.orders, 'orderId');
+    orders.addGlobalSecondaryIndex({
+      indexName: BY_USER_INDEX,
+      partitionKey: { name: 'userId', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'createdAt', type: dynamodb.AttributeType.STRING },
+    });
+    const catalog = table(this, 'Catalog', names.catalog, 'productId');
+    const payments = table(this, 'Payments', names.payments, 'idempotencyKey');
+
+    this.topic = new sns.Topic(this, 'OrderStatus', { displayName: 'Sonicord order status', enforceSSL: true });
+
+    // Built from its name, not from the resource: the function's policy needs it and the machine needs the
+    // function's ARN, so a reference both ways would be a circular dependency.
+    const stateMachineArn = this.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: names.stateMachine,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    this.taskFunction = new lambda.Function(this, 'OrderTask', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: props.taskCode,
+      memorySize: 512,
+      // Below the ASL's TimeoutSeconds (30) so the state machine sees the Lambda's own timeout error first.
+      timeout: Duration.seconds(25),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: new logs.LogGroup(this, 'OrderTaskLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+      environment: {
+        ORDERS_TABLE: orders.tableName,
+        CATALOG_TABLE: catalog.tableName,
+        PAYMENTS_TABLE: payments.tableName,
+        ORDERS_TOPIC_ARN: this.topic.topicArn,
+        // Small (Lambda allows 4 KB of variables in all); a larger zone file would move to S3 or SSM.
+        DELIVERY_ZONES_JSON: JSON.stringify({ zones: props.deliveryZones }),
+      },
+    });
+    // Exactly the calls the task handlers make (DynamoOrderStore, DynamoInventory, SandboxPaymentGateway).
+    orders.grant(this.taskFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    catalog.grant(this.taskFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    payments.grant(this.taskFunction, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    this.topic.grantPublish(this.taskFunction);
+    // Completing a courier step that already happened (see infra/lambda/order-task.ts).
+    this.taskFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [stateMachineArn] }),
+    );
+
+    this.stateMachine = new sfn.StateMachine(this, 'OrderWorkflow', {
+      stateMachineName: names.stateMachine,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromString(orderDefinition()),
+      definitionSubstitutions: { [TASK_FUNCTION_PLACEHOLDER]: this.taskFunction.functionArn },
+      tracingEnabled: true,
+      logs: {
+        destination: new logs.LogGroup(this, 'OrderWorkflowLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+        level: sfn.LogLevel.ALL,
+        // Execution data holds addresses and user ids: keep them out of the logs.
+        includeExecutionData: false,
+      },
+    });
+    this.taskFunction.grantInvoke(this.stateMachine);
+
+    const botPolicy = new iam.ManagedPolicy(this, 'BotPolicy', {
+      description:
+        'What the Sonicord bot needs in ORDERS_MODE=aws: start orders, report courier steps, read and write orders.',
+      statements: [
+        new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
+        new iam.PolicyStatement({
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+          resources: [stateMachineArn],
+        }),
+        // Orders: create, track, list a user's orders (index), change the address, unfinished orders (scan).
+        new iam.PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:Scan'],
+          resources: [orders.tableArn, `${orders.tableArn}/index/${BY_USER_INDEX}`],
+        }),
+        // Catalog: autocomplete and stock (scan, get), restock and seeding (update, put). Payments stay with the tasks.
+        new iam.PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'],
+          resources: [catalog.tableArn],
+        }),
+      ],
+    });
+
+    output(this, 'OrdersStateMachineArn', this.stateMachine.stateMachineArn, 'ORDERS_STATE_MACHINE_ARN');
+    output(this, 'OrdersTopicArn', this.topic.topicArn, 'ORDERS_TOPIC_ARN');
+    output(this, 'OrdersTableName', orders.tableName, 'ORDERS_TABLE');
+    output(this, 'CatalogTableName', catalog.tableName, 'CATALOG_TABLE');
+    output(this, 'PaymentsTableName', payments.tableName, 'PAYMENTS_TABLE');
+    output(this, 'BotPolicyArn', botPolicy.managedPolicyArn, 'attach to the bot’s role');
+  }
+}
+
+/** The ASL text, checked to use no placeholder other than the task function's (it would stay unsubstituted). */
+export function orderDefinition(): string {
+  const text = readFileSync(ORDER_ASL_URL, 'utf8');
+  const unknown = [...text.matchAll(/\$\{([^}]+)\}/g)]
+    .map((m) => m[1])
+    .filter((name) => name !== TASK_FUNCTION_PLACEHOLDER);
+  if (unknown.length > 0)
+    throw new Error(`order.asl.json uses placeholders the stack does not substitute: ${unknown.join(', ')}`);
+  return text;
+}
+
+function table(scope: Construct, id: string, tableName: string, key: string): dynamodb.Table {
+  return new dynamodb.Table(scope, id, {
+    tableName,
+    partitionKey: { name: key, type: dynamodb.AttributeType.STRING },
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    // Orders, stock and payment records are business data: a stack deletion keeps them.
+    removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtection: true,
+  });
+}
+
+function output(scope: Construct, id: string, value: string, description: string): void {
+  new CfnOutput(scope, id, { value, description });
+}

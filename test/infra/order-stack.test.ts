@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OrderStack } from '../../infra/order-stack.ts';
+import { ORDER_ASL_URL, TASK_FUNCTION_PLACEHOLDER, taskStates } from '../../src/workflows/definition.ts';
+import { testZones } from '../support/order-stack.ts';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+const asl = JSON.parse(readFileSync(ORDER_ASL_URL, 'utf8'));
+
+/** The logical id of the only resource of a type. */
+function onlyId(template: Template, type: string): string {
+  const ids = Object.keys(template.findResources(type));
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+}
+
+describe('OrderStack (offline synth, no Docker, no network)', () => {
+  let template: Template;
+  let resources: Record<string, Resource>;
+
+  beforeAll(() => {
+    const app = new App();
+    const stack = new OrderStack(app, 'TestOrders', {
+      taskCode: lambda.Code.fromInline('exports.handler = async () => ({});'),
+      deliveryZones: testZones,
+    });
+    template = Template.fromStack(stack);
+    resources = template.toJSON().Resources;
+  }, 120_000);
+
+  it('creates the three tables with the keys and index the adapters use, on demand, with point-in-time recovery', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 3);
+    const common = {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    };
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      ...common,
+      TableName: 'sonicord-orders',
+      KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: 'byUser',
+          KeySchema: [
+            { AttributeName: 'userId', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      ...common,
+      TableName: 'sonicord-catalog',
+      KeySchema: [{ AttributeName: 'productId', KeyType: 'HASH' }],
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      ...common,
+      TableName: 'sonicord-payments',
+      KeySchema: [{ AttributeName: 'idempotencyKey', KeyType: 'HASH' }],
+    });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+  });
+
+  it('has one topic and one task Lambda per distinct Task resource of the ASL, wired to tables, topic and zones', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    const resourcesInAsl = new Set(
+      taskStates(asl).map((t) => (t.waitsForToken ? asl.States[t.state].Parameters.FunctionName : t.resource)),
+    );
+    expect(resourcesInAsl).toEqual(new Set([`\${${TASK_FUNCTION_PLACEHOLDER}}`]));
+    template.resourceCountIs('AWS::Lambda::Function', resourcesInAsl.size);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Runtime: 'nodejs22.x',
+      Timeout: 25,
+      TracingConfig: { Mode: 'Active' },
+      Environment: {
+        Variables: Match.objectLike({
+          ORDERS_TABLE: { Ref: Match.stringLikeRegexp('^Orders') },
+          CATALOG_TABLE: { Ref: Match.stringLikeRegexp('^Catalog') },
+          PAYMENTS_TABLE: { Ref: Match.stringLikeRegexp('^Payments') },
+          ORDERS_TOPIC_ARN: { Ref: onlyId(template, 'AWS::SNS::Topic') },
+          DELIVERY_ZONES_JSON: JSON.stringify({ zones: testZones }),
+        }),
+      },
+    });
+  });
+
+  it('deploys the same ASL as a Standard machine with every Task pointing at the task Lambda, logs and X-Ray on', () => {
+    const machine = Object.values(resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+    const props = machine?.Properties ?? {};
+    expect(props.StateMachineType).toBe('STANDARD');
+    expect(props.TracingConfiguration).toEqual({ Enabled: true });
+    expect(props.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+    expect(JSON.parse(props.DefinitionString as string)).toEqual(asl);
+    const fn = onlyId(template, 'AWS::Lambda::Function');
+    expect(props.DefinitionSubstitutions).toEqual({ [TASK_FUNCTION_PLACEHOLDER]: { 'Fn::GetAtt': [fn, 'Arn'] } });
+    for (const task of taskStates(asl)) expect(task.timeoutSeconds, task.state).toBeGreaterThan(25);
+  });
+
+  it('grants least privilege: the machine may invoke only the task function, the function only its tables and topic', () => {
+    const fn = onlyId(template, 'AWS::Lambda::Function');
+    const policies = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy');
+    const statements = (p: Resource) =>
+      (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement;
+    const machinePolicy = policies.find((p) => JSON.stringify(p.Properties.Roles).includes('OrderWorkflowRole'));
+    expect(
+      machinePolicy && statements(machinePolicy).filter((s) => JSON.stringify(s.Action).includes('lambda:')),
+    ).toEqual([
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunction',
+        Resource: [{ 'Fn::GetAtt': [fn, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [fn, 'Arn'] }, ':*']] }],
+      }),
+    ]);
+    const fnPolicy = policies.find((p) => JSON.stringify(p.Properties.Roles).includes('OrderTaskServiceRole'));
+    const actions = (fnPolicy ? statements(fnPolicy) : []).flatMap((s) => [s.Action].flat());
+    expect(new Set(actions)).toEqual(
+      new Set([
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'sns:Publish',
+        'states:SendTaskSuccess',
+      ]),
+    );
+    const put = fnPolicy && statements(fnPolicy).filter((s) => [s.Action].flat().includes('dynamodb:PutItem'));
+    // Only the payments table takes new items from the tasks.
+    expect(JSON.stringify(put?.map((s) => s.Resource))).toMatch(/^\[\[\{"Fn::GetAtt":\["Payments[^"]*","Arn"\]\}\]\]$/);
+  });
+
+  it('outputs what the bot needs in aws mode, and a policy to attach to the bot', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Description: string }>;
+    expect(Object.values(outputs).map((o) => o.Description)).toEqual(
+      expect.arrayContaining([
+        'ORDERS_STATE_MACHINE_ARN',
+        'ORDERS_TOPIC_ARN',
+        'ORDERS_TABLE',
+        'CATALOG_TABLE',
+        'PAYMENTS_TABLE',
+      ]),
+    );
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: 'states:StartExecution' })]),
+      },
+    });
+  });
+});
