@@ -1,6 +1,7 @@
 import { defineCommand } from '../src/chat/command.ts';
 import { errorReply, text } from '../src/chat/reply.ts';
 import type { JoinRequest } from '../src/chat/voice-surface.ts';
+import { shippedAskChoices, suggest } from './ask-choices.ts';
 
 export const NO_VOICE_MESSAGE = 'Voice works on Discord and the playground.';
 
@@ -25,6 +26,13 @@ export const joinCommand = defineCommand({
       description: 'Voice (Sonic: matthew, tiffany, amy...; cascade: a Polly voice such as Joanna)',
       required: false,
       maxLength: 30,
+    },
+    model: {
+      type: 'string',
+      description: 'cascade: the Bedrock model behind the voice (default: the configured one)',
+      required: false,
+      maxLength: 80,
+      autocomplete: (query) => suggest(shippedAskChoices.models, query),
     },
     listen: {
       type: 'string',
@@ -51,11 +59,30 @@ export const joinCommand = defineCommand({
         hint: 'Use a name such as matthew or tiffany (Sonic), or Joanna (cascade); leave it empty for the default.',
       });
     }
+    const engine = values.engine === 'cascade' ? 'cascade' : 'sonic';
+    if (values.model !== undefined) {
+      if (engine !== 'cascade') {
+        return errorReply({
+          code: 'voice.model_needs_cascade',
+          message: 'Nova 2 Sonic is a speech model of its own: `model` chooses the text model of the cascade engine.',
+          hint: 'Add engine:cascade, or leave model out.',
+        });
+      }
+      if (!ctx.deps.ask.catalog.get(values.model)) {
+        const known = ctx.deps.ask.catalog.models.map((m) => `\`${m.id}\``).join(', ');
+        return errorReply({
+          code: 'ask.unknown_model',
+          message: `I don't know the model \`${values.model}\`.`,
+          hint: `Pick one of: ${known}.`,
+        });
+      }
+    }
     const request: JoinRequest = {
-      engine: values.engine === 'cascade' ? 'cascade' : 'sonic',
+      engine,
       listen: values.listen === 'me' ? 'me' : 'everyone',
       transcripts: values.transcripts ?? true,
       ...(voice ? { voice: voice.toLowerCase() } : {}),
+      ...(values.model === undefined ? {} : { model: values.model }),
     };
     const joined = await ctx.voice.join(request);
     if (!joined.ok) return errorReply(joined.error);

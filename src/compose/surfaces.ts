@@ -79,12 +79,7 @@ export async function startSurfaces(config: Config, core: Core, notifier: Routin
         host: env.PLAYGROUND_HOST,
         port: env.PLAYGROUND_PORT,
         maxUploadBytes: env.PLAYGROUND_MAX_UPLOAD_BYTES,
-        voice: conversationVoice({
-          models: deps.voice.models,
-          tools: deps.voice.tools,
-          systemPrompt: deps.voice.systemPrompt,
-          log,
-        }),
+        voice: conversationVoice(deps.voice, log),
       });
       notifier.attach(playground.messenger);
       await playground.start();

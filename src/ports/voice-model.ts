@@ -13,6 +13,8 @@ export interface VoiceModel {
 export interface VoiceSessionOptions {
   readonly voice?: string;
   readonly systemPrompt?: string;
+  /** The text model behind the voice (a catalog key), for engines that have one (the cascade); Sonic ignores it. */
+  readonly textModel?: string;
   /** Earlier turns, carried over when a session is renewed. */
   readonly history: readonly VoiceTurn[];
   readonly tools: readonly Tool[];

@@ -18,6 +18,8 @@ export interface VoiceConversationSettings {
   readonly caller: (speaker: UserId | undefined) => ToolCaller;
   readonly voice?: string;
   readonly systemPrompt?: string;
+  /** The cascade's text model (a catalog key); see VoiceSessionOptions. */
+  readonly textModel?: string;
   /** Post what each side said to the channel's chat. */
   readonly transcripts: boolean;
   /** Speakers the model hears; default everyone. */
@@ -150,6 +152,7 @@ class ConversationLoop {
           caller: () => s.caller(this.#paced.lastSpeaker),
           ...(s.voice === undefined ? {} : { voice: s.voice }),
           ...(s.systemPrompt === undefined ? {} : { systemPrompt: s.systemPrompt }),
+          ...(s.textModel === undefined ? {} : { textModel: s.textModel }),
         },
         this.#stop.signal,
       );

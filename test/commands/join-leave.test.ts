@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { joinCommand } from '../../commands/join.ts';
 import { leaveCommand } from '../../commands/leave.ts';
+import type { AskDeps } from '../../src/app/ask/deps.ts';
 import { runCommand } from '../../src/chat/dispatcher.ts';
 import type { JoinRequest, VoiceSurface } from '../../src/chat/voice-surface.ts';
 import { appError, err, ok } from '../../src/domain/result.ts';
 import { aCommandContext } from '../support/command-context.ts';
+import { aCatalog, aModel } from '../support/models.ts';
 
 class RecordingVoice implements VoiceSurface {
   readonly joins: JoinRequest[] = [];
@@ -41,6 +43,23 @@ describe('/join and /leave', () => {
     const ctx = aCommandContext({ voice });
     await runCommand(joinCommand, ctx, { engine: 'cascade', voice: 'Joanna', listen: 'me', transcripts: false });
     expect(voice.joins).toEqual([{ engine: 'cascade', voice: 'joanna', listen: 'me', transcripts: false }]);
+  });
+
+  it('lets the cascade run on a chosen catalog model, and says why a model does not fit', async () => {
+    const voice = new RecordingVoice();
+    const ask = { catalog: aCatalog([aModel('nova-lite'), aModel('claude-haiku-4-5')]) } as unknown as AskDeps;
+    const ctx = aCommandContext({ voice, deps: { ask } });
+    expect(await runCommand(joinCommand, ctx, { model: 'claude-haiku-4-5' })).toMatchObject({
+      code: 'voice.model_needs_cascade',
+    });
+    expect(await runCommand(joinCommand, ctx, { engine: 'cascade', model: 'gpt-x' })).toMatchObject({
+      code: 'ask.unknown_model',
+    });
+    expect(voice.joins).toEqual([]);
+    await runCommand(joinCommand, ctx, { engine: 'cascade', model: 'claude-haiku-4-5' });
+    expect(voice.joins).toEqual([
+      { engine: 'cascade', listen: 'everyone', transcripts: true, model: 'claude-haiku-4-5' },
+    ]);
   });
 
   it('shows the surface error as is, and rejects a voice that is not a name', async () => {

@@ -52,7 +52,7 @@ describe('playground voice in Chromium against the Nova Sonic fake', { timeout: 
       },
     });
     const model = new NovaSonicVoiceModel(sonicClientFor(sonic.endpoint), { closeTimeoutMs: 5_000 });
-    const voice = conversationVoice({ models: { sonic: model }, tools: () => [], log: silentLogger });
+    const voice = conversationVoice({ models: { sonic: model }, tools: () => [], systemPrompt: 'Be brief.' }, silentLogger);
     playground = await startPlayground(fakeCore().core, { voice });
     browser = await launchChromium(fakeMicrophoneArgs(await speechWav()));
   }, 60_000);

@@ -47,6 +47,7 @@ export function startVoice(deps: VoiceDeps, input: StartVoiceInput): Result<Runn
       systemPrompt: deps.systemPrompt,
       log: input.log,
       ...(voice === undefined ? {} : { voice }),
+      ...(request.model === undefined ? {} : { textModel: request.model }),
       ...(request.listen === 'me' ? { allowed: (speaker: UserId) => speaker === invoker.user } : {}),
       ...(deps.retry ? { retry: deps.retry } : {}),
       ...(deps.clock ? { clock: deps.clock } : {}),

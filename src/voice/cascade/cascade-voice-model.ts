@@ -124,8 +124,8 @@ class CascadeConversation implements VoiceConversation {
       {
         textModel: s.textModel,
         tts: s.tts,
-        models: s.models,
-        synthesis: this.#options.voice ? { ...s.synthesis, voice: this.#options.voice } : s.synthesis,
+        models: modelChain(s.models, this.#options.textModel),
+        synthesis: this.#options.voice ? { ...s.synthesis, voice: pollyVoiceName(this.#options.voice) } : s.synthesis,
         maxTokens: s.maxTokens,
         maxToolRounds: s.maxToolRounds,
         tools: this.#options.tools,
@@ -176,5 +176,12 @@ class CascadeConversation implements VoiceConversation {
     });
   }
 }
+
+/** The model chosen at /join first, then the configured chain without it. */
+const modelChain = (configured: readonly ModelId[], chosen: string | undefined): readonly ModelId[] =>
+  chosen ? [chosen as ModelId, ...configured.filter((m) => m !== chosen)] : configured;
+
+/** Polly voice ids are capitalised (`Joanna`); /join lower-cases what users type. */
+const pollyVoiceName = (voice: string): string => voice.charAt(0).toUpperCase() + voice.slice(1);
 
 const toMessage = (turn: VoiceTurn): ChatMessage => ({ role: turn.role, content: [{ type: 'text', text: turn.text }] });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { conversationVoice } from '../../../adapters/web/conversation-voice.ts';
 import { PlaygroundSurface } from '../../../adapters/web/playground-surface.ts';
+import type { VoiceDeps } from '../../../src/app/voice/deps.ts';
 import { silentLogger } from '../../../src/ports/logger.ts';
 import { ScriptedVoiceModel } from '../../support/voice-loop-fakes.ts';
 import { fakeCore } from './fake-commands.ts';
@@ -10,11 +11,11 @@ describe('playground voice over the conversation loop', () => {
   let surface: PlaygroundSurface | undefined;
   const mics: MicSocket[] = [];
 
-  const start = async (models: Parameters<typeof conversationVoice>[0]['models']) => {
+  const start = async (models: VoiceDeps['models']) => {
     surface = new PlaygroundSurface({
       core: fakeCore().core,
       port: 0,
-      voice: conversationVoice({ models, tools: () => [], log: silentLogger }),
+      voice: conversationVoice({ models, tools: () => [], systemPrompt: 'Be brief.' }, silentLogger),
     });
     await surface.start();
     return surface.url;

@@ -134,6 +134,25 @@ describe('CascadeVoiceModel', () => {
     await conversation.close();
   });
 
+  it('answers with the text model chosen at /join first, and speaks with its Polly voice', async () => {
+    const { stt, tts, textModel, engine } = setup(() => answer('Hi.'), ['nova-lite', 'claude-haiku-4-5']);
+    const synthesized: unknown[] = [];
+    const original = tts.synthesize.bind(tts);
+    tts.synthesize = (text, options, signal) => {
+      synthesized.push(options);
+      return original(text, options, signal);
+    };
+    const conversation = await engine.open(
+      { history: [], tools: [], caller: () => caller, textModel: 'claude-haiku-4-5', voice: 'matthew' },
+      new AbortController().signal,
+    );
+    stt.say({ type: 'final', text: 'hello' });
+    await eventsUntil(conversation.events, (e) => e.type === 'turnEnd');
+    expect(textModel.requests.map((r) => r.model)).toEqual(['claude-haiku-4-5']);
+    expect(synthesized).toEqual([{ voice: 'Matthew', engine: 'neural' }]);
+    await conversation.close();
+  });
+
   it('reports a synthesis failure as one recoverable error and keeps listening', async () => {
     const { stt, tts, engine } = setup(() => answer('Hi.'));
     tts.failWith = new Error('Polly is unavailable');
