@@ -5,6 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { BY_USER_INDEX } from '../adapters/aws/dynamo-tables.ts';
@@ -31,6 +33,8 @@ export class OrderStack extends Stack {
   readonly stateMachine: sfn.StateMachine;
   readonly taskFunction: lambda.Function;
   readonly topic: sns.Topic;
+  /** The bot's inbox of status changes: it turns each message into a direct message to the customer. */
+  readonly notifications: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: OrderStackProps) {
     super(scope, id, props);
@@ -53,6 +57,9 @@ export class OrderStack extends Stack {
     const payments = table(this, 'Payments', names.payments, 'idempotencyKey');
 
     this.topic = new sns.Topic(this, 'OrderStatus', { displayName: 'Sonicord order status', enforceSSL: true });
+    this.notifications = notificationQueue(this);
+    // Raw delivery: the body is the SnsNotifier's JSON itself and its attributes arrive as SQS message attributes.
+    this.topic.addSubscription(new subscriptions.SqsSubscription(this.notifications, { rawMessageDelivery: true }));
 
     // Built from its name, not from the resource: the function's policy needs it and the machine needs the
     // function's ARN, so a reference both ways would be a circular dependency.
@@ -126,11 +133,17 @@ export class OrderStack extends Stack {
           actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'],
           resources: [catalog.tableArn],
         }),
+        // Notifications: long-poll the queue and delete what was delivered (DeleteMessageBatch needs DeleteMessage).
+        new iam.PolicyStatement({
+          actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+          resources: [this.notifications.queueArn],
+        }),
       ],
     });
 
     output(this, 'OrdersStateMachineArn', this.stateMachine.stateMachineArn, 'ORDERS_STATE_MACHINE_ARN');
     output(this, 'OrdersTopicArn', this.topic.topicArn, 'ORDERS_TOPIC_ARN');
+    output(this, 'OrdersNotificationsQueueUrl', this.notifications.queueUrl, 'ORDERS_NOTIFICATIONS_QUEUE_URL');
     output(this, 'OrdersTableName', orders.tableName, 'ORDERS_TABLE');
     output(this, 'CatalogTableName', catalog.tableName, 'CATALOG_TABLE');
     output(this, 'PaymentsTableName', payments.tableName, 'PAYMENTS_TABLE');
@@ -147,6 +160,24 @@ export function orderDefinition(): string {
   if (unknown.length > 0)
     throw new Error(`order.asl.json uses placeholders the stack does not substitute: ${unknown.join(', ')}`);
   return text;
+}
+
+/**
+ * SSE with SQS-managed keys: a KMS key would also need a key policy letting SNS encrypt. Visibility (60 s) covers a
+ * batch of ten direct messages; after five failed receives a message (one the bot cannot parse) moves to the
+ * dead-letter queue, kept for the longest retention so someone can look at it.
+ */
+function notificationQueue(scope: Construct): sqs.Queue {
+  const common = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true };
+  const deadLetters = new sqs.Queue(scope, 'OrderNotificationsDlq', { ...common, retentionPeriod: Duration.days(14) });
+  return new sqs.Queue(scope, 'OrderNotifications', {
+    ...common,
+    // Status changes older than this are stale news to the customer.
+    retentionPeriod: Duration.days(4),
+    visibilityTimeout: Duration.seconds(60),
+    receiveMessageWaitTime: Duration.seconds(20),
+    deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
+  });
 }
 
 function table(scope: Construct, id: string, tableName: string, key: string): dynamodb.Table {

@@ -121,6 +121,8 @@ const envSchema = z.object({
   CATALOG_TABLE: z.string().default('sonicord-catalog'),
   PAYMENTS_TABLE: z.string().default('sonicord-payments'),
   ORDERS_TOPIC_ARN: optionalText,
+  /** aws mode: the queue subscribed to the topic; the bot turns its messages into DMs (none without it). */
+  ORDERS_NOTIFICATIONS_QUEUE_URL: optionalText,
   /** Override the DynamoDB endpoint in aws mode (DynamoDB Local, tests). */
   DYNAMODB_ENDPOINT: optionalText,
 

@@ -58,8 +58,9 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'shutting down');
-  await running.stop();
+  // Orders first: status changes still in flight reach users while the surfaces are up.
   await orders.stop();
+  await running.stop();
   process.exit(0);
 }
 process.once('SIGINT', () => void shutdown('SIGINT'));

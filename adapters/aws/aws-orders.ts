@@ -1,13 +1,16 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { OrderDeps } from '../../src/app/orders/deps.ts';
 import { TEST_PAYMENT_METHODS } from '../../src/domain/orders/payment-methods.ts';
 import type { DeliveryZone } from '../../src/domain/orders/zones.ts';
 import type { Logger } from '../../src/ports/logger.ts';
+import type { Notifier } from '../../src/ports/notifier.ts';
 import { CourierHeartbeats } from './courier-heartbeats.ts';
 import { makeDynamo, type OrderTables } from './dynamo-client.ts';
 import { DynamoInventory } from './dynamo-inventory.ts';
 import { DynamoOrderStore } from './dynamo-order-store.ts';
 import { SfnOrderWorkflow } from './sfn-order-workflow.ts';
+import { SqsNotificationRelay } from './sqs-notification-relay.ts';
 
 export interface AwsOrdersOptions {
   readonly region: string;
@@ -25,12 +28,21 @@ export interface AwsOrdersOptions {
   readonly heartbeatMs?: number;
   /** Tests pass a client aimed at a fake. */
   readonly sfnClient?: SFNClient;
+  /**
+   * ORDERS_NOTIFICATIONS_QUEUE_URL: the queue the stack subscribes to the status topic. With it, each status change
+   * comes back to `notifier` (the RoutingNotifier) as a direct message; without it, customers get no DMs.
+   */
+  readonly notificationsQueueUrl?: string;
+  /** Required with notificationsQueueUrl. */
+  readonly notifier?: Notifier;
+  /** Tests pass a client aimed at a fake. */
+  readonly sqsClient?: SQSClient;
 }
 
 /** Same shape as LocalOrders, so the composition root treats both modes alike. */
 export interface AwsOrders {
   readonly deps: OrderDeps;
-  /** Nothing to replay (Step Functions keeps executions); starts the courier heartbeats. */
+  /** Nothing to replay (Step Functions keeps executions); starts the courier heartbeats and the notification relay. */
   resume(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -40,6 +52,8 @@ export interface AwsOrders {
  * starts its execution; the task Lambda does the rest and publishes every status change to the SNS topic.
  */
 export function startAwsOrders(options: AwsOrdersOptions): AwsOrders {
+  // First: a bad queue URL fails startup before any client exists.
+  const notifications = notificationRelay(options);
   const { client, doc } = makeDynamo({
     region: options.region,
     ...(options.dynamoEndpoint ? { endpoint: options.dynamoEndpoint } : {}),
@@ -63,12 +77,30 @@ export function startAwsOrders(options: AwsOrdersOptions): AwsOrders {
     deps,
     async resume() {
       heartbeats.start(options.heartbeatMs ?? 15 * 60_000);
+      // Called once the surfaces have attached their messengers to the notifier, so no notice finds nobody.
+      notifications?.relay.start();
       return heartbeats.beat();
     },
     async stop() {
+      await notifications?.relay.stop();
+      if (notifications && !options.sqsClient) notifications.client.destroy();
       await heartbeats.stop();
       if (!options.sfnClient) sfn.destroy();
       client.destroy();
     },
+  };
+}
+
+function notificationRelay(options: AwsOrdersOptions): { relay: SqsNotificationRelay; client: SQSClient } | undefined {
+  const log = options.log.child({ area: 'orders' });
+  if (options.notificationsQueueUrl === undefined) {
+    log.warn({}, 'no ORDERS_NOTIFICATIONS_QUEUE_URL: customers get no direct messages about their orders');
+    return undefined;
+  }
+  if (!options.notifier) throw new Error('startAwsOrders: notificationsQueueUrl needs a notifier to deliver to');
+  const client = options.sqsClient ?? new SQSClient({ region: options.region });
+  return {
+    client,
+    relay: new SqsNotificationRelay(client, options.notificationsQueueUrl, options.notifier, log),
   };
 }

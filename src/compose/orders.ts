@@ -40,6 +40,8 @@ export async function composeOrders(env: Env, notifier: Notifier, log: Logger): 
       region: env.AWS_REGION,
       stateMachineArn: env.ORDERS_STATE_MACHINE_ARN,
       ...(env.DYNAMODB_ENDPOINT ? { dynamoEndpoint: env.DYNAMODB_ENDPOINT } : {}),
+      notifier,
+      ...(env.ORDERS_NOTIFICATIONS_QUEUE_URL ? { notificationsQueueUrl: env.ORDERS_NOTIFICATIONS_QUEUE_URL } : {}),
     });
   }
   return startLocalOrders({

@@ -142,12 +142,66 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
         'ORDERS_TABLE',
         'CATALOG_TABLE',
         'PAYMENTS_TABLE',
+        'ORDERS_NOTIFICATIONS_QUEUE_URL',
       ]),
     );
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({ Action: 'states:StartExecution' })]),
       },
+    });
+  });
+
+  it('brings notifications back to the bot: an encrypted queue with a dead-letter queue, subscribed raw to the topic', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+    const queues = template.findResources('AWS::SQS::Queue');
+    const mainId = Object.keys(queues).find((id) => id.startsWith('OrderNotifications') && !id.includes('Dlq'));
+    const dlqId = Object.keys(queues).find((id) => id.startsWith('OrderNotificationsDlq'));
+    expect(mainId && dlqId).toBeTruthy();
+    for (const id of [mainId, dlqId]) {
+      expect(queues[id as string]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    }
+    expect(queues[mainId as string]?.Properties).toMatchObject({
+      VisibilityTimeout: 60,
+      MessageRetentionPeriod: 4 * 24 * 3600,
+      ReceiveMessageWaitTimeSeconds: 20,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 1);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs',
+      RawMessageDelivery: true,
+      TopicArn: { Ref: onlyId(template, 'AWS::SNS::Topic') },
+      Endpoint: { 'Fn::GetAtt': [mainId, 'Arn'] },
+    });
+    // SNS may send to the queue, but only from our topic.
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: mainId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'sqs:SendMessage',
+            Effect: 'Allow',
+            Principal: { Service: 'sns.amazonaws.com' },
+            Condition: { ArnEquals: { 'aws:SourceArn': { Ref: onlyId(template, 'AWS::SNS::Topic') } } },
+          }),
+        ]),
+      },
+    });
+    // The bot receives and deletes on that queue only, and learns its URL from an output.
+    const botPolicy = resources[onlyId(template, 'AWS::IAM::ManagedPolicy')];
+    type Document = { Statement: { Action: string | string[] }[] };
+    const statements = (botPolicy?.Properties.PolicyDocument as Document | undefined)?.Statement ?? [];
+    const sqsStatements = statements.filter((s) => JSON.stringify(s.Action).includes('sqs:'));
+    expect(sqsStatements).toEqual([
+      expect.objectContaining({
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+        Resource: { 'Fn::GetAtt': [mainId, 'Arn'] },
+      }),
+    ]);
+    const outputs = template.toJSON().Outputs as Record<string, { Description: string; Value: unknown }>;
+    expect(Object.values(outputs).find((o) => o.Description === 'ORDERS_NOTIFICATIONS_QUEUE_URL')?.Value).toEqual({
+      Ref: mainId,
     });
   });
 });

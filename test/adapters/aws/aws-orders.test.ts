@@ -5,16 +5,18 @@ import {
   StartExecutionCommand,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AwsOrders, startAwsOrders } from '../../../adapters/aws/aws-orders.ts';
 import { makeDynamo } from '../../../adapters/aws/dynamo-client.ts';
 import { ensureOrderTables } from '../../../adapters/aws/dynamo-tables.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../../adapters/local/embedded-dynalite.ts';
 import { placeOrder } from '../../../src/app/orders/place-order.ts';
+import { text } from '../../../src/chat/reply.ts';
 import { userId } from '../../../src/domain/ids.ts';
 import { orderIdFor } from '../../../src/domain/orders/order-id.ts';
-import { RecordingLogger } from '../../support/command-context.ts';
+import { RecordingLogger, RecordingNotifier } from '../../support/command-context.ts';
 import { aProduct, TABLES, testZones } from '../../support/order-stack.ts';
 
 const ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:sonicord-orders';
@@ -89,5 +91,46 @@ describe('startAwsOrders (DynamoDB adapters on dynalite, Step Functions client m
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     await expect(orders.resume()).resolves.toBe(0);
     expect(log.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'courier heartbeat failed' }));
+  });
+
+  it('with a notifications queue, resume() relays its messages to the notifier as DMs and stop() ends the relay', async () => {
+    sfn.reset();
+    const sqsClient = new SQSClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    const sqs = mockClient(sqsClient);
+    const reply = text('Order `ord_1` is **confirmed**.', { title: 'Order confirmed' });
+    const body = JSON.stringify({ type: 'order.notification', user: alice, reply, at: new Date().toISOString() });
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [{ MessageId: 'm-1', ReceiptHandle: 'rh-1', Body: body }] })
+      .resolves({});
+    sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: '0' }], Failed: [] });
+    const notifier = new RecordingNotifier();
+    const base = { region: 'us-east-1', stateMachineArn: ARN, tables: TABLES, dynamoEndpoint: dynamo.endpoint };
+    const common = { ...base, zones: testZones, maxQuantity: 20, preparationMinutes: 15, now: () => new Date() };
+    const withQueue = startAwsOrders({
+      ...common,
+      log: new RecordingLogger(),
+      sfnClient,
+      sqsClient,
+      notifier,
+      notificationsQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/sonicord-notifications',
+    });
+    await withQueue.resume();
+    await vi.waitFor(() => expect(sqs.commandCalls(DeleteMessageBatchCommand)).toHaveLength(1));
+    expect(notifier.sent).toEqual([{ user: alice, reply }]);
+    // Resolves only once the relay's loop has ended (it aborts the poll and the idle wait).
+    await withQueue.stop();
+
+    expect(() => startAwsOrders({ ...common, log, notificationsQueueUrl: 'sonicord-notifications', notifier })).toThrow(
+      /ORDERS_NOTIFICATIONS_QUEUE_URL/,
+    );
+    expect(() => startAwsOrders({ ...common, log, notificationsQueueUrl: 'https://sqs/1/q' })).toThrow(/notifier/);
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: expect.stringMatching(/^no ORDERS_NOTIFICATIONS_QUEUE_URL/) }),
+    );
+    sqs.restore();
   });
 });
