@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { askCommand, askCommandWith } from '../../commands/ask.ts';
 import { askFollowUp } from '../../commands/ask-follow-up.ts';
 import { commands, messageHandlers } from '../../commands/index.ts';
-import type { AskDeps } from '../../src/app/ask/deps.ts';
 import { handleMessage, runCommand } from '../../src/chat/dispatcher.ts';
 import type { Reply } from '../../src/chat/reply.ts';
-import { askDepsFor } from '../support/ask-deps.ts';
+import { askOnFakeBedrock } from '../support/ask-deps.ts';
 import { aCommandContext } from '../support/command-context.ts';
-import { type FakeBedrock, failures, startFakeBedrock } from '../support/fake-bedrock.ts';
+import { failures } from '../support/fake-bedrock.ts';
 
 const keyOf = (modelId: string) => /us\.test\.(\w+)-v1/.exec(modelId)?.[1] ?? '';
 const command = askCommandWith({ models: [], templates: [{ name: 'pirate', value: 'pirate' }] });
@@ -18,19 +17,7 @@ function textOf(reply: Reply | undefined): string {
 }
 
 describe('/ask through the dispatcher', () => {
-  let fake: FakeBedrock;
-  let deps: AskDeps & { destroy(): void };
-  beforeAll(async () => {
-    fake = await startFakeBedrock();
-    deps = askDepsFor(fake.endpoint);
-  });
-  beforeEach(() => {
-    fake.requests.length = 0;
-  });
-  afterAll(async () => {
-    deps.destroy();
-    await fake.close();
-  });
+  const bedrock = askOnFakeBedrock();
 
   it('is registered with its follow-up handler', () => {
     expect(commands).toContain(askCommand);
@@ -46,8 +33,11 @@ describe('/ask through the dispatcher', () => {
   });
 
   it('streams progress, then answers with model, latency, tokens and cost in the footer', async () => {
-    fake.setHandler(() => ({ chunks: ['The sky', ' is blue.'], usage: { inputTokens: 1200, outputTokens: 34 } }));
-    const ctx = aCommandContext({ deps: { ask: deps } });
+    bedrock.fake.setHandler(() => ({
+      chunks: ['The sky', ' is blue.'],
+      usage: { inputTokens: 1200, outputTokens: 34 },
+    }));
+    const ctx = aCommandContext({ deps: { ask: bedrock.deps } });
     const reply = await runCommand(command, ctx, { prompt: 'Why is the sky blue?' });
     expect(reply).toMatchObject({ kind: 'text', text: 'The sky is blue.' });
     expect(reply.kind === 'text' && reply.footer).toMatch(
@@ -58,10 +48,10 @@ describe('/ask through the dispatcher', () => {
   });
 
   it('says which model answered and why the first did not', async () => {
-    fake.setHandler((_r, id) =>
+    bedrock.fake.setHandler((_r, id) =>
       keyOf(id) === 'a' ? { chunks: ['par', 'tial'], fail: failures.midStream(1) } : { chunks: ['from b'] },
     );
-    const ctx = aCommandContext({ deps: { ask: deps } });
+    const ctx = aCommandContext({ deps: { ask: bedrock.deps } });
     const reply = await runCommand(command, ctx, { prompt: 'q' });
     expect(textOf(reply)).toContain('_Answered by Model b: Model a failed mid-answer._');
     expect(reply.kind === 'text' && reply.footer).toMatch(/^Model b · /);
@@ -71,7 +61,7 @@ describe('/ask through the dispatcher', () => {
   });
 
   it('gives clear errors for bad input', async () => {
-    const ctx = aCommandContext({ deps: { ask: deps } });
+    const ctx = aCommandContext({ deps: { ask: bedrock.deps } });
     expect(await runCommand(command, ctx, { prompt: '' })).toMatchObject({
       kind: 'error',
       code: 'input.missing_option',
@@ -92,21 +82,21 @@ describe('/ask through the dispatcher', () => {
       kind: 'error',
       code: 'ask.model_and_compare',
     });
-    expect(fake.requests).toHaveLength(0);
+    expect(bedrock.fake.requests).toHaveLength(0);
   });
 
   it('tells the user the model is not enabled when nothing else can answer', async () => {
-    fake.setHandler(() => ({ fail: failures.accessDenied() }));
-    const reply = await runCommand(command, aCommandContext({ deps: { ask: deps } }), { prompt: 'q' });
+    bedrock.fake.setHandler(() => ({ fail: failures.accessDenied() }));
+    const reply = await runCommand(command, aCommandContext({ deps: { ask: bedrock.deps } }), { prompt: 'q' });
     expect(reply).toMatchObject({ kind: 'error', code: 'ask.all_models_failed' });
     expect(reply.kind === 'error' && reply.hint).toMatch(/Enable model access/);
   });
 
   it('compares models side by side with a summary table', async () => {
-    fake.setHandler((_r, id) =>
+    bedrock.fake.setHandler((_r, id) =>
       keyOf(id) === 'c' ? { fail: failures.throttled() } : { chunks: [`I am ${keyOf(id)}`] },
     );
-    const ctx = aCommandContext({ deps: { ask: deps } });
+    const ctx = aCommandContext({ deps: { ask: bedrock.deps } });
     const reply = await runCommand(command, ctx, { prompt: 'who are you?', compare: 'a,b,c' });
     if (reply.kind !== 'composite') throw new Error(`expected composite, got ${reply.kind}`);
     expect(reply.parts.map((p) => p.kind)).toEqual(['text', 'text', 'error', 'table']);
@@ -117,24 +107,24 @@ describe('/ask through the dispatcher', () => {
   });
 
   it('remembers the answer under the thread key and continues it from a thread message', async () => {
-    fake.setHandler(() => ({ chunks: ['Paris.'] }));
-    const first = aCommandContext({ deps: { ask: deps }, threadKey: 'thread-42' });
+    bedrock.fake.setHandler(() => ({ chunks: ['Paris.'] }));
+    const first = aCommandContext({ deps: { ask: bedrock.deps }, threadKey: 'thread-42' });
     textOf(await runCommand(command, first, { prompt: 'Capital of France?', model: 'b' }));
     expect(first.reply.threadKeyCalls).toBe(1);
 
-    fake.setHandler(() => ({ chunks: ['Rome.'] }));
-    const inThread = aCommandContext({ deps: { ask: deps }, place: { threadKey: 'thread-42' } });
+    bedrock.fake.setHandler(() => ({ chunks: ['Rome.'] }));
+    const inThread = aCommandContext({ deps: { ask: bedrock.deps }, place: { threadKey: 'thread-42' } });
     const followUp = await handleMessage(messageHandlers, inThread, 'And Italy?');
     expect(textOf(followUp)).toBe('Rome.');
-    const sent = fake.requests.at(-1);
+    const sent = bedrock.fake.requests.at(-1);
     expect(sent?.modelId).toBe('us.test.b-v1:0');
     expect(sent?.body.messages?.map((m) => m.content[0]?.text)).toEqual(['Capital of France?', 'Paris.', 'And Italy?']);
-    expect((await deps.conversations.get('thread-42'))?.turns).toHaveLength(4);
+    expect((await bedrock.deps.conversations.get('thread-42'))?.turns).toHaveLength(4);
   });
 
   it('offers Cancel while streaming, and a cancel stops the model call', async () => {
-    fake.setHandler(() => ({ chunks: ['first words', ' never'], fail: failures.hang(1) }));
-    const ctx = aCommandContext({ deps: { ask: deps } });
+    bedrock.fake.setHandler(() => ({ chunks: ['first words', ' never'], fail: failures.hang(1) }));
+    const ctx = aCommandContext({ deps: { ask: bedrock.deps } });
     ctx.reply.onProgress = (r) => {
       if (r.kind === 'text' && r.text.includes('first words')) ctx.cancel();
     };
@@ -142,14 +132,14 @@ describe('/ask through the dispatcher', () => {
     expect(reply).toMatchObject({ kind: 'error', code: 'model.aborted' });
     expect(ctx.reply.progressCalls.every((c) => c.cancellable)).toBe(true);
     // Cancelled means cancelled: no fallback model was asked.
-    expect(fake.requests).toHaveLength(1);
+    expect(bedrock.fake.requests).toHaveLength(1);
   });
 
   it('leaves other messages alone', async () => {
-    const noThread = aCommandContext({ deps: { ask: deps } });
+    const noThread = aCommandContext({ deps: { ask: bedrock.deps } });
     expect(await handleMessage(messageHandlers, noThread, 'hello')).toBeUndefined();
-    const unknownThread = aCommandContext({ deps: { ask: deps }, place: { threadKey: 'someone-else' } });
+    const unknownThread = aCommandContext({ deps: { ask: bedrock.deps }, place: { threadKey: 'someone-else' } });
     expect(await askFollowUp.handle(unknownThread, 'hello')).toBeUndefined();
-    expect(fake.requests).toHaveLength(0);
+    expect(bedrock.fake.requests).toHaveLength(0);
   });
 });

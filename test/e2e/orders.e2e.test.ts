@@ -1,24 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalOrders, startLocalOrders } from '../../adapters/local/local-orders.ts';
+import { describe, expect, it } from 'vitest';
+import { startLocalOrders } from '../../adapters/local/local-orders.ts';
 import { commands, messageHandlers } from '../../commands/index.ts';
 import { RoutingNotifier } from '../../src/app/route-notifications.ts';
 import type { Core } from '../../src/chat/surface.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
 import { aDeps } from '../support/command-context.ts';
 import { aProduct, TABLES, testZones } from '../support/order-stack.ts';
-import { launchChromium, openAs, runCommand } from './support/browser.ts';
-import { type RunningPlayground, startPlayground } from './support/playground.ts';
+import { runCommand } from './support/browser.ts';
+import { playgroundInChromium } from './support/playground-in-chromium.ts';
 
 // The real /order and /track over the embedded stack (dynalite + the in-process ASL runner), in Chromium.
 describe('orders in the playground', { timeout: 120_000 }, () => {
-  let browser: Browser;
-  let playground: RunningPlayground;
-  let orders: LocalOrders;
-
-  beforeAll(async () => {
+  const e2e = playgroundInChromium(async () => {
     const notifier = new RoutingNotifier(silentLogger);
-    orders = await startLocalOrders({
+    const orders = await startLocalOrders({
       tables: TABLES,
       zones: testZones,
       initialCatalog: [aProduct()],
@@ -30,20 +25,16 @@ describe('orders in the playground', { timeout: 120_000 }, () => {
       now: () => new Date(),
     });
     const core: Core = { commands, messageHandlers, deps: aDeps({ notifier, orders: orders.deps }), log: silentLogger };
-    playground = await startPlayground(core);
-    notifier.attach(playground.surface.messenger);
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await playground?.stop();
-    await orders?.stop();
+    return {
+      core,
+      started: (playground) => notifier.attach(playground.surface.messenger),
+      stop: () => orders.stop(),
+    };
   });
 
   it('places an order, delivers its notifications live, and hides it from another customer', async () => {
-    const alice = await openAs(browser, playground.url, 'alice');
-    const bob = await openAs(browser, playground.url, 'bob');
+    const alice = await e2e.openAs('alice');
+    const bob = await e2e.openAs('bob');
     await runCommand(alice, '/order product:margherita quantity:2 address:"1000 Old town 5" payment:tok_ok');
     const placed = alice.locator('.entry.bot.done', { hasText: 'Order received' });
     await placed.waitFor({ timeout: 30_000 });

@@ -1,32 +1,24 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { text } from '../../src/chat/reply.ts';
 import { userId } from '../../src/domain/ids.ts';
 import { fakeCore } from '../adapters/web/fake-commands.ts';
-import { fakeMicrophoneArgs, launchChromium, openAs, runCommand } from './support/browser.ts';
+import { fakeMicrophoneArgs, runCommand } from './support/browser.ts';
 import { echoVoice } from './support/fake-voice.ts';
-import { type RunningPlayground, startPlayground } from './support/playground.ts';
+import { playgroundInChromium } from './support/playground-in-chromium.ts';
 
 // A real browser on a loaded 2-core machine: generous time per test, no timing assertions.
 describe('playground in Chromium (fake commands)', { timeout: 90_000 }, () => {
-  let browser: Browser;
-  let playground: RunningPlayground;
   const fake = fakeCore();
   const voice = echoVoice();
-
-  beforeAll(async () => {
-    playground = await startPlayground(fake.core, { voice: voice.hook });
-    fake.notifier.attach(playground.surface.messenger);
-    browser = await launchChromium(fakeMicrophoneArgs());
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await playground?.stop();
-  });
+  const e2e = playgroundInChromium(() => ({
+    core: fake.core,
+    options: { voice: voice.hook },
+    started: (playground) => fake.notifier.attach(playground.surface.messenger),
+    chromiumArgs: fakeMicrophoneArgs(),
+  }));
 
   it('completes a command from the suggestions and shows the answer', async () => {
-    const page = await openAs(browser, playground.url, 'alice');
+    const page = await e2e.openAs('alice');
     const box = page.locator('#command');
     await box.pressSequentially('/ec');
     await page.locator('#suggestions li', { hasText: '/echo' }).waitFor();
@@ -41,7 +33,7 @@ describe('playground in Chromium (fake commands)', { timeout: 90_000 }, () => {
   });
 
   it('continues the conversation from the reply box under an answer', async () => {
-    const page = await openAs(browser, playground.url, 'alice');
+    const page = await e2e.openAs('alice');
     await runCommand(page, '/echo start');
     const first = page.locator('.entry.bot.done').last();
     const reply = first.locator('form.thread input');
@@ -51,7 +43,7 @@ describe('playground in Chromium (fake commands)', { timeout: 90_000 }, () => {
   });
 
   it('streams progress, then renders the table', async () => {
-    const page = await openAs(browser, playground.url, 'alice');
+    const page = await e2e.openAs('alice');
     await runCommand(page, '/stream rows:3');
     await page.locator('.entry.bot.streaming').waitFor();
     const table = page.locator('.entry.bot.done table');
@@ -61,7 +53,7 @@ describe('playground in Chromium (fake commands)', { timeout: 90_000 }, () => {
   });
 
   it('suggests option values from choices and from the server', async () => {
-    const page = await openAs(browser, playground.url, 'alice');
+    const page = await e2e.openAs('alice');
     const box = page.locator('#command');
     await box.pressSequentially('/pick fruit:ba');
     await page.locator('#suggestions li', { hasText: 'Banana' }).waitFor();
@@ -72,7 +64,7 @@ describe('playground in Chromium (fake commands)', { timeout: 90_000 }, () => {
   });
 
   it('shows errors with their hint', async () => {
-    const page = await openAs(browser, playground.url, 'alice');
+    const page = await e2e.openAs('alice');
     await runCommand(page, '/restock');
     const error = page.locator('.entry.bot.done .reply-error');
     await error.waitFor();
@@ -80,7 +72,7 @@ describe('playground in Chromium (fake commands)', { timeout: 90_000 }, () => {
   });
 
   it('uploads a file for an attachment option and offers the result file', async () => {
-    const page = await openAs(browser, playground.url, 'alice');
+    const page = await e2e.openAs('alice');
     await page.locator('#command').fill('/count ');
     await page.locator('#command').dispatchEvent('input');
     await page.locator('#files input[type=file]').setInputFiles({
@@ -95,8 +87,8 @@ describe('playground in Chromium (fake commands)', { timeout: 90_000 }, () => {
   });
 
   it('treats two tabs as two users and delivers notifications to the right one', async () => {
-    const alice = await openAs(browser, playground.url, 'alice');
-    const bob = await openAs(browser, playground.url, 'bob');
+    const alice = await e2e.openAs('alice');
+    const bob = await e2e.openAs('bob');
     await fake.core.deps.notifier.notify(
       userId('web', 'bob'),
       text('Your order ORD-7 was delivered', { title: 'Order update' }),
@@ -108,7 +100,7 @@ describe('playground in Chromium (fake commands)', { timeout: 90_000 }, () => {
   });
 
   it('streams the microphone and plays the answer', async () => {
-    const page = await openAs(browser, playground.url, 'alice');
+    const page = await e2e.openAs('alice');
     await page.locator('#mic').click();
     await page.locator('.entry.voice', { hasText: 'Bot: hello human' }).waitFor({ timeout: 20_000 });
     await expect

@@ -1,31 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commands, messageHandlers } from '../../commands/index.ts';
 import { type Core, commandsFor } from '../../src/chat/surface.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
 import { aDeps } from '../support/command-context.ts';
-import { launchChromium, openAs, runCommand } from './support/browser.ts';
-import { type RunningPlayground, startPlayground } from './support/playground.ts';
+import { runCommand } from './support/browser.ts';
+import { playgroundInChromium } from './support/playground-in-chromium.ts';
 
 // The real command list; deps that a command uses without being given fail loudly (see aDeps).
 describe('playground in Chromium (real command list)', { timeout: 90_000 }, () => {
-  let browser: Browser;
-  let playground: RunningPlayground;
   const core: Core = { commands, messageHandlers, deps: aDeps(), log: silentLogger };
   const webCommands = commandsFor(core, 'web').map((c) => c.name);
-
-  beforeAll(async () => {
-    playground = await startPlayground(core);
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await playground?.stop();
-  });
+  const e2e = playgroundInChromium(() => ({ core }));
 
   it('offers every web command in the command box and lists them in /help', async () => {
-    const page = await openAs(browser, playground.url, 'newcomer');
+    const page = await e2e.openAs('newcomer');
     await page.locator('#command').pressSequentially('/');
     await page.locator('#suggestions li').first().waitFor();
     const suggested = await page.locator('#suggestions li .label').allTextContents();

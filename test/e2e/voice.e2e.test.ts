@@ -1,15 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NovaSonicVoiceModel } from '../../adapters/bedrock/nova-sonic/nova-sonic-voice-model.ts';
 import { conversationVoice } from '../../adapters/web/conversation-voice.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
 import { fakeCore } from '../adapters/web/fake-commands.ts';
 import { type FakeNovaSonic, sonicClientFor, startFakeNovaSonic, tone } from '../support/fake-nova-sonic.ts';
-import { fakeMicrophoneArgs, launchChromium, openAs } from './support/browser.ts';
-import { type RunningPlayground, startPlayground } from './support/playground.ts';
+import { fakeMicrophoneArgs } from './support/browser.ts';
+import { playgroundInChromium } from './support/playground-in-chromium.ts';
 
 /** A mono 16-bit WAV of a 300 Hz tone: Chromium's fake microphone plays it in a loop. */
 async function speechWav(): Promise<string> {
@@ -37,11 +36,10 @@ async function speechWav(): Promise<string> {
 // The whole voice path: Chromium's fake microphone -> AudioWorklet -> /voice -> conversation loop -> the real
 // Nova Sonic adapter and SDK client -> the loopback fake of the service, and its speech back to the page.
 describe('playground voice in Chromium against the Nova Sonic fake', { timeout: 120_000 }, () => {
-  let browser: Browser;
-  let playground: RunningPlayground;
   let sonic: FakeNovaSonic;
 
-  beforeAll(async () => {
+  const e2e = playgroundInChromium(async () => {
+    const microphone = fakeMicrophoneArgs(await speechWav());
     sonic = await startFakeNovaSonic({
       script: async (s) => {
         await s.waitFor('audioInput', (body) => /[^A]/.test(String(body.content ?? '').slice(0, 200)));
@@ -52,19 +50,20 @@ describe('playground voice in Chromium against the Nova Sonic fake', { timeout: 
       },
     });
     const model = new NovaSonicVoiceModel(sonicClientFor(sonic.endpoint), { closeTimeoutMs: 5_000 });
-    const voice = conversationVoice({ models: { sonic: model }, tools: () => [], systemPrompt: 'Be brief.' }, silentLogger);
-    playground = await startPlayground(fakeCore().core, { voice });
-    browser = await launchChromium(fakeMicrophoneArgs(await speechWav()));
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await playground?.stop();
-    await sonic?.close();
+    const voice = conversationVoice(
+      { models: { sonic: model }, tools: () => [], systemPrompt: 'Be brief.' },
+      silentLogger,
+    );
+    return {
+      core: fakeCore().core,
+      options: { voice },
+      chromiumArgs: microphone,
+      stop: () => sonic.close(),
+    };
   });
 
   it('sends the microphone to the model, shows the transcript, plays the reply and stops it on barge-in', async () => {
-    const page = await openAs(browser, playground.url, 'alice');
+    const page = await e2e.openAs('alice');
     await page.locator('#mic').click();
     const voiceLog = page.locator('.entry.voice');
     await voiceLog.getByText('where is my order').waitFor({ timeout: 60_000 });

@@ -1,7 +1,6 @@
 import http2 from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
-import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
+import { readBody, respondAwsError, startH2Loopback, writeEvent, writeFrame } from './h2-loopback.ts';
 
 /**
  * A loopback fake of Bedrock Runtime speaking the real wire protocol (h2c, JSON, AWS event-stream frames), so tests
@@ -132,34 +131,15 @@ export const failures = {
 export const wordChunks = (n: number, delayMs?: number): ScriptChunk[] =>
   Array.from({ length: n }, (_, i) => (delayMs === undefined ? { text: ` w${i}` } : { text: ` w${i}`, delayMs }));
 
-const codec = new EventStreamCodec(
-  (bytes) => Buffer.from(bytes).toString('utf8'),
-  (text) => new Uint8Array(Buffer.from(text, 'utf8')),
-);
-
 export async function startFakeBedrock(handler: FakeHandler = () => ({})): Promise<FakeBedrock> {
   const requests: FakeRequest[] = [];
-  const sessions = new Set<http2.ServerHttp2Session>();
   const closing = new AbortController();
   let current = handler;
-  const server = http2.createServer();
-  server.on('session', (session) => {
-    sessions.add(session);
-    session.on('close', () => sessions.delete(session));
-    session.on('error', () => {});
-  });
-  server.on('stream', (stream, headers) => {
-    // Without a listener, a reset or destroyed stream throws in the server process.
-    stream.on('error', () => {});
-    void serve(stream, headers).catch(() => {
-      if (!stream.destroyed) stream.destroy();
-    });
-  });
 
   async function serve(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): Promise<void> {
     const path = String(headers[':path'] ?? '');
     const match = /^\/model\/([^/]+)\/(converse|converse-stream|count-tokens)$/.exec(path);
-    const raw = await readBody(stream);
+    const raw = (await readBody(stream)).toString('utf8');
     if (!match?.[1] || !match[2]) {
       return sendError(stream, { type: 'http', status: 404, errorType: 'UnknownOperationException', message: path });
     }
@@ -178,7 +158,7 @@ export async function startFakeBedrock(handler: FakeHandler = () => ({})): Promi
 
   async function sendConverseStream(stream: http2.ServerHttp2Stream, script: Script, body: RecordedBody) {
     stream.respond({ ':status': 200, 'content-type': 'application/vnd.amazon.eventstream' });
-    const frame = (eventType: string, payload: unknown) => writeFrame(stream, 'event', eventType, payload);
+    const frame = (eventType: string, payload: unknown) => writeEvent(stream, eventType, payload);
     frame('messageStart', { role: 'assistant' });
     const chunks = (script.chunks ?? ['OK']).map(toChunk);
     const fail = script.fail;
@@ -232,19 +212,20 @@ export async function startFakeBedrock(handler: FakeHandler = () => ({})): Promi
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const loopback = await startH2Loopback((stream, headers) => {
+    void serve(stream, headers).catch(() => {
+      if (!stream.destroyed) stream.destroy();
+    });
+  });
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: loopback.endpoint,
     requests,
     setHandler(next) {
       current = next;
     },
     async close() {
       closing.abort();
-      // client.destroy() leaves HTTP/2 sessions open, and server.close() waits for them.
-      for (const session of sessions) session.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await loopback.close();
     },
   };
 }
@@ -262,41 +243,14 @@ export function bedrockClientFor(endpoint: string, overrides: BedrockRuntimeClie
   });
 }
 
-function writeFrame(
-  stream: http2.ServerHttp2Stream,
-  messageType: 'event' | 'exception',
-  type: string,
-  payload: unknown,
-) {
-  if (stream.destroyed || stream.writableEnded) return;
-  const typeHeader = messageType === 'event' ? ':event-type' : ':exception-type';
-  const headers: MessageHeaders = {
-    ':message-type': { type: 'string', value: messageType },
-    [typeHeader]: { type: 'string', value: type },
-    ':content-type': { type: 'string', value: 'application/json' },
-  };
-  stream.write(codec.encode({ headers, body: new Uint8Array(Buffer.from(JSON.stringify(payload))) }));
-}
-
 function sendJson(stream: http2.ServerHttp2Stream, payload: unknown) {
   if (stream.destroyed) return;
   stream.respond({ ':status': 200, 'content-type': 'application/json' });
   stream.end(JSON.stringify(payload));
 }
 
-function sendError(stream: http2.ServerHttp2Stream, fail: Extract<Failure, { type: 'http' }>) {
-  if (stream.destroyed) return;
-  stream.respond({ ':status': fail.status, 'content-type': 'application/json', 'x-amzn-errortype': fail.errorType });
-  stream.end(JSON.stringify({ message: fail.message ?? fail.errorType }));
-}
-
-const readBody = (stream: http2.ServerHttp2Stream): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    stream.on('data', (part: Buffer) => parts.push(part));
-    stream.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    stream.on('error', reject);
-  });
+const sendError = (stream: http2.ServerHttp2Stream, fail: Extract<Failure, { type: 'http' }>) =>
+  respondAwsError(stream, fail.status, fail.errorType, fail.message ?? fail.errorType);
 
 const waitForClose = (stream: http2.ServerHttp2Stream, closing: AbortSignal): Promise<void> =>
   new Promise((resolve) => {

@@ -1,7 +1,8 @@
-import http2 from 'node:http2';
-import type { AddressInfo } from 'node:net';
-import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
-import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
+import type http2 from 'node:http2';
+import type { BedrockRuntimeClient, BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
+import type { Message } from '@smithy/eventstream-codec';
+import { bedrockClientFor } from './fake-bedrock.ts';
+import { innerMessages, respondAwsError, startH2Loopback, writeEvent, writeFrame } from './h2-loopback.ts';
 
 /**
  * A loopback fake of Nova Sonic's `InvokeModelWithBidirectionalStream` (h2c, nested signed event-stream frames in,
@@ -85,45 +86,24 @@ export interface FakeNovaSonic {
   close(): Promise<void>;
 }
 
-const codec = new EventStreamCodec(
-  (bytes) => Buffer.from(bytes).toString('utf8'),
-  (text) => new Uint8Array(Buffer.from(text, 'utf8')),
-);
-
-const str = (value: string) => ({ type: 'string' as const, value });
-
 export async function startFakeNovaSonic(options: FakeNovaSonicOptions = {}): Promise<FakeNovaSonic> {
   let script: SonicScript = options.script ?? (() => {});
   let sessionLimit = options.sessionLimit;
   const failures: HttpFailure[] = [];
   const streams: FakeSonicStream[] = [];
   const streamWaiters: (() => void)[] = [];
-  const sessions = new Set<http2.ServerHttp2Session>();
   const timers = new Set<NodeJS.Timeout>();
 
-  const server = http2.createServer();
-  server.on('session', (session) => {
-    sessions.add(session);
-    session.on('close', () => sessions.delete(session));
-    session.on('error', () => {});
-  });
-  server.on('stream', (stream, headers) => {
-    stream.on('error', () => {});
+  const loopback = await startH2Loopback((stream, headers) => {
     const path = String(headers[':path'] ?? '');
     const match = /^\/model\/([^/]+)\/invoke-with-bidirectional-stream$/.exec(path);
     if (!match?.[1]) {
-      stream.respond({ ':status': 404, 'x-amzn-errortype': 'UnknownOperationException' });
-      stream.end(JSON.stringify({ message: `fake-nova-sonic: unexpected path ${path}` }));
+      respondAwsError(stream, 404, 'UnknownOperationException', `fake-nova-sonic: unexpected path ${path}`);
       return;
     }
     const failure = failures.shift();
     if (failure) {
-      stream.respond({
-        ':status': failure.status,
-        'x-amzn-errortype': failure.errorType,
-        'content-type': 'application/json',
-      });
-      stream.end(JSON.stringify({ message: failure.message ?? failure.errorType }));
+      respondAwsError(stream, failure.status, failure.errorType, failure.message ?? failure.errorType);
       stream.resume();
       return;
     }
@@ -144,11 +124,8 @@ export async function startFakeNovaSonic(options: FakeNovaSonicOptions = {}): Pr
       .catch((error: unknown) => fake.exception('internalServerException', `fake script failed: ${String(error)}`));
   });
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: loopback.endpoint,
     streams,
     setScript(next) {
       script = next;
@@ -165,9 +142,7 @@ export async function startFakeNovaSonic(options: FakeNovaSonicOptions = {}): Pr
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);
-      // client.destroy() leaves per-stream HTTP/2 sessions open; server.close() would wait for them forever.
-      for (const session of sessions) session.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await loopback.close();
     },
   };
 }
@@ -183,22 +158,14 @@ function createStream(
   const received: ReceivedEvent[] = [];
   const waiters: (() => void)[] = [];
   let ended = false;
-  let pending = Buffer.alloc(0);
   let resolveDone: () => void = () => {};
   const clientDone = new Promise<void>((resolve) => {
     resolveDone = resolve;
   });
 
-  const write = (headers: MessageHeaders, body: unknown) => {
-    if (ended || stream.destroyed || stream.writableEnded) return;
-    stream.write(codec.encode({ headers, body: new Uint8Array(Buffer.from(JSON.stringify(body))) }));
-  };
+  // Each output event travels base64-encoded inside a `chunk` frame's JSON body.
   const send = (event: Record<string, unknown>) => {
-    const bytes = Buffer.from(JSON.stringify({ event })).toString('base64');
-    write(
-      { ':event-type': str('chunk'), ':message-type': str('event'), ':content-type': str('application/json') },
-      { bytes },
-    );
+    if (!ended) writeEvent(stream, 'chunk', { bytes: Buffer.from(JSON.stringify({ event })).toString('base64') });
   };
   const end = () => {
     if (ended) return;
@@ -206,14 +173,7 @@ function createStream(
     if (!stream.destroyed && !stream.writableEnded) stream.end();
   };
   const exception = (exceptionType: string, message = exceptionType) => {
-    write(
-      {
-        ':message-type': str('exception'),
-        ':exception-type': str(exceptionType),
-        ':content-type': str('application/json'),
-      },
-      { message },
-    );
+    if (!ended) writeFrame(stream, 'exception', exceptionType, { message });
     end();
   };
 
@@ -227,29 +187,17 @@ function createStream(
     if (event.name === 'sessionEnd') end();
   };
 
-  stream.on('data', (chunk: Buffer) => {
-    pending = Buffer.concat([pending, chunk]);
-    // The codec decodes one whole message: split on each message's 4-byte big-endian total length.
-    while (pending.length >= 4) {
-      const total = pending.readUInt32BE(0);
-      if (pending.length < total) break;
-      const outer = codec.decode(pending.subarray(0, total));
-      pending = pending.subarray(total);
-      if (outer.body.length === 0) continue; // the signed empty frame that closes the input
-      const inner = codec.decode(outer.body);
-      const payload = JSON.parse(Buffer.from(inner.body).toString('utf8')) as { bytes: string };
-      const json = JSON.parse(Buffer.from(payload.bytes, 'base64').toString('utf8')) as {
-        event: Record<string, Record<string, unknown>>;
-      };
-      const [name, body] = Object.entries(json.event)[0] ?? ['(empty)', {}];
-      onEvent({ name, body });
-    }
-  });
   const finish = () => {
     resolveDone();
     for (const wake of waiters.splice(0)) wake();
     end();
   };
+  // Read to the client's end, never leaving early (that would destroy the stream). A reset ends the loop with an
+  // error that 'close' and 'aborted' already report (the frame below is then a no-op); an undecodable event is
+  // answered with an exception naming it.
+  void (async () => {
+    for await (const message of innerMessages(stream)) onEvent(receivedEvent(message));
+  })().catch((error: unknown) => exception('internalServerException', `fake-nova-sonic: ${String(error)}`));
   stream.on('end', finish);
   stream.on('close', finish);
   stream.on('aborted', finish);
@@ -322,19 +270,19 @@ function createStream(
   };
 }
 
-/** A real client pointed at the fake: static credentials, one attempt, no console warnings. */
-export function sonicClientFor(endpoint: string, overrides: BedrockRuntimeClientConfig = {}): BedrockRuntimeClient {
-  // With this variable set the client sends a bearer token instead of SigV4; keep tests independent of the shell.
-  delete process.env.AWS_BEARER_TOKEN_BEDROCK;
-  return new BedrockRuntimeClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake-secret' },
-    maxAttempts: 1,
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
-    ...overrides,
-  });
+/** The client's `chunk` frame carries `{ bytes }`: base64 of `{ event: { <name>: body } }`. */
+function receivedEvent(message: Message): ReceivedEvent {
+  const payload = JSON.parse(Buffer.from(message.body).toString('utf8')) as { bytes: string };
+  const json = JSON.parse(Buffer.from(payload.bytes, 'base64').toString('utf8')) as {
+    event: Record<string, Record<string, unknown>>;
+  };
+  const [name, body] = Object.entries(json.event)[0] ?? ['(empty)', {}];
+  return { name, body };
 }
+
+/** A real client pointed at the fake: `bedrockClientFor` (static credentials, one attempt), no console warnings. */
+export const sonicClientFor = (endpoint: string, overrides: BedrockRuntimeClientConfig = {}): BedrockRuntimeClient =>
+  bedrockClientFor(endpoint, { logger: { debug() {}, info() {}, warn() {}, error() {} }, ...overrides });
 
 /** A 24 kHz test tone (or any rate), for scripted model speech. */
 export function tone(samples: number, period = 48): Int16Array {

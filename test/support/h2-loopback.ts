@@ -63,13 +63,22 @@ export async function* innerMessages(stream: AsyncIterable<Buffer>): AsyncIterab
 export const stringHeaders = (values: Record<string, string>): MessageHeaders =>
   Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { type: 'string', value: v }]));
 
-export function writeEvent(stream: http2.ServerHttp2Stream, eventType: string, payload: unknown): void {
-  if (stream.destroyed || stream.closed) return;
+/**
+ * Writes one JSON event-stream frame (`:message-type` event or exception) unless the reply is already over:
+ * writing after `end()` would error the stream.
+ */
+export function writeFrame(
+  stream: http2.ServerHttp2Stream,
+  messageType: 'event' | 'exception',
+  type: string,
+  payload: unknown,
+): void {
+  if (stream.destroyed || stream.closed || stream.writableEnded) return;
   stream.write(
     eventStreamCodec.encode({
       headers: stringHeaders({
-        ':message-type': 'event',
-        ':event-type': eventType,
+        ':message-type': messageType,
+        [messageType === 'event' ? ':event-type' : ':exception-type']: type,
         ':content-type': 'application/json',
       }),
       body: fromUtf8(JSON.stringify(payload)),
@@ -77,19 +86,12 @@ export function writeEvent(stream: http2.ServerHttp2Stream, eventType: string, p
   );
 }
 
-export function writeException(stream: http2.ServerHttp2Stream, exceptionType: string, message: string): void {
-  if (stream.destroyed || stream.closed) return;
-  stream.write(
-    eventStreamCodec.encode({
-      headers: stringHeaders({
-        ':message-type': 'exception',
-        ':exception-type': exceptionType,
-        ':content-type': 'application/json',
-      }),
-      body: fromUtf8(JSON.stringify({ Message: message, message })),
-    }),
-  );
-}
+export const writeEvent = (stream: http2.ServerHttp2Stream, eventType: string, payload: unknown): void =>
+  writeFrame(stream, 'event', eventType, payload);
+
+/** An exception frame with the message under both spellings AWS services use. */
+export const writeException = (stream: http2.ServerHttp2Stream, exceptionType: string, message: string): void =>
+  writeFrame(stream, 'exception', exceptionType, { Message: message, message });
 
 export const readBody = (stream: http2.ServerHttp2Stream): Promise<Buffer> =>
   new Promise((resolve, reject) => {

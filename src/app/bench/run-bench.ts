@@ -74,49 +74,38 @@ export async function runBench(deps: BenchDeps, input: RunInput, hooks: BenchHoo
     return call;
   };
 
-  const runCell = async (row: number, tally: ModelTally, prompt: string, expected: string): Promise<void> => {
-    const answer = await ask(tally.model, prompt);
-    let cell: RunCell;
+  /** The graded part of a cell: the grader's (or judge's) verdict on the answer, or why there is none. */
+  const gradeAnswer = async (
+    answer: CallResult,
+    prompt: string,
+    expected: string,
+  ): Promise<Pick<RunCell, 'answer' | 'outcome' | 'error'>> => {
     if (!answer.ok) {
-      cell = {
-        row,
-        model: tally.model.id,
-        prompt,
-        expected,
+      return {
         outcome: answer.code === 'model.aborted' ? 'cancelled' : 'error',
         answer: undefined,
         error: `${answer.code}: ${answer.message}`,
-        attempts: answer.attempts,
       };
-    } else if (input.grader.type === 'judge') {
+    }
+    if (input.grader.type === 'judge') {
       const verdict =
         judgeModel?.ok && judgeTally
           ? await judge(deps, judgeTally, prompt, expected, answer.text, hooks.signal)
           : undefined;
-      cell = {
-        row,
-        model: tally.model.id,
-        prompt,
-        expected,
-        answer,
-        outcome: verdict ?? 'ungradable',
-        attempts: answer.attempts,
-      };
-    } else {
-      const g = layout?.promptfoo
-        ? gradeExpectedCell(answer.text, expected)
-        : grade(input.grader, answer.text, expected);
-      cell = {
-        row,
-        model: tally.model.id,
-        prompt,
-        expected,
-        answer,
-        outcome: 'error' in g ? 'ungradable' : g.pass ? 'correct' : 'wrong',
-        attempts: answer.attempts,
-        ...('error' in g ? { error: g.error } : {}),
-      };
+      return { answer, outcome: verdict ?? 'ungradable' };
     }
+    const g = layout?.promptfoo ? gradeExpectedCell(answer.text, expected) : grade(input.grader, answer.text, expected);
+    return {
+      answer,
+      outcome: 'error' in g ? 'ungradable' : g.pass ? 'correct' : 'wrong',
+      ...('error' in g ? { error: g.error } : {}),
+    };
+  };
+
+  const runCell = async (row: number, tally: ModelTally, prompt: string, expected: string): Promise<void> => {
+    const answer = await ask(tally.model, prompt);
+    const graded = await gradeAnswer(answer, prompt, expected);
+    const cell: RunCell = { row, model: tally.model.id, prompt, expected, ...graded, attempts: answer.attempts };
     tally.add(cell);
     if (cells.length < deps.limits.resultRows) cells.push(cell);
     const done = tallies.reduce((n, t) => n + t.cells, 0);

@@ -1,33 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ask } from '../../../src/app/ask/ask.ts';
 import { compare, parseModelList } from '../../../src/app/ask/compare.ts';
-import type { AskDeps } from '../../../src/app/ask/deps.ts';
 import type { Conversation } from '../../../src/domain/models/conversation.ts';
-import { askDepsFor } from '../../support/ask-deps.ts';
+import { askDepsFor, askOnFakeBedrock } from '../../support/ask-deps.ts';
 import { type FakeBedrock, failures, startFakeBedrock } from '../../support/fake-bedrock.ts';
 import { aCatalog, aModel } from '../../support/models.ts';
 
 const keyOf = (modelId: string) => /us\.test\.(\w+)-v1/.exec(modelId)?.[1] ?? '';
 
 describe('compare', () => {
-  let fake: FakeBedrock;
-  let deps: AskDeps & { destroy(): void };
-  beforeAll(async () => {
-    fake = await startFakeBedrock();
-    deps = askDepsFor(fake.endpoint);
-  });
-  beforeEach(() => {
-    fake.requests.length = 0;
-  });
-  afterAll(async () => {
-    deps.destroy();
-    await fake.close();
-  });
+  const bedrock = askOnFakeBedrock();
 
   it('asks 2-4 models concurrently and keeps each answer or failure in the order asked', async () => {
     // a answers only once c's request has arrived: a sequential compare would never finish.
     const cArrived = Promise.withResolvers<void>();
-    fake.setHandler(async (_r, modelId) => {
+    bedrock.fake.setHandler(async (_r, modelId) => {
       const key = keyOf(modelId);
       if (key === 'c') cArrived.resolve();
       if (key === 'a') await cArrived.promise;
@@ -35,7 +22,7 @@ describe('compare', () => {
       return { chunks: [`answer ${key}`], usage: { inputTokens: 10, outputTokens: 20 } };
     });
     const progress: number[] = [];
-    const result = await compare(deps, {
+    const result = await compare(bedrock.deps, {
       prompt: 'q',
       models: parseModelList('a, b,c'),
       onProgress: (done) => progress.push(done.length),
@@ -47,20 +34,22 @@ describe('compare', () => {
     expect(b).toMatchObject({ ok: false, code: 'model.access_denied' });
     expect(c).toMatchObject({ ok: true, text: 'answer c' });
     expect(progress).toEqual([1, 2, 3]);
-    expect(fake.requests).toHaveLength(3);
+    expect(bedrock.fake.requests).toHaveLength(3);
   });
 
   it('needs 2 to 4 known models', async () => {
-    expect(await compare(deps, { prompt: 'q', models: ['a', 'A'] })).toMatchObject({
+    expect(await compare(bedrock.deps, { prompt: 'q', models: ['a', 'A'] })).toMatchObject({
       ok: false,
       error: { code: 'ask.compare_count' },
     });
-    expect(await compare(deps, { prompt: 'q', models: ['a', 'zz'] })).toMatchObject({
+    expect(await compare(bedrock.deps, { prompt: 'q', models: ['a', 'zz'] })).toMatchObject({
       ok: false,
       error: { code: 'ask.unknown_model' },
     });
-    expect(await compare(deps, { prompt: 'q', models: ['a', 'b', 'c', 'd', 'e'] })).toMatchObject({ ok: false });
-    expect(fake.requests).toHaveLength(0);
+    expect(await compare(bedrock.deps, { prompt: 'q', models: ['a', 'b', 'c', 'd', 'e'] })).toMatchObject({
+      ok: false,
+    });
+    expect(bedrock.fake.requests).toHaveLength(0);
   });
 });
 
