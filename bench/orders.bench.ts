@@ -1,22 +1,43 @@
 /**
- * Orders per second from /order (placeOrder) to "confirmed" on the embedded stack: dynalite on disk, the DynamoDB
- * adapters, the in-process ASL runner. Prints throughput and p50/p95/max latency.
- *   npm run bench:orders            (defaults: 500 orders, 25 in flight)
- *   ORDERS=2000 CONCURRENCY=50 npm run bench:orders
+ * Orders per second from /order (placeOrder) to "confirmed" on the embedded stack: dynalite on disk (LevelDB in a
+ * temp dir), the DynamoDB adapters over HTTP on 127.0.0.1, the in-process ASL runner. Each latency runs from the
+ * placeOrder call to the "confirmed" notification. Prints throughput, p50/p95/max and process CPU per order, one
+ * order at a time and with CONCURRENCY in flight.
+ * A third phase offers orders at a fixed RATE (open loop, the goal's shape: 100 orders/s with p95 under 100 ms);
+ * its latencies run from each order's scheduled arrival, so a stack that falls behind is charged for the queueing.
+ * Orders go round-robin over the first PRODUCTS products of config/catalog.json (stock raised to a million each).
+ * Each confirmed order keeps a reservation entry on its product until delivered (no courier runs here), so a
+ * product's item, rewritten by every reservation, grows with the orders placed: PRODUCTS=1 shows that worst case.
+ *   npm run bench:orders          (defaults: 300 orders, 12 in flight, 100 one at a time, 400 at 100/s)
+ *   ORDERS=1000 CONCURRENCY=16 SEQUENTIAL=200 RATE=120 RATE_ORDERS=600 PRODUCTS=1 npm run bench:orders
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalOrders } from '../adapters/local/local-orders.ts';
 import { placeOrder } from '../src/app/orders/place-order.ts';
 import type { Reply } from '../src/chat/reply.ts';
 import { userId } from '../src/domain/ids.ts';
+import { parseCatalogFile } from '../src/domain/orders/config-files.ts';
 import { orderIdFor } from '../src/domain/orders/order-id.ts';
 import type { DeliveryZone } from '../src/domain/orders/zones.ts';
 import { silentLogger } from '../src/ports/logger.ts';
 
-const total = Number(process.env.ORDERS ?? 500);
-const concurrency = Number(process.env.CONCURRENCY ?? 25);
+const positive = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, got “${process.env[name]}”`);
+  return value;
+};
+const total = positive('ORDERS', 300);
+const concurrency = positive('CONCURRENCY', 12);
+const sequential = positive('SEQUENTIAL', 100);
+const warmUp = positive('WARMUP', 100);
+const rate = positive('RATE', 100);
+const rateOrders = positive('RATE_ORDERS', 400);
+const catalog = parseCatalogFile(JSON.parse(readFileSync('config/catalog.json', 'utf8')), 'config/catalog.json');
+const products = catalog.slice(0, positive('PRODUCTS', catalog.length)).map((p) => ({ ...p, stock: 1_000_000 }));
+
 const zones: DeliveryZone[] = [
   { id: 'centre', name: 'Centre', postalPrefixes: ['1000'], places: [], feeCents: 250, etaMinutes: 20 },
 ];
@@ -35,7 +56,7 @@ const local = await startLocalOrders({
   dataDir: dir,
   tables: { orders: 'orders', catalog: 'catalog', payments: 'payments' },
   zones,
-  initialCatalog: [{ id: 'margherita', name: 'Pizza Margherita', priceCents: 950, stock: 1_000_000 }],
+  initialCatalog: products,
   notifier,
   log: silentLogger,
   maxQuantity: 20,
@@ -43,14 +64,18 @@ const local = await startLocalOrders({
   now: () => new Date(),
 });
 
-async function one(i: number): Promise<number> {
+async function one(i: number, started = performance.now()): Promise<number> {
   const id = orderIdFor('web', `bench-${process.pid}-${i}`);
   const done = new Promise<void>((resolve) => confirmed.set(id, resolve));
-  const started = performance.now();
   const placed = await placeOrder(local.deps, {
     orderId: id,
     user: userId('web', `bench-${i % 50}`),
-    request: { productId: 'margherita', quantity: 1, address: '10001', paymentMethod: 'tok_ok' },
+    request: {
+      productId: products[i % products.length]?.id ?? '',
+      quantity: 1,
+      address: '10001',
+      paymentMethod: 'tok_ok',
+    },
   });
   if (!placed.ok) throw new Error(placed.error.message);
   await done;
@@ -58,38 +83,86 @@ async function one(i: number): Promise<number> {
   return performance.now() - started;
 }
 
-async function run(count: number, offset: number, inFlight: number): Promise<{ latencies: number[]; seconds: number }> {
-  const latencies: number[] = [];
-  let next = 0;
+interface Run {
+  readonly latencies: number[];
+  readonly seconds: number;
+  /** Process CPU (all threads: JS, dynalite's thread, LevelDB workers) per order. */
+  readonly cpuMs: number;
+  /** Share of the time the main event loop (SDK, ASL runner, tasks) was busy: near 1, it is the bottleneck. */
+  readonly loopBusy: number;
+}
+
+const measure = async (count: number, work: () => Promise<number[]>): Promise<Run> => {
+  const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < count) {
-        const i = next++;
-        latencies.push(await one(offset + i));
-      }
-    }),
-  );
-  return { latencies, seconds: (performance.now() - t0) / 1000 };
+  const latencies = await work();
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const loopBusy = performance.eventLoopUtilization(elu0).utilization;
+  return { latencies, seconds, cpuMs: (cpu.user + cpu.system) / 1000 / count, loopBusy };
+};
+
+function run(count: number, offset: number, inFlight: number): Promise<Run> {
+  return measure(count, async () => {
+    const latencies: number[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (next < count) {
+          const i = next++;
+          latencies.push(await one(offset + i));
+        }
+      }),
+    );
+    return latencies;
+  });
+}
+
+/** Starts order i at t0 + i / perSecond whatever the earlier ones are doing (open loop). */
+function offered(count: number, offset: number, perSecond: number): Promise<Run> {
+  return measure(count, async () => {
+    const t0 = performance.now();
+    const runs: Promise<number>[] = [];
+    for (let i = 0; i < count; i++) {
+      const due = t0 + (i * 1000) / perSecond;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      runs.push(one(offset + i, due));
+    }
+    return Promise.all(runs);
+  });
 }
 
 const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 
-const report = (label: string, count: number, inFlight: number, r: { latencies: number[]; seconds: number }) => {
+const report = (label: string, count: number, load: string, r: Run) => {
   const sorted = [...r.latencies].sort((a, b) => a - b);
   console.log(
-    `${label}: ${count} orders, ${inFlight} in flight: ${(count / r.seconds).toFixed(1)} orders/s (place -> confirmed); ` +
-      `latency ms p50 ${pct(sorted, 50).toFixed(1)}, p95 ${pct(sorted, 95).toFixed(1)}, max ${(sorted.at(-1) ?? 0).toFixed(1)}`,
+    `${label}: ${count} orders, ${load}: ${(count / r.seconds).toFixed(1)} orders/s (place -> confirmed); ` +
+      `latency ms p50 ${pct(sorted, 50).toFixed(1)}, p95 ${pct(sorted, 95).toFixed(1)}, max ${(sorted.at(-1) ?? 0).toFixed(1)}; ` +
+      `CPU ${r.cpuMs.toFixed(1)} ms/order, main loop busy ${(r.loopBusy * 100).toFixed(0)}%`,
   );
 };
 
 try {
-  console.log(`embedded stack (dynalite on disk + in-process ASL), node ${process.version}`);
-  await run(Math.min(100, total), 1_000_000, concurrency); // warm-up: JIT, LevelDB files
-  const sequential = Math.min(100, total);
-  report('one at a time', sequential, 1, await run(sequential, 2_000_000, 1));
-  report('concurrent', total, concurrency, await run(total, 0, concurrency));
+  console.log(
+    `embedded stack (dynalite on disk in ${dir}, DynamoDB adapters over http://127.0.0.1, in-process ASL), ` +
+      `node ${process.version}, ${cpus().length} cores, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+  );
+  console.log(
+    `settings: ORDERS=${total} CONCURRENCY=${concurrency} SEQUENTIAL=${sequential} RATE=${rate} ` +
+      `RATE_ORDERS=${rateOrders} WARMUP=${warmUp} (not measured); ` +
+      `PRODUCTS=${products.length} (${products.map((p) => p.id).join(', ')}), quantity 1, tok_ok payments, ` +
+      'no courier (orders wait at "preparing" once confirmed)',
+  );
+  await run(warmUp, 1_000_000, concurrency); // JIT, LevelDB files, sockets
+  report('one at a time', sequential, '1 in flight', await run(sequential, 2_000_000, 1));
+  report('concurrent', total, `${concurrency} in flight`, await run(total, 0, concurrency));
+  report('offered', rateOrders, `arriving at ${rate}/s`, await offered(rateOrders, 3_000_000, rate));
 } finally {
   await local.stop();
   rmSync(dir, { recursive: true, force: true });

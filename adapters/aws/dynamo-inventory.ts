@@ -13,6 +13,12 @@ const productItem = z.object({
   reservations: z.record(z.string(), z.number().int()).optional(),
 });
 
+/**
+ * What a catalog read fetches: not `reservations`, which holds one entry per order in flight and would make every
+ * product read (each /order, autocomplete) grow with the number of open orders.
+ */
+const PRODUCT_FIELDS = { ProjectionExpression: 'productId, #n, priceCents, stock', names: { '#n': 'name' } } as const;
+
 const toProduct = (raw: unknown): StockedProduct => {
   const item = productItem.parse(raw);
   return { id: item.productId, name: item.name, priceCents: item.priceCents, stock: item.stock };
@@ -37,7 +43,12 @@ export class DynamoInventory implements Inventory {
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.#doc.send(
-        new ScanCommand({ TableName: this.#table, ...(start ? { ExclusiveStartKey: start } : {}) }),
+        new ScanCommand({
+          TableName: this.#table,
+          ProjectionExpression: PRODUCT_FIELDS.ProjectionExpression,
+          ExpressionAttributeNames: PRODUCT_FIELDS.names,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
       );
       products.push(...(out.Items ?? []).map(toProduct));
       start = out.LastEvaluatedKey;
@@ -46,8 +57,16 @@ export class DynamoInventory implements Inventory {
   }
 
   async get(productId: string): Promise<StockedProduct | undefined> {
-    const out = await this.#raw(productId);
-    return out ? toProduct(out) : undefined;
+    const out = await this.#doc.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: { productId },
+        ConsistentRead: true,
+        ProjectionExpression: PRODUCT_FIELDS.ProjectionExpression,
+        ExpressionAttributeNames: PRODUCT_FIELDS.names,
+      }),
+    );
+    return out.Item ? toProduct(out.Item) : undefined;
   }
 
   async reserve(productId: string, order: OrderId, quantity: number): Promise<'reserved' | 'insufficient'> {
@@ -65,8 +84,7 @@ export class DynamoInventory implements Inventory {
       return 'reserved';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const item = productItem.safeParse(await this.#raw(productId));
-      return item.success && item.data.reservations?.[order] !== undefined ? 'reserved' : 'insufficient';
+      return (await this.#reservation(productId, order)) === undefined ? 'insufficient' : 'reserved';
     }
   }
 
@@ -131,10 +149,18 @@ export class DynamoInventory implements Inventory {
     );
   }
 
-  async #raw(productId: string): Promise<Record<string, unknown> | undefined> {
+  /** The units this order holds on the product (only that entry of `reservations` is read). */
+  async #reservation(productId: string, order: OrderId): Promise<number | undefined> {
     const out = await this.#doc.send(
-      new GetCommand({ TableName: this.#table, Key: { productId }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.#table,
+        Key: { productId },
+        ConsistentRead: true,
+        ProjectionExpression: 'reservations.#o',
+        ExpressionAttributeNames: { '#o': order },
+      }),
     );
-    return out.Item;
+    const units = (out.Item?.reservations as Record<string, unknown> | undefined)?.[order];
+    return typeof units === 'number' ? units : undefined;
   }
 }

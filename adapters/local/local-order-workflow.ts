@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { OrderId } from '../../src/domain/ids.ts';
-import type { CourierStage } from '../../src/domain/orders/order.ts';
+import type { CourierStage, Order } from '../../src/domain/orders/order.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { OrderWorkflow } from '../../src/ports/order-workflow.ts';
 import { ORDER_ASL_URL, TASK_FUNCTION_PLACEHOLDER, taskStates } from '../../src/workflows/definition.ts';
-import { runTask, type TaskDeps } from '../../src/workflows/tasks.ts';
+import { type OrderSnapshot, runTask, snapshotOf, type TaskDeps } from '../../src/workflows/tasks.ts';
 
 type Json = Parameters<StateMachine['run']>[0];
 type Handler = (input: Json) => Promise<Json>;
@@ -48,6 +48,8 @@ export class LocalOrderWorkflow implements OrderWorkflow {
   readonly #retryOverrides: Record<string, number>;
   readonly #running = new Map<OrderId, { abort: () => void; done: Promise<void> }>();
   readonly #parked = new Map<string, ParkedTask>();
+  /** Orders handed to start() by their writer: the validate step uses them instead of reading the order again. */
+  readonly #known = new Map<OrderId, OrderSnapshot>();
   /** Task handlers running now: stop() lets them finish so no write lands on a closed store. */
   readonly #inFlight = new Set<Promise<unknown>>();
 
@@ -63,7 +65,9 @@ export class LocalOrderWorkflow implements OrderWorkflow {
         options.stateOverrides?.[info.state] ??
         (info.waitsForToken
           ? this.#callbackHandler(timeoutMs)
-          : (input) => this.#track(runTask(options.deps, input) as Promise<Json>));
+          : info.task === 'validate'
+            ? (input) => this.#validate(input)
+            : (input) => this.#track(runTask(options.deps, input) as Promise<Json>));
       if (options.retryDelayMs !== undefined) this.#retryOverrides[info.state] = options.retryDelayMs;
     }
   }
@@ -73,8 +77,9 @@ export class LocalOrderWorkflow implements OrderWorkflow {
     return this.#handlers;
   }
 
-  async start(order: OrderId): Promise<'started' | 'already_started'> {
+  async start(order: OrderId, known?: Order): Promise<'started' | 'already_started'> {
     if (this.#running.has(order)) return 'already_started';
+    if (known?.id === order) this.#known.set(order, snapshotOf(known));
     const execution = this.#machine.run({ orderId: order } as Json, {
       overrides: { taskResourceLocalHandlers: this.#handlers, retryIntervalOverrides: this.#retryOverrides },
       noThrowOnAbort: true,
@@ -88,7 +93,10 @@ export class LocalOrderWorkflow implements OrderWorkflow {
       (error: unknown) => this.#options.log.info({ order, err: error }, 'order workflow failed'),
     );
     this.#running.set(order, { abort: execution.abort, done });
-    void done.finally(() => this.#running.delete(order));
+    void done.finally(() => {
+      this.#running.delete(order);
+      this.#known.delete(order);
+    });
     return 'started';
   }
 
@@ -145,6 +153,15 @@ export class LocalOrderWorkflow implements OrderWorkflow {
     const forget = () => this.#inFlight.delete(promise);
     promise.then(forget, forget);
     return promise;
+  }
+
+  /** The first validate of an execution started with the order in hand returns it; a later one (retry) reads. */
+  #validate(input: Json): Promise<Json> {
+    const id = (input as { orderId?: unknown }).orderId;
+    const known = typeof id === 'string' ? this.#known.get(id as OrderId) : undefined;
+    if (known === undefined) return this.#track(runTask(this.#options.deps, input) as Promise<Json>);
+    this.#known.delete(known.id);
+    return Promise.resolve({ ...known } as Json);
   }
 
   #callbackHandler(timeoutMs: number): Handler {

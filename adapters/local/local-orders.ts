@@ -41,10 +41,11 @@ export interface LocalOrders {
 
 /** One-machine orders: embedded dynalite on 127.0.0.1, the DynamoDB adapters, the in-process ASL runner. */
 export async function startLocalOrders(options: LocalOrdersOptions): Promise<LocalOrders> {
-  const dynamo = await startEmbeddedDynamo(
-    options.dataDir === undefined ? {} : { path: join(options.dataDir, 'dynalite') },
-  );
-  const { client, doc } = makeDynamo({ region: 'local', endpoint: dynamo.endpoint });
+  const dynamo = await startEmbeddedDynamo({
+    ...(options.dataDir === undefined ? {} : { path: join(options.dataDir, 'dynalite') }),
+    thread: true,
+  });
+  const { client, doc } = makeDynamo({ region: 'local', endpoint: dynamo.endpoint, unsignedLoopback: true });
   await ensureOrderTables(client, options.tables);
   const inventory = new DynamoInventory(doc, options.tables.catalog);
   if ((await inventory.list()).length === 0) for (const product of options.initialCatalog) await inventory.put(product);

@@ -1,10 +1,13 @@
 import type { OrderId } from '../domain/ids.ts';
-import type { CourierStage } from '../domain/orders/order.ts';
+import type { CourierStage, Order } from '../domain/orders/order.ts';
 
 /** Runs an order's state machine: Step Functions in the cloud, the in-process runner on one machine. */
 export interface OrderWorkflow {
-  /** Starts the execution named after the order; starting it again does not create a second one. */
-  start(order: OrderId): Promise<'started' | 'already_started'>;
+  /**
+   * Starts the execution named after the order; starting it again does not create a second one. `known` is the
+   * order as the caller just wrote or read it: a runner may use it instead of reading the order again.
+   */
+  start(order: OrderId, known?: Order): Promise<'started' | 'already_started'>;
   /** Completes a waiting courier task. False when no execution waits on this token (stale or unknown). */
   completeTask(token: string, output: { readonly stage: CourierStage }): Promise<boolean>;
 }

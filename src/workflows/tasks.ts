@@ -36,19 +36,7 @@ export interface TaskDeps {
 export const TASKS = {
   /** Loads the order once; later tasks work on this snapshot (`$.order`) instead of reading it again. */
   async validate(deps: TaskDeps, input: TaskInput): Promise<OrderSnapshot> {
-    const order = await load(deps, input.orderId);
-    return {
-      id: order.id,
-      user: order.user,
-      productId: order.productId,
-      productName: order.productName,
-      quantity: order.quantity,
-      address: order.address,
-      paymentMethod: order.paymentMethod,
-      totalCents: order.price.totalCents,
-      eta: order.eta,
-      status: order.status,
-    };
+    return snapshotOf(await load(deps, input.orderId));
   },
 
   async reserveStock(deps: TaskDeps, input: TaskInput) {
@@ -168,6 +156,22 @@ export interface OrderSnapshot {
   readonly totalCents: number;
   readonly eta: string;
   readonly status: OrderStatus;
+}
+
+/** The snapshot `validate` returns for an order (a runner that already holds the order builds it without a read). */
+export function snapshotOf(order: Order): OrderSnapshot {
+  return {
+    id: order.id,
+    user: order.user,
+    productId: order.productId,
+    productName: order.productName,
+    quantity: order.quantity,
+    address: order.address,
+    paymentMethod: order.paymentMethod,
+    totalCents: order.price.totalCents,
+    eta: order.eta,
+    status: order.status,
+  };
 }
 
 export interface TaskInput {

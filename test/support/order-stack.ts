@@ -54,8 +54,12 @@ export const aProduct = (overrides: Partial<StockedProduct> = {}): StockedProduc
 
 /** dynalite on 127.0.0.1 + the real DynamoDB adapters + the in-process ASL runner: the embedded stack. */
 export async function startOrderStack(options: StackOptions = {}) {
-  const dynamo = await startEmbeddedDynamo(options.path === undefined ? {} : { path: options.path });
-  const { client, doc } = makeDynamo({ region: 'local', endpoint: dynamo.endpoint });
+  // In a worker thread, as startLocalOrders runs it.
+  const dynamo = await startEmbeddedDynamo({
+    ...(options.path === undefined ? {} : { path: options.path }),
+    thread: true,
+  });
+  const { client, doc } = makeDynamo({ region: 'local', endpoint: dynamo.endpoint, unsignedLoopback: true });
   if (!options.reopen) await ensureOrderTables(client, TABLES);
   const inventory = new DynamoInventory(doc, TABLES.catalog);
   if (!options.reopen) for (const p of options.products ?? [aProduct()]) await inventory.put(p);

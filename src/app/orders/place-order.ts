@@ -70,7 +70,7 @@ export async function placeOrder(
     const winner = await deps.store.get(order.id);
     if (winner) return resume(deps, winner, input.user);
   }
-  await deps.workflow.start(order.id);
+  await deps.workflow.start(order.id, order);
   return ok({ order, repeated: false });
 }
 
@@ -79,6 +79,6 @@ async function resume(deps: Pick<OrderDeps, 'workflow'>, order: Order, user: Use
   if (order.user !== user) {
     return err(appError('order.conflict', 'This interaction belongs to another order.', 'Run /order again.'));
   }
-  if (!isFinished(order.status)) await deps.workflow.start(order.id);
+  if (!isFinished(order.status)) await deps.workflow.start(order.id, order);
   return ok({ order, repeated: true });
 }
