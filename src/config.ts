@@ -173,6 +173,5 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return { env, discordEnabled, slackEnabled, playgroundEnabled };
 }
 
-
 /** Every variable the bot reads (a test checks .env.example documents each). */
 export const envVariableNames: readonly string[] = Object.keys(envSchema.shape);

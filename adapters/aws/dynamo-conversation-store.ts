@@ -3,6 +3,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/li
 import { z } from 'zod';
 import type { Conversation } from '../../src/domain/models/conversation.ts';
 import type { ConversationStore } from '../../src/ports/conversation-store.ts';
+import { untilActive } from './dynamo-tables.ts';
 
 export interface DynamoConversationStoreOptions {
   readonly tableName: string;
@@ -86,4 +87,5 @@ export async function ensureConversationTable(client: DynamoDBClient, tableName:
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
+  await untilActive(client, tableName);
 }

@@ -1,4 +1,9 @@
-import { CreateTableCommand, type DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { OrderTables } from './dynamo-client.ts';
 
 /** The GSI that lists a user's orders, newest first. */
@@ -44,5 +49,20 @@ export async function ensureOrderTables(client: DynamoDBClient, tables: OrderTab
   for (const table of wanted) {
     if (existing.has(table.TableName)) continue;
     await client.send(new CreateTableCommand({ ...table, BillingMode: 'PAY_PER_REQUEST' }));
+  }
+  for (const table of wanted) await untilActive(client, table.TableName);
+}
+
+/**
+ * A new table is CREATING for a moment (even in dynalite with no delay, its ACTIVE status is written
+ * asynchronously): writes before then fail with ResourceNotFoundException, so wait for ACTIVE.
+ */
+export async function untilActive(client: DynamoDBClient, tableName: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`DynamoDB table ${tableName} is still ${Table?.TableStatus}.`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

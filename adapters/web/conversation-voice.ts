@@ -1,5 +1,5 @@
-import { startVoice } from '../../src/app/voice/start-voice.ts';
 import type { VoiceDeps } from '../../src/app/voice/deps.ts';
+import { startVoice } from '../../src/app/voice/start-voice.ts';
 import type { VoiceSurface } from '../../src/chat/voice-surface.ts';
 import { ok } from '../../src/domain/result.ts';
 import type { Logger } from '../../src/ports/logger.ts';

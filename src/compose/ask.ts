@@ -36,6 +36,7 @@ async function conversationStore(env: Env): Promise<ConversationStore> {
     region: env.AWS_REGION,
     ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
   });
-  await ensureConversationTable(client, env.ASK_CONVERSATIONS_TABLE);
+  // A local DynamoDB gets the table made; in the cloud the table is provisioned (no CreateTable permission needed).
+  if (env.DYNAMODB_ENDPOINT) await ensureConversationTable(client, env.ASK_CONVERSATIONS_TABLE);
   return new DynamoConversationStore(doc, { tableName: env.ASK_CONVERSATIONS_TABLE });
 }
