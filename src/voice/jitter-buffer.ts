@@ -21,7 +21,10 @@ export interface JitterBufferOptions {
   readonly sampleRate?: number;
   readonly channels?: 1 | 2;
   readonly frameMs?: number;
-  /** Audio held before an utterance starts, so a slow second chunk does not make a choppy start. Default 60 ms. */
+  /**
+   * Audio held before an utterance starts, so a slow second chunk does not make a choppy start. Default 40 ms:
+   * with the 60 ms lead it rides over a late chunk, and with real-time 20 ms chunks it adds 20 ms, not 40.
+   */
   readonly cushionMs?: number;
   /** How far ahead of real time frames are written to the sink. Default 60 ms. */
   readonly leadMs?: number;
@@ -73,7 +76,7 @@ export class JitterBuffer {
     this.#channels = options.channels ?? 2;
     this.#frameMs = options.frameMs ?? 20;
     this.#frameSamples = (this.#rate * this.#frameMs * this.#channels) / 1000;
-    this.#cushionMs = options.cushionMs ?? 60;
+    this.#cushionMs = options.cushionMs ?? 40;
     this.#cushion = (this.#cushionMs * this.#rate * this.#channels) / 1000;
     this.#leadFrames = Math.max(1, Math.round((options.leadMs ?? 60) / this.#frameMs));
     this.#idleAfterMs = options.idleAfterMs ?? 250;

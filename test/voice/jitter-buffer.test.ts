@@ -29,7 +29,7 @@ class RecordingSink implements FrameSink {
 const setup = () => {
   const clock = new FakeClock();
   const sink = new RecordingSink(clock);
-  const buffer = new JitterBuffer({ sink, clock });
+  const buffer = new JitterBuffer({ sink, clock, cushionMs: 60 });
   return { clock, sink, buffer };
 };
 
