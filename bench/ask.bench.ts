@@ -2,8 +2,9 @@
  * npm run bench:ask — what the bot adds per streamed answer on top of the bare SDK call.
  *
  * Both sides stream the same 50-token answer from the loopback fake Bedrock through the same real SDK client,
- * alternating iterations so drift hits both alike. "bot" is /ask through the dispatcher (option validation,
- * budget check, BedrockTextModel mapping, progress replies per delta, final reply); "bare" is the SDK loop alone.
+ * alternating answer by answer (order swapped every pair) so drift and load hit both alike; medians per side.
+ * "bot" is /ask through the dispatcher (option validation, budget check, BedrockTextModel mapping, progress replies
+ * per delta, final reply); "bare" is the SDK loop alone.
  * Goal: < 5 ms and < 1.05x per answer.
  */
 import { performance } from 'node:perf_hooks';
@@ -18,7 +19,7 @@ import { aCommandContext } from '../test/support/command-context.ts';
 import { bedrockClientFor, startFakeBedrock, wordChunks } from '../test/support/fake-bedrock.ts';
 
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 100);
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 800);
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 2000);
 const TOKENS = 50;
 const PROMPT = 'Explain in two sentences why the sky is blue.';
 
@@ -74,57 +75,63 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 };
 
-const BLOCK = 20;
-
-interface Block {
+interface Sample {
   readonly wallMs: number;
   readonly cpuMs: number;
 }
 
-/** Wall and process CPU time (client + fake server, same process) per answer over `BLOCK` sequential answers. */
-async function block(run: () => Promise<number>): Promise<Block> {
+/** Wall and process CPU time (client + fake server, same process) of one answer. */
+async function sample(run: () => Promise<number>): Promise<Sample> {
   const cpu = process.cpuUsage();
   const start = performance.now();
-  for (let i = 0; i < BLOCK; i++) await run();
-  const wallMs = (performance.now() - start) / BLOCK;
+  await run();
+  const wallMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
-  return { wallMs, cpuMs: (used.user + used.system) / 1000 / BLOCK };
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
 }
 
-const min = (xs: readonly number[]): number => Math.min(...xs);
+const quantile = (xs: readonly number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))] ?? 0;
+};
 
 async function measure(label: string, run: () => Promise<number>) {
   for (let i = 0; i < WARMUP; i++) {
     await bare();
     await run();
   }
-  // Alternating blocks, so load from other processes on a shared machine hits both sides alike. The median says
-  // what is typical; the minimum (the least disturbed block) is the steadiest figure on a busy machine.
-  const bareBlocks: Block[] = [];
-  const botBlocks: Block[] = [];
-  for (let i = 0; i < ITERATIONS / BLOCK; i++) {
-    bareBlocks.push(await block(bare));
-    botBlocks.push(await block(run));
+  // One bare and one bot answer back to back, the order swapped every pair so neither side always runs first.
+  // Each pair gives one ratio and one difference under nearly the same machine load; medians over many pairs
+  // shrug off the answers a neighbour's burst of load (or a GC) hit on one side only, which blocks could not.
+  const bareSamples: Sample[] = [];
+  const botSamples: Sample[] = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    if (i % 2 === 0) {
+      bareSamples.push(await sample(bare));
+      botSamples.push(await sample(run));
+    } else {
+      botSamples.push(await sample(run));
+      bareSamples.push(await sample(bare));
+    }
   }
   console.log(label);
   for (const metric of ['wallMs', 'cpuMs'] as const) {
-    const b = bareBlocks.map((x) => x[metric]);
-    const o = botBlocks.map((x) => x[metric]);
-    for (const [stat, f] of [
-      ['median', median],
-      ['min', min],
-    ] as const) {
-      const [fb, fo] = [f(b), f(o)];
-      console.log(
-        `  ${metric === 'wallMs' ? 'wall' : 'cpu '} ${stat.padEnd(6)} bare ${fb.toFixed(3)} ms  bot ${fo.toFixed(3)} ms  ` +
-          `ratio ${(fo / fb).toFixed(3)}x  overhead ${(fo - fb).toFixed(3)} ms/answer`,
-      );
-    }
+    const b = bareSamples.map((x) => x[metric]);
+    const o = botSamples.map((x) => x[metric]);
+    const diffs = o.map((v, i) => v - (b[i] ?? v));
+    const [mb, mo] = [median(b), median(o)];
+    console.log(
+      `  ${metric === 'wallMs' ? 'wall' : 'cpu '} median bare ${mb.toFixed(3)} ms  bot ${mo.toFixed(3)} ms  ` +
+        `ratio ${(mo / mb).toFixed(3)}x  paired overhead ${median(diffs).toFixed(3)} ms/answer ` +
+        `(p25-p75 ${quantile(diffs, 0.25).toFixed(3)} to ${quantile(diffs, 0.75).toFixed(3)})`,
+    );
   }
 }
 
 console.log(
-  `/ask overhead: ${TOKENS}-token streamed answers, ${WARMUP} warm-up + ${ITERATIONS} iterations, Node ${process.version}`,
+  `/ask overhead: ${TOKENS}-token streamed answers, ${WARMUP} warm-up + ${ITERATIONS} iterations per side, Node ${process.version}\n` +
+    `  each answer timed alone (wall clock, and process CPU incl. the fake server), bare and bot alternating;\n` +
+    `  ratio: median bot answer / median bare answer; overhead: median over the pairs of bot - bare`,
 );
 await measure('nova-lite (local token estimate)', () => bot('nova-lite'));
 await measure('nova-lite + remember in a thread', () => bot('nova-lite', 'bench-thread'));
