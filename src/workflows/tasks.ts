@@ -1,9 +1,10 @@
 import { statusChangeReply } from '../app/orders/replies.ts';
-import type { OrderId, UserId } from '../domain/ids.ts';
+import type { OrderId } from '../domain/ids.ts';
 import {
   COURIER_STAGES,
   type CourierStage,
   type Order,
+  type OrderDetails,
   type OrderState,
   type OrderStatus,
   PREDECESSORS,
@@ -145,18 +146,13 @@ export type TaskName = keyof typeof TASKS;
 export const TASK_NAMES = Object.keys(TASKS) as TaskName[];
 
 /** What the tasks need of an order, carried in the execution's state as `$.order`. */
-export interface OrderSnapshot {
-  readonly id: OrderId;
-  readonly user: UserId;
-  readonly productId: string;
-  readonly productName: string;
-  readonly quantity: number;
-  readonly address: string;
-  readonly paymentMethod: string;
+export type OrderSnapshot = Pick<
+  OrderDetails,
+  'id' | 'user' | 'productId' | 'productName' | 'quantity' | 'address' | 'paymentMethod' | 'eta'
+> & {
   readonly totalCents: number;
-  readonly eta: string;
   readonly status: OrderStatus;
-}
+};
 
 /** The snapshot `validate` returns for an order (a runner that already holds the order builds it without a read). */
 export function snapshotOf(order: Order): OrderSnapshot {
