@@ -1,5 +1,6 @@
 import type { AskProgress } from '../src/app/ask/ask.ts';
 import type { ReplyChannel } from '../src/chat/context.ts';
+import { type CoarseTimer, type CoarseTimers, coarseTimers } from '../src/coarse-timers.ts';
 import { CANCELLABLE, progressReply } from './ask-replies.ts';
 
 /** How often streamed text is passed on; platforms edit at most about once a second, the adapter paces that. */
@@ -14,13 +15,18 @@ export interface ProgressSink {
 /**
  * Coalesces per-token progress before building replies: a model switch goes out at once, text at most every
  * `intervalMs` (the latest wins, a timer sends the last one if the stream pauses). Building a reply for each of
- * hundreds of tokens would be work for edits that the surface would drop anyway.
+ * hundreds of tokens would be work for edits that the surface would drop anyway. The timer is a coarse one
+ * (`timers`): it is armed and cancelled on nearly every answer and fires only when a stream stalls.
  */
-export function progressSink(reply: ReplyChannel, intervalMs = PROGRESS_INTERVAL_MS): ProgressSink {
+export function progressSink(
+  reply: ReplyChannel,
+  intervalMs = PROGRESS_INTERVAL_MS,
+  timers: CoarseTimers = coarseTimers,
+): ProgressSink {
   let lastSentAt = Number.NEGATIVE_INFINITY;
   let lastModel: string | undefined;
   let pending: AskProgress | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: CoarseTimer | undefined;
 
   const send = (progress: AskProgress) => {
     lastSentAt = Date.now();
@@ -32,7 +38,7 @@ export function progressSink(reply: ReplyChannel, intervalMs = PROGRESS_INTERVAL
     if (pending) send(pending);
   };
   const stop = () => {
-    if (timer) clearTimeout(timer);
+    timer?.cancel();
     timer = undefined;
     pending = undefined;
   };
@@ -45,13 +51,11 @@ export function progressSink(reply: ReplyChannel, intervalMs = PROGRESS_INTERVAL
         send(progress);
         return;
       }
-      const wait = lastSentAt + intervalMs - Date.now();
-      if (wait <= 0 && !timer) {
-        send(progress);
-        return;
-      }
       pending = progress;
-      timer ??= setTimeout(flush, Math.max(0, wait));
+      if (timer) return;
+      const wait = lastSentAt + intervalMs - Date.now();
+      if (wait <= 0) send(progress);
+      else timer = timers.after(wait, flush);
     },
     stop,
   };

@@ -4,6 +4,7 @@ import {
   type ConverseStreamOutput,
   CountTokensCommand,
 } from '@aws-sdk/client-bedrock-runtime';
+import { type CoarseTimer, type CoarseTimers, coarseTimers } from '../../src/coarse-timers.ts';
 import type { ModelCatalog, ModelInfo } from '../../src/domain/models/catalog.ts';
 import type { StopReason, TextEvent, TextModel, TextRequest, TokenUsage } from '../../src/ports/text-model.ts';
 import { toModelFailure } from './bedrock-errors.ts';
@@ -12,6 +13,8 @@ import { toConverseInput, toMessages, toSystem } from './converse-request.ts';
 export interface BedrockTextModelOptions {
   /** Whole-call limit per answer (ASK_TIMEOUT_MS); the stream is aborted and `model.timeout` reported. */
   readonly timeoutMs?: number;
+  /** Where the per-call deadline is armed; the process-wide ticker by default. */
+  readonly timers?: CoarseTimers;
 }
 
 /** TextModel over Bedrock ConverseStream and CountTokens. Model failures become `error` events; it never throws for them. */
@@ -19,17 +22,19 @@ export class BedrockTextModel implements TextModel {
   readonly #client: BedrockRuntimeClient;
   readonly #catalog: ModelCatalog;
   readonly #timeoutMs: number;
+  readonly #timers: CoarseTimers;
 
   constructor(client: BedrockRuntimeClient, catalog: ModelCatalog, options: BedrockTextModelOptions = {}) {
     this.#client = client;
     this.#catalog = catalog;
     this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#timers = options.timers ?? coarseTimers;
   }
 
   async *stream(request: TextRequest, signal?: AbortSignal): AsyncIterable<TextEvent> {
     const model = this.#catalog.get(request.model);
     const modelName = model?.name ?? request.model;
-    const deadline = new Deadline(this.#timeoutMs, signal);
+    const deadline = new Deadline(this.#timers, this.#timeoutMs, signal);
     const state = new StreamState();
     try {
       const output = await this.#client.send(new ConverseStreamCommand(toConverseInput(request, model)), {
@@ -62,7 +67,7 @@ export class BedrockTextModel implements TextModel {
   async countTokens(request: TextRequest, signal?: AbortSignal): Promise<number | undefined> {
     const model: ModelInfo | undefined = this.#catalog.get(request.model);
     if (model && !model.supportsCountTokens) return undefined;
-    const deadline = new Deadline(this.#timeoutMs, signal);
+    const deadline = new Deadline(this.#timers, this.#timeoutMs, signal);
     try {
       const system = toSystem(request.system);
       const answer = await this.#client.send(
@@ -86,21 +91,22 @@ export class BedrockTextModel implements TextModel {
 
 /**
  * One signal for the SDK that aborts on the caller's signal or after the per-call timeout, remembering which.
- * A plain controller and timer, cleared after the call: cheaper per answer than AbortSignal.any + timeout.
+ * A plain controller and a coarse timer, cancelled after the call: cheaper per answer than AbortSignal.any +
+ * AbortSignal.timeout, or a setTimeout of its own (see CoarseTimers).
  */
 class Deadline {
   readonly #controller = new AbortController();
-  readonly #timer: NodeJS.Timeout;
+  readonly #timer: CoarseTimer;
   readonly #caller: AbortSignal | undefined;
   readonly #onAbort = () => this.#controller.abort();
   timedOut = false;
 
-  constructor(timeoutMs: number, caller: AbortSignal | undefined) {
+  constructor(timers: CoarseTimers, timeoutMs: number, caller: AbortSignal | undefined) {
     this.#caller = caller;
-    this.#timer = setTimeout(() => {
+    this.#timer = timers.after(timeoutMs, () => {
       this.timedOut = true;
       this.#controller.abort();
-    }, timeoutMs);
+    });
     if (caller?.aborted) this.#controller.abort();
     else caller?.addEventListener('abort', this.#onAbort, { once: true });
   }
@@ -114,7 +120,7 @@ class Deadline {
   }
 
   clear(): void {
-    clearTimeout(this.#timer);
+    this.#timer.cancel();
     this.#caller?.removeEventListener('abort', this.#onAbort);
   }
 }

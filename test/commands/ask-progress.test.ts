@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { progressSink } from '../../commands/ask-progress.ts';
 import type { AskProgress } from '../../src/app/ask/ask.ts';
+import { CoarseTimers } from '../../src/coarse-timers.ts';
 import { RecordingReplyChannel } from '../support/command-context.ts';
 import { aModel } from '../support/models.ts';
 
@@ -9,7 +10,10 @@ const b = aModel('b');
 const at = (model: typeof a, text: string): AskProgress => ({ model, text, failed: [] });
 
 describe('progressSink', () => {
+  // A 1 ms tick keeps the interval checks below exact; the shipped ticker is coarser.
+  let timers: CoarseTimers;
   beforeEach(() => {
+    timers = new CoarseTimers({ tickMs: 1 });
     vi.useFakeTimers();
   });
   afterEach(() => {
@@ -18,7 +22,7 @@ describe('progressSink', () => {
 
   it('sends a model start at once and coalesces text to the latest per interval', () => {
     const channel = new RecordingReplyChannel();
-    const sink = progressSink(channel, 250);
+    const sink = progressSink(channel, 250, timers);
     sink.onProgress(at(a, ''));
     sink.onProgress(at(a, 'one'));
     sink.onProgress(at(a, 'one two'));
@@ -35,7 +39,7 @@ describe('progressSink', () => {
 
   it('sends a switch to the next model at once, dropping the old pending text', () => {
     const channel = new RecordingReplyChannel();
-    const sink = progressSink(channel, 250);
+    const sink = progressSink(channel, 250, timers);
     sink.onProgress(at(a, ''));
     sink.onProgress(at(a, 'partial'));
     sink.onProgress(at(b, ''));
@@ -48,7 +52,7 @@ describe('progressSink', () => {
 
   it('drops what is pending on stop (the final reply replaces it)', () => {
     const channel = new RecordingReplyChannel();
-    const sink = progressSink(channel, 250);
+    const sink = progressSink(channel, 250, timers);
     sink.onProgress(at(a, ''));
     sink.onProgress(at(a, 'late'));
     sink.stop();
