@@ -21,8 +21,11 @@ export interface OrderStackProps extends StackProps {
   readonly taskCode: lambda.Code;
   /** Parsed config/delivery-zones.json: the task function quotes delivery from them. */
   readonly deliveryZones: readonly DeliveryZone[];
-  /** Physical names; the defaults match the bot's ORDERS_TABLE, CATALOG_TABLE, PAYMENTS_TABLE defaults. */
-  readonly names?: Partial<Record<'orders' | 'catalog' | 'payments' | 'stateMachine', string>>;
+  /**
+   * Physical names; the defaults match the bot's ORDERS_TABLE, CATALOG_TABLE, PAYMENTS_TABLE and
+   * ASK_CONVERSATIONS_TABLE defaults.
+   */
+  readonly names?: Partial<Record<'orders' | 'catalog' | 'payments' | 'conversations' | 'stateMachine', string>>;
 }
 
 /**
@@ -42,6 +45,7 @@ export class OrderStack extends Stack {
       orders: 'sonicord-orders',
       catalog: 'sonicord-catalog',
       payments: 'sonicord-payments',
+      conversations: 'sonicord-conversations',
       stateMachine: 'sonicord-orders',
       ...props.names,
     };
@@ -55,6 +59,9 @@ export class OrderStack extends Stack {
     });
     const catalog = table(this, 'Catalog', names.catalog, 'productId');
     const payments = table(this, 'Payments', names.payments, 'idempotencyKey');
+    // /ask thread memory (ASK_CONVERSATION_STORE=dynamodb): same key as ensureConversationTable in
+    // adapters/aws/dynamo-conversation-store.ts; DynamoConversationStore writes `expiresAt` (epoch seconds) for TTL.
+    const conversations = table(this, 'Conversations', names.conversations, 'threadKey', 'expiresAt');
 
     this.topic = new sns.Topic(this, 'OrderStatus', { displayName: 'Sonicord order status', enforceSSL: true });
     this.notifications = notificationQueue(this);
@@ -116,7 +123,8 @@ export class OrderStack extends Stack {
 
     const botPolicy = new iam.ManagedPolicy(this, 'BotPolicy', {
       description:
-        'What the Sonicord bot needs in ORDERS_MODE=aws: start orders, report courier steps, read and write orders.',
+        'What the Sonicord bot needs in ORDERS_MODE=aws: start orders, report courier steps, read and write orders; ' +
+        'and /ask conversations in DynamoDB.',
       statements: [
         new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
         new iam.PolicyStatement({
@@ -133,6 +141,11 @@ export class OrderStack extends Stack {
           actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'],
           resources: [catalog.tableArn],
         }),
+        // /ask conversations (ASK_CONVERSATION_STORE=dynamodb): DynamoConversationStore reads and writes whole items.
+        new iam.PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          resources: [conversations.tableArn],
+        }),
         // Notifications: long-poll the queue and delete what was delivered (DeleteMessageBatch needs DeleteMessage).
         new iam.PolicyStatement({
           actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'],
@@ -147,6 +160,7 @@ export class OrderStack extends Stack {
     output(this, 'OrdersTableName', orders.tableName, 'ORDERS_TABLE');
     output(this, 'CatalogTableName', catalog.tableName, 'CATALOG_TABLE');
     output(this, 'PaymentsTableName', payments.tableName, 'PAYMENTS_TABLE');
+    output(this, 'ConversationsTableName', conversations.tableName, 'ASK_CONVERSATIONS_TABLE');
     output(this, 'BotPolicyArn', botPolicy.managedPolicyArn, 'attach to the bot’s role');
   }
 }
@@ -180,13 +194,14 @@ function notificationQueue(scope: Construct): sqs.Queue {
   });
 }
 
-function table(scope: Construct, id: string, tableName: string, key: string): dynamodb.Table {
+function table(scope: Construct, id: string, tableName: string, key: string, ttlAttribute?: string): dynamodb.Table {
   return new dynamodb.Table(scope, id, {
     tableName,
     partitionKey: { name: key, type: dynamodb.AttributeType.STRING },
     billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    ...(ttlAttribute === undefined ? {} : { timeToLiveAttribute: ttlAttribute }),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    // Orders, stock and payment records are business data: a stack deletion keeps them.
+    // Orders, stock and payment records are business data, conversations users' own: a stack deletion keeps them.
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
   });

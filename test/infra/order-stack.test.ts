@@ -1,14 +1,56 @@
 import { readFileSync } from 'node:fs';
+import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoConversationStore, ensureConversationTable } from '../../adapters/aws/dynamo-conversation-store.ts';
 import { OrderStack } from '../../infra/order-stack.ts';
 import { ORDER_ASL_URL, TASK_FUNCTION_PLACEHOLDER, taskStates } from '../../src/workflows/definition.ts';
 import { testZones } from '../support/order-stack.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 const asl = JSON.parse(readFileSync(ORDER_ASL_URL, 'utf8'));
+
+/** The CreateTable input the adapter sends for the conversations table (to a fake client that reports it ACTIVE). */
+async function adapterConversationTable(): Promise<CreateTableCommandInput> {
+  const sent: { constructor: { name: string }; input: unknown }[] = [];
+  const client = {
+    send: async (command: (typeof sent)[number]) => {
+      sent.push(command);
+      return { Table: { TableStatus: 'ACTIVE' } };
+    },
+  } as unknown as DynamoDBClient;
+  await ensureConversationTable(client, 'conversations');
+  const create = sent.find((c) => c.constructor.name === 'CreateTableCommand');
+  expect(create).toBeDefined();
+  return create?.input as CreateTableCommandInput;
+}
+
+/** The attribute DynamoConversationStore writes as the item's expiry (epoch seconds): the table's TTL attribute. */
+async function adapterTtlAttribute(): Promise<string> {
+  const items: Record<string, unknown>[] = [];
+  const doc = {
+    send: async (command: { input: { Item?: Record<string, unknown> } }) => {
+      if (command.input.Item) items.push(command.input.Item);
+      return {};
+    },
+  } as unknown as DynamoDBDocumentClient;
+  const updatedAt = '2026-01-01T00:00:00.000Z';
+  await new DynamoConversationStore(doc, { tableName: 'conversations', ttlSeconds: 3600 }).put({
+    key: 'thread',
+    modelId: 'model',
+    turns: [{ role: 'user', text: 'hi' }],
+    updatedAt,
+  });
+  const expiry = Date.parse(updatedAt) / 1000 + 3600;
+  const names = Object.entries(items[0] ?? {})
+    .filter(([, value]) => value === expiry)
+    .map(([name]) => name);
+  expect(names).toHaveLength(1);
+  return names[0] as string;
+}
 
 /** The logical id of the only resource of a type. */
 function onlyId(template: Template, type: string): string {
@@ -31,8 +73,8 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
     resources = template.toJSON().Resources;
   }, 120_000);
 
-  it('creates the three tables with the keys and index the adapters use, on demand, with point-in-time recovery', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 3);
+  it('creates the four tables with the keys and index the adapters use, on demand, with point-in-time recovery', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 4);
     const common = {
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -63,6 +105,46 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
       KeySchema: [{ AttributeName: 'idempotencyKey', KeyType: 'HASH' }],
     });
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+    for (const [id, table] of Object.entries(template.findResources('AWS::DynamoDB::Table'))) {
+      expect(table, id).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+  });
+
+  it('creates the /ask conversations table with the key and TTL attribute DynamoConversationStore uses', async () => {
+    // Derived from adapters/aws/dynamo-conversation-store.ts, so a change there fails here until the stack follows.
+    const adapterTable = await adapterConversationTable();
+    const ttlAttribute = await adapterTtlAttribute();
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'sonicord-conversations',
+      KeySchema: adapterTable.KeySchema,
+      AttributeDefinitions: adapterTable.AttributeDefinitions,
+      BillingMode: adapterTable.BillingMode,
+      TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    // The same names as the adapter's today; a reader sees them here without running the adapter.
+    expect(adapterTable.KeySchema).toEqual([{ AttributeName: 'threadKey', KeyType: 'HASH' }]);
+    expect(ttlAttribute).toBe('expiresAt');
+
+    const named = { Properties: { TableName: 'sonicord-conversations' } };
+    const ids = Object.keys(template.findResources('AWS::DynamoDB::Table', named));
+    expect(ids).toHaveLength(1);
+    const conversations = ids[0] as string;
+    // The bot's policy lets it get and put conversations (all DynamoConversationStore does), nothing more there.
+    const botPolicy = resources[onlyId(template, 'AWS::IAM::ManagedPolicy')];
+    type Document = { Statement: { Action: string | string[]; Resource: unknown }[] };
+    const statements = (botPolicy?.Properties.PolicyDocument as Document | undefined)?.Statement ?? [];
+    expect(statements.filter((s) => JSON.stringify(s.Resource).includes(`"${conversations}"`))).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: { 'Fn::GetAtt': [conversations, 'Arn'] },
+      }),
+    ]);
+    const outputs = template.toJSON().Outputs as Record<string, { Description: string; Value: unknown }>;
+    expect(Object.values(outputs).find((o) => o.Description === 'ASK_CONVERSATIONS_TABLE')?.Value).toEqual({
+      Ref: conversations,
+    });
   });
 
   it('has one topic and one task Lambda per distinct Task resource of the ASL, wired to tables, topic and zones', () => {
@@ -142,6 +224,7 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
         'ORDERS_TABLE',
         'CATALOG_TABLE',
         'PAYMENTS_TABLE',
+        'ASK_CONVERSATIONS_TABLE',
         'ORDERS_NOTIFICATIONS_QUEUE_URL',
       ]),
     );
