@@ -54,7 +54,7 @@ const unused = (): never => {
 const deps: BenchDeps = {
   tables: new FileTableSource(),
   charts: new CanvasChartRenderer(),
-  textModel: { stream: unused, countTokens: unused } as TextModel,
+  textModel: { generate: unused, countTokens: unused } as TextModel,
   catalog: {} as ModelCatalog,
   limits: { ...defaultBenchLimits, maxBytes: 200 * 1024 * 1024 },
   clock: () => performance.now(),

@@ -6,7 +6,17 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { type CoarseTimer, type CoarseTimers, coarseTimers } from '../../src/coarse-timers.ts';
 import type { ModelCatalog, ModelInfo } from '../../src/domain/models/catalog.ts';
-import type { StopReason, TextEvent, TextModel, TextRequest, TokenUsage } from '../../src/ports/text-model.ts';
+import type {
+  GenerateOptions,
+  StopReason,
+  TextAnswer,
+  TextFailure,
+  TextModel,
+  TextOutcome,
+  TextRequest,
+  TokenUsage,
+  ToolUse,
+} from '../../src/ports/text-model.ts';
 import { toModelFailure } from './bedrock-errors.ts';
 import { toConverseInput, toMessages, toSystem } from './converse-request.ts';
 
@@ -17,7 +27,7 @@ export interface BedrockTextModelOptions {
   readonly timers?: CoarseTimers;
 }
 
-/** TextModel over Bedrock ConverseStream and CountTokens. Model failures become `error` events; it never throws for them. */
+/** TextModel over Bedrock ConverseStream and CountTokens. Model failures are `ok: false` outcomes; it never throws for them. */
 export class BedrockTextModel implements TextModel {
   readonly #client: BedrockRuntimeClient;
   readonly #catalog: ModelCatalog;
@@ -31,37 +41,32 @@ export class BedrockTextModel implements TextModel {
     this.#timers = options.timers ?? coarseTimers;
   }
 
-  async *stream(request: TextRequest, signal?: AbortSignal): AsyncIterable<TextEvent> {
+  async generate(request: TextRequest, options: GenerateOptions = {}): Promise<TextOutcome> {
     const model = this.#catalog.get(request.model);
     const modelName = model?.name ?? request.model;
-    const deadline = new Deadline(this.#timers, this.#timeoutMs, signal);
-    const state = new StreamState();
+    const deadline = new Deadline(this.#timers, this.#timeoutMs, options.signal);
+    const answer = new AnswerBuilder(options.onText);
     try {
       const output = await this.#client.send(new ConverseStreamCommand(toConverseInput(request, model)), {
         abortSignal: deadline.signal,
       });
-      for await (const event of output.stream ?? []) {
-        const mapped = state.accept(event);
-        if (mapped) yield mapped;
-      }
+      for await (const event of output.stream ?? []) answer.accept(event);
     } catch (error) {
-      yield failureEvent(error, modelName, state.started, deadline);
-      return;
+      if (answer.inCallback) throw error;
+      return failure(error, modelName, answer, deadline);
     } finally {
       deadline.clear();
     }
     // An abort after the response started ends the SDK's loop quietly, like a cut connection: check both.
-    if (deadline.signal.aborted) {
-      yield failureEvent(new Error('aborted'), modelName, true, deadline);
-    } else if (!state.complete) {
-      yield {
-        type: 'error',
+    if (deadline.signal.aborted) return failure(new Error('aborted'), modelName, answer, deadline);
+    return (
+      answer.outcome() ?? {
+        ok: false,
         code: 'model.stream_failed',
         message: `The answer from ${modelName} ended before it was complete.`,
-      };
-    } else {
-      yield state.endEvent();
-    }
+        partialText: answer.text,
+      }
+    );
   }
 
   async countTokens(request: TextRequest, signal?: AbortSignal): Promise<number | undefined> {
@@ -125,70 +130,81 @@ class Deadline {
   }
 }
 
-function failureEvent(error: unknown, modelName: string, midStream: boolean, deadline: Deadline): TextEvent {
-  const failure = toModelFailure(error, {
+function failure(error: unknown, modelName: string, answer: AnswerBuilder, deadline: Deadline): TextFailure {
+  const mapped = toModelFailure(error, {
     modelName,
-    midStream,
+    midStream: answer.started,
     timedOut: deadline.timedOut && !deadline.cancelled,
     cancelled: deadline.cancelled,
   });
-  return { type: 'error', code: failure.code, message: failure.message };
+  return { ok: false, code: mapped.code, message: mapped.message, partialText: answer.text };
 }
 
-/** Folds ConverseStream events into ours: text deltas pass through, tool input is assembled per content block. */
-class StreamState {
+/** Folds ConverseStream events into one answer: text passed on as it comes, tool input assembled per content block. */
+class AnswerBuilder {
   started = false;
+  text = '';
+  /** Set while `onText` runs: an error thrown then is the caller's, not the model's. */
+  inCallback = false;
+  readonly #onText: ((delta: string, textSoFar: string) => void) | undefined;
+  readonly #toolUses: ToolUse[] = [];
+  readonly #openTools = new Map<number, { toolUseId: string; name: string; input: string }>();
   #stopReason: StopReason | undefined;
   #usage: TokenUsage | undefined;
   #latencyMs: number | undefined;
-  readonly #tools = new Map<number, { toolUseId: string; name: string; input: string }>();
 
-  get complete(): boolean {
-    return this.#stopReason !== undefined && this.#usage !== undefined;
+  constructor(onText: ((delta: string, textSoFar: string) => void) | undefined) {
+    this.#onText = onText;
   }
 
-  accept(event: ConverseStreamOutput): TextEvent | undefined {
+  accept(event: ConverseStreamOutput): void {
     this.started = true;
     if (event.contentBlockDelta) {
       const { delta, contentBlockIndex = 0 } = event.contentBlockDelta;
-      if (delta?.text !== undefined) return delta.text === '' ? undefined : { type: 'text', delta: delta.text };
-      const tool = this.#tools.get(contentBlockIndex);
+      if (delta?.text !== undefined) {
+        if (delta.text !== '') this.#addText(delta.text);
+        return;
+      }
+      const tool = this.#openTools.get(contentBlockIndex);
       if (delta?.toolUse && tool) tool.input += delta.toolUse.input ?? '';
-      return undefined;
-    }
-    if (event.contentBlockStart?.start?.toolUse) {
+    } else if (event.contentBlockStart?.start?.toolUse) {
       const { toolUseId = '', name = '' } = event.contentBlockStart.start.toolUse;
-      this.#tools.set(event.contentBlockStart.contentBlockIndex ?? 0, { toolUseId, name, input: '' });
-      return undefined;
-    }
-    if (event.contentBlockStop) {
+      this.#openTools.set(event.contentBlockStart.contentBlockIndex ?? 0, { toolUseId, name, input: '' });
+    } else if (event.contentBlockStop) {
       const index = event.contentBlockStop.contentBlockIndex ?? 0;
-      const tool = this.#tools.get(index);
-      if (!tool) return undefined;
-      this.#tools.delete(index);
-      return { type: 'toolUse', toolUseId: tool.toolUseId, name: tool.name, input: parseToolInput(tool.input) };
-    }
-    if (event.messageStop) {
+      const tool = this.#openTools.get(index);
+      if (!tool) return;
+      this.#openTools.delete(index);
+      this.#toolUses.push({ toolUseId: tool.toolUseId, name: tool.name, input: parseToolInput(tool.input) });
+    } else if (event.messageStop) {
       this.#stopReason = toStopReason(event.messageStop.stopReason);
-      return undefined;
-    }
-    if (event.metadata) {
+    } else if (event.metadata) {
       const usage = event.metadata.usage;
       this.#usage = { inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0 };
       this.#latencyMs = event.metadata.metrics?.latencyMs;
-      return undefined;
     }
     // Exception members are thrown by the SDK as errors; anything else (messageStart, unknown) carries nothing for us.
-    return undefined;
   }
 
-  endEvent(): TextEvent {
+  /** The answer, once the stream said how it stopped and what it used; `undefined` for a stream cut short. */
+  outcome(): TextAnswer | undefined {
+    if (this.#stopReason === undefined || this.#usage === undefined) return undefined;
     return {
-      type: 'end',
-      stopReason: this.#stopReason ?? 'other',
-      usage: this.#usage ?? { inputTokens: 0, outputTokens: 0 },
+      ok: true,
+      text: this.text,
+      toolUses: this.#toolUses,
+      stopReason: this.#stopReason,
+      usage: this.#usage,
       ...(this.#latencyMs === undefined ? {} : { serverLatencyMs: this.#latencyMs }),
     };
+  }
+
+  #addText(delta: string): void {
+    this.text += delta;
+    if (!this.#onText) return;
+    this.inCallback = true;
+    this.#onText(delta, this.text);
+    this.inCallback = false;
   }
 }
 

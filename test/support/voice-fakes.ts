@@ -1,5 +1,14 @@
 import type { RecognitionEvent, SpeechRecognition, SpeechToText } from '../../src/ports/speech-to-text.ts';
-import type { TextEvent, TextModel, TextRequest } from '../../src/ports/text-model.ts';
+import type {
+  GenerateOptions,
+  ModelFailureCode,
+  StopReason,
+  TextModel,
+  TextOutcome,
+  TextRequest,
+  TokenUsage,
+  ToolUse,
+} from '../../src/ports/text-model.ts';
 import type { TextToSpeech } from '../../src/ports/text-to-speech.ts';
 import type { VoiceEvent } from '../../src/ports/voice-model.ts';
 import { EventQueue } from '../../src/voice/event-queue.ts';
@@ -27,25 +36,52 @@ export class ScriptedSpeechToText implements SpeechToText {
   }
 }
 
-/** A TextModel answering from a script per model id; records every request. */
+/** One step of a scripted answer: what the model streams, then how it ends. */
+export type ScriptStep =
+  | { readonly type: 'text'; readonly delta: string }
+  | ({ readonly type: 'toolUse' } & ToolUse)
+  | { readonly type: 'end'; readonly stopReason: StopReason; readonly usage: TokenUsage }
+  | { readonly type: 'error'; readonly code: ModelFailureCode; readonly message: string };
+
+/**
+ * A TextModel answering from a script per request; records every request. Steps are played one per microtask, so
+ * a barge-in can land between them; a script with neither `end` nor `error` is a stream cut short.
+ */
 export class ScriptedTextModel implements TextModel {
   readonly requests: TextRequest[] = [];
-  readonly #script: (request: TextRequest, call: number) => readonly TextEvent[];
+  readonly #script: (request: TextRequest, call: number) => readonly ScriptStep[];
 
-  constructor(script: (request: TextRequest, call: number) => readonly TextEvent[]) {
+  constructor(script: (request: TextRequest, call: number) => readonly ScriptStep[]) {
     this.#script = script;
   }
 
-  async *stream(request: TextRequest, signal?: AbortSignal): AsyncIterable<TextEvent> {
+  async generate(request: TextRequest, { signal, onText }: GenerateOptions = {}): Promise<TextOutcome> {
     this.requests.push(request);
-    for (const event of this.#script(request, this.requests.length - 1)) {
-      if (signal?.aborted) {
-        yield { type: 'error', code: 'model.aborted', message: 'aborted' };
-        return;
-      }
+    let text = '';
+    const toolUses: ToolUse[] = [];
+    for (const step of this.#script(request, this.requests.length - 1)) {
+      if (signal?.aborted) return { ok: false, code: 'model.aborted', message: 'aborted', partialText: text };
       await Promise.resolve();
-      yield event;
+      switch (step.type) {
+        case 'text':
+          text += step.delta;
+          onText?.(step.delta, text);
+          break;
+        case 'toolUse':
+          toolUses.push({ toolUseId: step.toolUseId, name: step.name, input: step.input });
+          break;
+        case 'end':
+          return { ok: true, text, toolUses, stopReason: step.stopReason, usage: step.usage };
+        case 'error':
+          return { ok: false, code: step.code, message: step.message, partialText: text };
+      }
     }
+    return {
+      ok: false,
+      code: 'model.stream_failed',
+      message: 'the script ended without end or error',
+      partialText: text,
+    };
   }
 
   async countTokens(): Promise<number | undefined> {
@@ -53,7 +89,7 @@ export class ScriptedTextModel implements TextModel {
   }
 }
 
-export const answer = (...sentences: string[]): TextEvent[] => [
+export const answer = (...sentences: string[]): ScriptStep[] => [
   ...sentences.map((s) => ({ type: 'text' as const, delta: s })),
   { type: 'end', stopReason: 'end_turn', usage: { inputTokens: 10, outputTokens: 5 } },
 ];

@@ -75,7 +75,8 @@ export async function ask(deps: AskDeps, input: AskInput): Promise<Result<AskAns
     }
     const failedSoFar = [...failed];
     input.onProgress?.({ model, text: '', failed: failedSoFar });
-    const onText = input.onProgress && ((text: string) => input.onProgress?.({ model, text, failed: failedSoFar }));
+    const onText =
+      input.onProgress && ((_delta: string, text: string) => input.onProgress?.({ model, text, failed: failedSoFar }));
     const attempt = await streamAnswer(
       deps,
       model,

@@ -82,42 +82,24 @@ export async function streamAnswer(
   model: ModelInfo,
   request: TextRequest,
   droppedTurns: number,
-  onText?: (textSoFar: string) => void,
+  onText?: (delta: string, textSoFar: string) => void,
   signal?: AbortSignal,
 ): Promise<Attempt> {
   const started = deps.clock();
-  let text = '';
-  for await (const event of deps.textModel.stream(request, signal)) {
-    switch (event.type) {
-      case 'text':
-        text += event.delta;
-        onText?.(text);
-        break;
-      case 'toolUse':
-        // /ask offers no tools; a model asking for one anyway just ends its turn.
-        break;
-      case 'end':
-        return {
-          ok: true,
-          model,
-          text,
-          usage: event.usage,
-          costUsd: costUsd(model, event.usage),
-          latencyMs: Math.max(0, deps.clock() - started),
-          stopReason: event.stopReason,
-          droppedTurns,
-        };
-      case 'error':
-        return { ok: false, model, code: event.code, message: event.message, partialText: text };
-    }
+  // /ask offers no tools; a model asking for one anyway just ends its turn.
+  const outcome = await deps.textModel.generate(request, { signal, onText });
+  if (!outcome.ok) {
+    return { ok: false, model, code: outcome.code, message: outcome.message, partialText: outcome.partialText };
   }
-  // The port promises an end or error event; a model that breaks that promise has failed mid-stream.
   return {
-    ok: false,
+    ok: true,
     model,
-    code: 'model.stream_failed',
-    message: `${model.name} stopped without finishing.`,
-    partialText: text,
+    text: outcome.text,
+    usage: outcome.usage,
+    costUsd: costUsd(model, outcome.usage),
+    latencyMs: Math.max(0, deps.clock() - started),
+    stopReason: outcome.stopReason,
+    droppedTurns,
   };
 }
 

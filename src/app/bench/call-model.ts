@@ -94,16 +94,12 @@ async function collect(
   | { ok: true; text: string; inputTokens: number; outputTokens: number }
   | { ok: false; code: ModelFailureCode; message: string }
 > {
-  let text = '';
   try {
-    for await (const event of deps.textModel.stream(request, signal)) {
-      if (event.type === 'text') text += event.delta;
-      else if (event.type === 'end') return { ok: true, text, ...event.usage };
-      else if (event.type === 'error') return { ok: false, code: event.code, message: event.message };
-    }
+    const outcome = await deps.textModel.generate(request, { signal });
+    return outcome.ok ? { ok: true, text: outcome.text, ...outcome.usage } : outcome;
   } catch (error) {
+    // The port never rejects for model failures; a bug there still fails one row, not the whole run.
     if (signal.aborted) return { ok: false, code: 'model.aborted', message: 'aborted' };
     return { ok: false, code: 'model.stream_failed', message: error instanceof Error ? error.message : String(error) };
   }
-  return { ok: false, code: 'model.stream_failed', message: 'the answer ended without an end event' };
 }

@@ -74,8 +74,6 @@ async function streamWithFallback(
   let lastFailure = { code: 'voice.no_model', message: 'No text model is configured for voice.' };
   for (const model of deps.models) {
     const chunker = new SentenceChunker();
-    let text = '';
-    const toolUses: ToolUsePart[] = [];
     const request = {
       model,
       messages,
@@ -83,25 +81,22 @@ async function streamWithFallback(
       ...(deps.systemPrompt ? { system: deps.systemPrompt } : {}),
       ...(deps.tools.length > 0 ? { tools: deps.tools } : {}),
     };
-    let failed: { code: string; message: string } | undefined;
-    for await (const event of deps.textModel.stream(request, signal)) {
-      if (event.type === 'text') {
-        text += event.delta;
-        for (const sentence of chunker.push(event.delta)) say(sentence);
-      } else if (event.type === 'toolUse') {
-        toolUses.push({ type: 'toolUse', toolUseId: event.toolUseId, name: event.name, input: event.input });
-      } else if (event.type === 'error') {
-        failed = { code: event.code, message: event.message };
-      }
-    }
+    const answer = await deps.textModel.generate(request, {
+      signal,
+      onText: (delta) => {
+        for (const sentence of chunker.push(delta)) say(sentence);
+      },
+    });
     const rest = chunker.flush();
     if (rest) say(rest);
-    if (!failed) {
-      const content: ContentPart[] = text ? [{ type: 'text', text }, ...toolUses] : toolUses;
+    if (answer.ok) {
+      const toolUses = answer.toolUses.map((use): ToolUsePart => ({ type: 'toolUse', ...use }));
+      const content: ContentPart[] = answer.text ? [{ type: 'text', text: answer.text }, ...toolUses] : toolUses;
       return { content, toolUses };
     }
+    const failed = { code: answer.code, message: answer.message };
     // Once words were spoken, switching model would repeat or contradict them: end the turn instead.
-    if (text || signal.aborted) return { content: [], toolUses: [], failure: failed };
+    if (answer.partialText || signal.aborted) return { content: [], toolUses: [], failure: failed };
     lastFailure = failed;
   }
   return { content: [], toolUses: [], failure: lastFailure };

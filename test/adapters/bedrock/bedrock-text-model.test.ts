@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBedrockTextClient } from '../../../adapters/bedrock/bedrock-client.ts';
 import { BedrockTextModel } from '../../../adapters/bedrock/bedrock-text-model.ts';
 import type { ModelId } from '../../../src/domain/ids.ts';
-import type { TextEvent, TextRequest } from '../../../src/ports/text-model.ts';
+import type { TextModel, TextOutcome, TextRequest } from '../../../src/ports/text-model.ts';
 import { bedrockClientFor, type FakeBedrock, failures, startFakeBedrock } from '../../support/fake-bedrock.ts';
 import { aCatalog, aModel } from '../../support/models.ts';
 
@@ -24,10 +24,15 @@ const ask = (model: string, extra: Partial<TextRequest> = {}): TextRequest => ({
   ...extra,
 });
 
-async function collect(events: AsyncIterable<TextEvent>): Promise<TextEvent[]> {
-  const out: TextEvent[] = [];
-  for await (const e of events) out.push(e);
-  return out;
+/** One answer: its outcome and the text deltas streamed on the way. */
+async function generate(
+  textModel: TextModel,
+  request: TextRequest,
+  signal?: AbortSignal,
+): Promise<{ outcome: TextOutcome; deltas: string[] }> {
+  const deltas: string[] = [];
+  const outcome = await textModel.generate(request, { signal, onText: (delta) => deltas.push(delta) });
+  return { outcome, deltas };
 }
 
 describe('BedrockTextModel against the fake Bedrock', () => {
@@ -50,12 +55,19 @@ describe('BedrockTextModel against the fake Bedrock', () => {
       usage: { inputTokens: 12, outputTokens: 4 },
       latencyMs: 33,
     }));
-    const events = await collect(model.stream(ask('nova', { system: 'Be brief.', maxTokens: 100, temperature: 0.2 })));
-    expect(events).toEqual([
-      { type: 'text', delta: 'Rayleigh' },
-      { type: 'text', delta: ' scattering.' },
-      { type: 'end', stopReason: 'end_turn', usage: { inputTokens: 12, outputTokens: 4 }, serverLatencyMs: 33 },
-    ]);
+    const { outcome, deltas } = await generate(
+      model,
+      ask('nova', { system: 'Be brief.', maxTokens: 100, temperature: 0.2 }),
+    );
+    expect(deltas).toEqual(['Rayleigh', ' scattering.']);
+    expect(outcome).toEqual({
+      ok: true,
+      text: 'Rayleigh scattering.',
+      toolUses: [],
+      stopReason: 'end_turn',
+      usage: { inputTokens: 12, outputTokens: 4 },
+      serverLatencyMs: 33,
+    });
     const sent = fake.requests.at(-1);
     expect(sent?.modelId).toBe('us.amazon.nova-lite-v1:0');
     expect(sent?.body.system).toEqual([{ text: 'Be brief.' }]);
@@ -65,7 +77,7 @@ describe('BedrockTextModel against the fake Bedrock', () => {
   it('omits temperature for fixed-sampling models and sends tools', async () => {
     fake.setHandler(() => ({}));
     const tools = [{ name: 'track', description: 'Track an order', inputSchema: { type: 'object' } }];
-    await collect(model.stream(ask('claude5', { temperature: 0.7, maxTokens: 10, tools })));
+    await generate(model, ask('claude5', { temperature: 0.7, maxTokens: 10, tools }));
     const body = fake.requests.at(-1)?.body;
     expect(body?.inferenceConfig).toEqual({ maxTokens: 10 });
     expect(body?.toolConfig?.tools[0]?.toolSpec?.name).toBe('track');
@@ -76,9 +88,13 @@ describe('BedrockTextModel against the fake Bedrock', () => {
       chunks: ['Let me check.'],
       toolUses: [{ toolUseId: 'tu-1', name: 'track', input: { orderId: 'O-1' } }],
     }));
-    const events = await collect(model.stream(ask('nova')));
-    expect(events).toContainEqual({ type: 'toolUse', toolUseId: 'tu-1', name: 'track', input: { orderId: 'O-1' } });
-    expect(events.at(-1)).toMatchObject({ type: 'end', stopReason: 'tool_use' });
+    const { outcome } = await generate(model, ask('nova'));
+    expect(outcome).toMatchObject({
+      ok: true,
+      text: 'Let me check.',
+      toolUses: [{ toolUseId: 'tu-1', name: 'track', input: { orderId: 'O-1' } }],
+      stopReason: 'tool_use',
+    });
   });
 
   it.each([
@@ -88,49 +104,63 @@ describe('BedrockTextModel against the fake Bedrock', () => {
     ['unavailable', failures.unavailable(), 'model.unavailable'],
     ['validation', failures.validation('bad field'), 'model.invalid_request'],
     ['too long', failures.validation('Input is too long for requested model.'), 'model.context_exceeded'],
-  ] as const)('maps %s to one error event', async (_label, fail, code) => {
+  ] as const)('maps %s to a failure with nothing streamed', async (_label, fail, code) => {
     fake.setHandler(() => ({ fail }));
-    const events = await collect(model.stream(ask('nova')));
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: 'error', code });
+    const { outcome, deltas } = await generate(model, ask('nova'));
+    expect(deltas).toEqual([]);
+    expect(outcome).toMatchObject({ ok: false, code, partialText: '' });
   });
 
   it('reports a mid-stream exception after the partial text, whatever the case of its name', async () => {
     fake.setHandler(() => ({ chunks: ['one', ' two', ' three'], fail: failures.midStream(2) }));
-    const events = await collect(model.stream(ask('nova')));
-    expect(events.map((e) => e.type)).toEqual(['text', 'text', 'error']);
-    expect(events[2]).toMatchObject({ code: 'model.stream_failed' });
+    const { outcome, deltas } = await generate(model, ask('nova'));
+    expect(deltas).toEqual(['one', ' two']);
+    expect(outcome).toMatchObject({ ok: false, code: 'model.stream_failed', partialText: 'one two' });
     fake.setHandler(() => ({ chunks: ['one', ' two'], fail: failures.midStream(1, 'throttlingException') }));
-    expect((await collect(model.stream(ask('nova')))).at(-1)).toMatchObject({ code: 'model.throttled' });
+    expect((await generate(model, ask('nova'))).outcome).toMatchObject({ ok: false, code: 'model.throttled' });
   });
 
   it('treats a stream that ends without messageStop as failed', async () => {
     fake.setHandler(() => ({ chunks: ['one', ' two'], fail: failures.abruptEnd(1) }));
-    const events = await collect(model.stream(ask('nova')));
-    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'model.stream_failed' });
-    expect(events.filter((e) => e.type === 'end')).toHaveLength(0);
+    const { outcome } = await generate(model, ask('nova'));
+    expect(outcome).toMatchObject({ ok: false, code: 'model.stream_failed', partialText: 'one' });
   });
 
   it('times out a hanging stream, before or after the first chunk', async () => {
     const quick = new BedrockTextModel(client, catalog, { timeoutMs: 200 });
     fake.setHandler(() => ({ chunks: ['one'], fail: failures.hang(1) }));
-    expect((await collect(quick.stream(ask('nova')))).map((e) => e.type === 'error' && e.code)).toEqual([
-      false,
-      'model.timeout',
-    ]);
+    expect((await generate(quick, ask('nova'))).outcome).toMatchObject({
+      ok: false,
+      code: 'model.timeout',
+      partialText: 'one',
+    });
     fake.setHandler(() => ({ chunks: [{ text: 'late', delayMs: 10_000 }] }));
-    expect(await collect(quick.stream(ask('nova')))).toEqual([expect.objectContaining({ code: 'model.timeout' })]);
+    expect((await generate(quick, ask('nova'))).outcome).toMatchObject({
+      ok: false,
+      code: 'model.timeout',
+      partialText: '',
+    });
   });
 
   it('reports a cancel by the caller as aborted, not as a timeout', async () => {
     fake.setHandler(() => ({ chunks: ['one'], fail: failures.hang(1) }));
     const controller = new AbortController();
-    const events: TextEvent[] = [];
-    for await (const e of model.stream(ask('nova'), controller.signal)) {
-      events.push(e);
-      if (e.type === 'text') controller.abort();
-    }
-    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'model.aborted' });
+    const outcome = await model.generate(ask('nova'), { signal: controller.signal, onText: () => controller.abort() });
+    expect(outcome).toMatchObject({ ok: false, code: 'model.aborted', partialText: 'one' });
+  });
+
+  it('rejects with the error of a throwing onText instead of calling it a model failure', async () => {
+    fake.setHandler(() => ({ chunks: ['one', ' two'] }));
+    const bug = new Error('progress renderer broke');
+    await expect(
+      model.generate(ask('nova'), {
+        onText: () => {
+          throw bug;
+        },
+      }),
+    ).rejects.toBe(bug);
+    // The connection is not left behind: the next answer streams normally.
+    expect((await generate(model, ask('nova'))).outcome).toMatchObject({ ok: true, text: 'one two' });
   });
 
   it('says AWS credentials are needed when none can be loaded', async () => {
@@ -142,11 +172,10 @@ describe('BedrockTextModel against the fake Bedrock', () => {
           }),
         ),
     });
-    const events = await collect(new BedrockTextModel(noCreds, catalog).stream(ask('nova')));
+    const { outcome } = await generate(new BedrockTextModel(noCreds, catalog), ask('nova'));
     noCreds.destroy();
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: 'error', code: 'model.no_credentials' });
-    expect(events[0]?.type === 'error' && events[0].message).toMatch(/AWS credentials are needed/);
+    expect(outcome).toMatchObject({ ok: false, code: 'model.no_credentials' });
+    expect(!outcome.ok && outcome.message).toMatch(/AWS credentials are needed/);
   });
 
   it('counts tokens with the base id for models that support it, and not at all for the others', async () => {
@@ -174,10 +203,10 @@ describe('createBedrockTextClient', () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDFAKE');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'fake-secret');
     const client = createBedrockTextClient({ region: 'us-east-1', endpoint: fake.endpoint, maxAttempts: 2 });
-    const events = await collect(new BedrockTextModel(client, catalog).stream(ask('nova')));
+    const { outcome } = await generate(new BedrockTextModel(client, catalog), ask('nova'));
     client.destroy();
     await fake.close();
-    expect(events.at(-1)).toMatchObject({ type: 'end' });
+    expect(outcome).toMatchObject({ ok: true, text: 'ok' });
     expect(fake.requests.map((r) => r.attempt)).toEqual([1, 2]);
   });
 });

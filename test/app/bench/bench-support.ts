@@ -68,7 +68,7 @@ export function aCatalog(models: readonly ModelInfo[]): ModelCatalog {
 }
 
 const noModel: TextModel = {
-  stream() {
+  generate() {
     throw new Error('no model in this test');
   },
   countTokens: async () => undefined,

@@ -1,4 +1,4 @@
-import type { TextEvent, TextModel, TextRequest } from '../../../src/ports/text-model.ts';
+import type { GenerateOptions, TextModel, TextOutcome, TextRequest } from '../../../src/ports/text-model.ts';
 
 export interface ScriptedCall {
   readonly model: string;
@@ -36,7 +36,7 @@ export class ScriptedTextModel implements TextModel {
     this.#script = script;
   }
 
-  async *stream(request: TextRequest, signal?: AbortSignal): AsyncGenerator<TextEvent> {
+  async generate(request: TextRequest, { signal, onText }: GenerateOptions = {}): Promise<TextOutcome> {
     const model = request.model;
     const prompt = request.messages
       .flatMap((m) => m.content.flatMap((c) => (c.type === 'text' ? [c.text] : [])))
@@ -48,26 +48,24 @@ export class ScriptedTextModel implements TextModel {
     this.maxConcurrent = Math.max(this.maxConcurrent, concurrent);
     const call = { model, prompt, concurrent, n };
     this.calls.push(call);
+    const aborted: TextOutcome = { ok: false, code: 'model.aborted', message: 'aborted', partialText: '' };
     try {
       const step = this.#script(call);
       if ('fail' in step) {
         await pause(1, signal);
-        yield { type: 'error', code: step.fail, message: `scripted ${step.fail}` };
-        return;
+        return { ok: false, code: step.fail, message: `scripted ${step.fail}`, partialText: '' };
       }
       if ('hang' in step) {
         await pause(60_000, signal);
-        yield { type: 'error', code: 'model.aborted', message: 'aborted' };
-        return;
+        return aborted;
       }
       await pause(step.delayMs ?? 2, signal);
-      if (signal?.aborted) {
-        yield { type: 'error', code: 'model.aborted', message: 'aborted' };
-        return;
-      }
-      yield { type: 'text', delta: step.answer };
-      yield {
-        type: 'end',
+      if (signal?.aborted) return aborted;
+      onText?.(step.answer, step.answer);
+      return {
+        ok: true,
+        text: step.answer,
+        toolUses: [],
         stopReason: 'end_turn',
         usage: { inputTokens: step.inputTokens ?? 10, outputTokens: step.outputTokens ?? 2 },
       };

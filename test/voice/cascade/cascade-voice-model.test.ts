@@ -3,7 +3,6 @@ import { ToolRegistry } from '../../../src/app/tools.ts';
 import type { ModelId } from '../../../src/domain/ids.ts';
 import { userId } from '../../../src/domain/ids.ts';
 import { silentLogger } from '../../../src/ports/logger.ts';
-import type { TextEvent } from '../../../src/ports/text-model.ts';
 import type { VoiceEvent } from '../../../src/ports/voice-model.ts';
 import { CascadeVoiceModel } from '../../../src/voice/cascade/cascade-voice-model.ts';
 import {
@@ -12,11 +11,12 @@ import {
   RecordingTextToSpeech,
   ScriptedSpeechToText,
   ScriptedTextModel,
+  type ScriptStep,
 } from '../../support/voice-fakes.ts';
 
 const caller = { user: userId('discord', 'ana'), isStaff: false };
 
-function setup(script: (model: string, call: number) => readonly TextEvent[], models = ['nova-lite']) {
+function setup(script: (model: string, call: number) => readonly ScriptStep[], models = ['nova-lite']) {
   const stt = new ScriptedSpeechToText();
   const tts = new RecordingTextToSpeech();
   const textModel = new ScriptedTextModel((request, call) => script(request.model, call));

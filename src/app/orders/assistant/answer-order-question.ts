@@ -97,27 +97,19 @@ async function streamRound(
   request: { system: string; messages: readonly ChatMessage[]; signal: AbortSignal | undefined },
 ): Promise<Result<Round>> {
   let failure = appError('assistant.no_model', 'No text model is configured for the order assistant.');
+  const tools = deps.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
   for (const model of deps.models) {
-    let text = '';
-    const toolUses: ToolUse[] = [];
-    let usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
-    let failed: { code: string; message: string } | undefined;
-    const tools = deps.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
-    const events = deps.textModel.stream(
+    const outcome = await deps.textModel.generate(
       { model, system: request.system, messages: request.messages, tools, maxTokens: 800, temperature: 0.2 },
-      request.signal,
+      { signal: request.signal },
     );
-    for await (const event of events) {
-      if (event.type === 'text') text += event.delta;
-      else if (event.type === 'toolUse')
-        toolUses.push({ type: 'toolUse', toolUseId: event.toolUseId, name: event.name, input: event.input });
-      else if (event.type === 'end') usage = event.usage;
-      else failed = { code: event.code, message: event.message };
+    if (outcome.ok) {
+      const toolUses = outcome.toolUses.map((use): ToolUse => ({ type: 'toolUse', ...use }));
+      return ok({ text: outcome.text, toolUses, usage: outcome.usage, model });
     }
-    if (!failed) return ok({ text, toolUses, usage, model });
-    failure = appError(failed.code, failed.message, 'Try again in a moment; /track shows your order meanwhile.');
+    failure = appError(outcome.code, outcome.message, 'Try again in a moment; /track shows your order meanwhile.');
     // Output already produced, or the user cancelled: another model would start over, so stop here.
-    if (text !== '' || toolUses.length > 0 || failed.code === 'model.aborted' || request.signal?.aborted) break;
+    if (outcome.partialText !== '' || outcome.code === 'model.aborted' || request.signal?.aborted) break;
   }
   return err(failure);
 }
