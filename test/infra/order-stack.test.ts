@@ -132,19 +132,14 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
     expect(ids).toHaveLength(1);
     const conversations = ids[0] as string;
     // The bot's policy lets it get and put conversations (all DynamoConversationStore does), nothing more there.
-    const botPolicy = resources[onlyId(template, 'AWS::IAM::ManagedPolicy')];
-    type Document = { Statement: { Action: string | string[]; Resource: unknown }[] };
-    const statements = (botPolicy?.Properties.PolicyDocument as Document | undefined)?.Statement ?? [];
+    const statements = botPolicyStatements(template);
     expect(statements.filter((s) => JSON.stringify(s.Resource).includes(`"${conversations}"`))).toEqual([
       expect.objectContaining({
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         Resource: { 'Fn::GetAtt': [conversations, 'Arn'] },
       }),
     ]);
-    const outputs = template.toJSON().Outputs as Record<string, { Description: string; Value: unknown }>;
-    expect(Object.values(outputs).find((o) => o.Description === 'ASK_CONVERSATIONS_TABLE')?.Value).toEqual({
-      Ref: conversations,
-    });
+    expect(outputFor(template, 'ASK_CONVERSATIONS_TABLE')).toEqual({ Ref: conversations });
   });
 
   it('has one topic and one task Lambda per distinct Task resource of the ASL, wired to tables, topic and zones', () => {
@@ -272,9 +267,7 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
       },
     });
     // The bot receives and deletes on that queue only, and learns its URL from an output.
-    const botPolicy = resources[onlyId(template, 'AWS::IAM::ManagedPolicy')];
-    type Document = { Statement: { Action: string | string[] }[] };
-    const statements = (botPolicy?.Properties.PolicyDocument as Document | undefined)?.Statement ?? [];
+    const statements = botPolicyStatements(template);
     const sqsStatements = statements.filter((s) => JSON.stringify(s.Action).includes('sqs:'));
     expect(sqsStatements).toEqual([
       expect.objectContaining({
@@ -282,9 +275,24 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
         Resource: { 'Fn::GetAtt': [mainId, 'Arn'] },
       }),
     ]);
-    const outputs = template.toJSON().Outputs as Record<string, { Description: string; Value: unknown }>;
-    expect(Object.values(outputs).find((o) => o.Description === 'ORDERS_NOTIFICATIONS_QUEUE_URL')?.Value).toEqual({
-      Ref: mainId,
-    });
+    expect(outputFor(template, 'ORDERS_NOTIFICATIONS_QUEUE_URL')).toEqual({ Ref: mainId });
   });
 });
+
+interface PolicyStatement {
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+
+/** The statements of the bot's managed policy (the stack has exactly one managed policy). */
+function botPolicyStatements(template: Template): readonly PolicyStatement[] {
+  const resources = template.toJSON().Resources as Record<string, { Properties: { PolicyDocument?: unknown } }>;
+  const policy = resources[onlyId(template, 'AWS::IAM::ManagedPolicy')];
+  return (policy?.Properties.PolicyDocument as { Statement: PolicyStatement[] } | undefined)?.Statement ?? [];
+}
+
+/** The value of the stack output whose description names the bot's environment variable. */
+function outputFor(template: Template, variable: string): unknown {
+  const outputs = template.toJSON().Outputs as Record<string, { Description: string; Value: unknown }>;
+  return Object.values(outputs).find((o) => o.Description === variable)?.Value;
+}
