@@ -16,12 +16,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalOrders } from '../adapters/local/local-orders.ts';
 import { placeOrder } from '../src/app/orders/place-order.ts';
-import type { Reply } from '../src/chat/reply.ts';
 import { userId } from '../src/domain/ids.ts';
 import { parseCatalogFile } from '../src/domain/orders/config-files.ts';
 import { orderIdFor } from '../src/domain/orders/order-id.ts';
 import type { DeliveryZone } from '../src/domain/orders/zones.ts';
 import { silentLogger } from '../src/ports/logger.ts';
+import type { Notifier } from '../src/ports/notifier.ts';
 
 const positive = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -43,11 +43,12 @@ const zones: DeliveryZone[] = [
 ];
 
 const confirmed = new Map<string, () => void>();
-const notifier = {
-  async notify(_user: unknown, reply: Reply) {
-    if (reply.kind !== 'text' || !reply.title?.includes('confirmed')) return;
+const notifier: Notifier = {
+  async notify(_user, reply) {
+    if (reply.kind !== 'text' || !reply.title?.includes('confirmed')) return 'sent';
     const id = /ord_[a-z0-9]{16}/.exec(reply.text)?.[0];
     if (id) confirmed.get(id)?.();
+    return 'sent';
   },
 };
 

@@ -178,8 +178,8 @@ export function orderDefinition(): string {
 
 /**
  * SSE with SQS-managed keys: a KMS key would also need a key policy letting SNS encrypt. Visibility (60 s) covers a
- * batch of ten direct messages; after five failed receives a message (one the bot cannot parse) moves to the
- * dead-letter queue, kept for the longest retention so someone can look at it.
+ * batch of ten direct messages; after five failed receives a message (one the bot cannot parse, or a DM the surface
+ * kept failing to send) moves to the dead-letter queue, kept for the longest retention so someone can look at it.
  */
 function notificationQueue(scope: Construct): sqs.Queue {
   const common = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true };

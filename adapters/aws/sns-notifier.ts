@@ -2,7 +2,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Reply } from '../../src/chat/reply.ts';
 import { localIdOf, platformOf, type UserId } from '../../src/domain/ids.ts';
 import type { Logger } from '../../src/ports/logger.ts';
-import type { Notifier } from '../../src/ports/notifier.ts';
+import type { Notifier, NotifyOutcome } from '../../src/ports/notifier.ts';
 
 /** What each SNS message carries: the user to reach and the reply to show, as the surfaces render it. */
 export interface OrderNotification {
@@ -23,7 +23,8 @@ export interface SnsNotifierOptions {
 /**
  * Publishes every order notification (each status change) to an SNS topic, optionally after handing it to another
  * notifier. Message attributes `platform` and `user` let subscribers filter (one queue per surface, an e-mail
- * subscription for staff). Like every Notifier it never throws: a lost notice is logged, not fatal to the order.
+ * subscription for staff). Like every Notifier it never throws: `sent` once published, `failed` when the publish
+ * (logged here) or the inner notifier failed; the inner notifier's `undeliverable` does not undo the publish.
  */
 export class SnsNotifier implements Notifier {
   readonly #client: SNSClient;
@@ -39,11 +40,15 @@ export class SnsNotifier implements Notifier {
     this.#options = options;
   }
 
-  async notify(user: UserId, reply: Reply): Promise<void> {
-    await Promise.all([this.#options.inner?.notify(user, reply), this.#publish(user, reply)]);
+  async notify(user: UserId, reply: Reply): Promise<NotifyOutcome> {
+    const [direct, published] = await Promise.all([
+      this.#options.inner?.notify(user, reply),
+      this.#publish(user, reply),
+    ]);
+    return direct === 'failed' ? direct : published;
   }
 
-  async #publish(user: UserId, reply: Reply): Promise<void> {
+  async #publish(user: UserId, reply: Reply): Promise<NotifyOutcome> {
     const message: OrderNotification = {
       type: 'order.notification',
       user,
@@ -64,8 +69,10 @@ export class SnsNotifier implements Notifier {
           },
         }),
       );
+      return 'sent';
     } catch (error) {
       this.#options.log.warn({ err: error, platform: platformOf(user) }, 'publishing the order notification failed');
+      return 'failed';
     }
   }
 }

@@ -28,9 +28,11 @@ const sleepUnlessAborted = (ms: number, signal: AbortSignal): Promise<void> =>
 /**
  * Cloud mode's way back to the customer: the task Lambda publishes each status change to SNS, SNS fills this SQS
  * queue, and the relay long-polls it and hands each notice to the bot's notifier (the RoutingNotifier, which DMs
- * the user on their surface). Delivery is at least once: a message is deleted only after the notifier returned, so
- * a crash in between sends that DM again. A message it cannot read stays on the queue and, after the queue's
- * maxReceiveCount, moves to the dead-letter queue. The loop never throws; errors are logged and retried with backoff.
+ * the user on their surface). Delivery is at least once: a message is deleted only once the notifier says `sent`, or
+ * `undeliverable` (no retry would reach that user), so a crash in between sends that DM again. A `failed` DM (Discord
+ * or Slack down for a moment), or a message it cannot read, stays on the queue: it comes back after the visibility
+ * timeout and, after the queue's maxReceiveCount, moves to the dead-letter queue. The loop never throws; errors are
+ * logged and retried with backoff.
  */
 export class SqsNotificationRelay {
   readonly #client: SQSClient;
@@ -111,19 +113,17 @@ export class SqsNotificationRelay {
     }
   }
 
-  /** Delivers one batch in order (a user's "preparing" before "out for delivery"), then deletes what was delivered. */
+  /** Delivers one batch in order (a user's "preparing" before "out for delivery"), then deletes what is done. */
   async #deliver(messages: readonly Message[]): Promise<void> {
-    const delivered: { Id: string; ReceiptHandle: string }[] = [];
+    const done: { Id: string; ReceiptHandle: string }[] = [];
     for (const [index, message] of messages.entries()) {
       if ((await this.#deliverOne(message)) && message.ReceiptHandle !== undefined) {
-        delivered.push({ Id: String(index), ReceiptHandle: message.ReceiptHandle });
+        done.push({ Id: String(index), ReceiptHandle: message.ReceiptHandle });
       }
     }
-    if (delivered.length === 0) return;
+    if (done.length === 0) return;
     // Not aborted by stop(): what was delivered must be deleted, or the customer gets the DM twice.
-    const result = await this.#client.send(
-      new DeleteMessageBatchCommand({ QueueUrl: this.#queueUrl, Entries: delivered }),
-    );
+    const result = await this.#client.send(new DeleteMessageBatchCommand({ QueueUrl: this.#queueUrl, Entries: done }));
     for (const failed of result.Failed ?? []) {
       this.#log.warn(
         { code: failed.Code, senderFault: failed.SenderFault, detail: failed.Message },
@@ -132,26 +132,25 @@ export class SqsNotificationRelay {
     }
   }
 
-  /** True when the notice reached the notifier and the message can go. */
+  /** True when the message can go: the DM was sent, or can never be. */
   async #deliverOne(message: Message): Promise<boolean> {
+    const where = { messageId: message.MessageId, receiveCount: message.Attributes?.ApproximateReceiveCount };
     const parsed = parseNotificationMessage(message.Body);
     if (!parsed.ok) {
       this.#log.warn(
-        {
-          messageId: message.MessageId,
-          receiveCount: message.Attributes?.ApproximateReceiveCount,
-          reason: parsed.reason,
-        },
+        { ...where, reason: parsed.reason },
         'unreadable order notification left on the queue for its dead-letter queue',
       );
       return false;
     }
     try {
-      await this.#notifier.notify(parsed.notification.user, parsed.notification.reply);
-      return true;
+      const outcome = await this.#notifier.notify(parsed.notification.user, parsed.notification.reply);
+      if (outcome !== 'failed') return true;
+      this.#log.warn(where, 'order notification not delivered; left on the queue to come back');
+      return false;
     } catch (error) {
       // Notifiers are not supposed to throw; if one does, the message comes back after the visibility timeout.
-      this.#log.warn({ err: error, messageId: message.MessageId }, 'delivering an order notification failed');
+      this.#log.warn({ err: error, ...where }, 'delivering an order notification failed');
       return false;
     }
   }

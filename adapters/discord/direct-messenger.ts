@@ -1,6 +1,6 @@
+import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
 import type { Reply } from '../../src/chat/reply.ts';
-import type { Logger } from '../../src/ports/logger.ts';
-import type { DirectMessenger } from '../../src/ports/notifier.ts';
+import type { DirectMessageOutcome, DirectMessenger } from '../../src/ports/notifier.ts';
 import { renderReply } from './render-reply.ts';
 import type { DiscordPayload } from './shapes.ts';
 
@@ -9,22 +9,36 @@ export interface UserDirectory {
   send(userId: string, payload: DiscordPayload): Promise<unknown>;
 }
 
-/** Order notifications and other DMs. Never throws: users may close their DMs, which is logged, not fatal. */
+/**
+ * Discord's answers that no retry will change: the user closed DMs from server members or blocked the bot (50007),
+ * shares no server with it any more (50278), or does not exist (10013; creating the DM channel answers 50033).
+ */
+const PERMANENT = new Set<number | string>([
+  RESTJSONErrorCodes.CannotSendMessagesToThisUser,
+  RESTJSONErrorCodes.CannotSendMessagesToThisUserDueToHavingNoMutualGuilds,
+  RESTJSONErrorCodes.UnknownUser,
+  RESTJSONErrorCodes.InvalidRecipients,
+]);
+
+/**
+ * Order notifications and other DMs. A user who cannot receive them is `undeliverable`; anything else Discord or the
+ * network throws (5xx after discord.js' own retries, timeouts) is rethrown, since it may work later.
+ */
 export class DiscordDirectMessenger implements DirectMessenger {
   readonly platform = 'discord' as const;
   readonly #users: UserDirectory;
-  readonly #log: Logger;
 
-  constructor(users: UserDirectory, log: Logger) {
+  constructor(users: UserDirectory) {
     this.#users = users;
-    this.#log = log;
   }
 
-  async send(localUserId: string, reply: Reply): Promise<void> {
+  async send(localUserId: string, reply: Reply): Promise<DirectMessageOutcome> {
     try {
       for (const payload of renderReply(reply)) await this.#users.send(localUserId, payload);
+      return 'sent';
     } catch (error) {
-      this.#log.warn({ err: error, platform: 'discord', userId: localUserId }, 'direct message failed');
+      if (error instanceof DiscordAPIError && PERMANENT.has(error.code)) return 'undeliverable';
+      throw error;
     }
   }
 }

@@ -56,7 +56,7 @@ export class DiscordSurface implements Surface {
       ...(options.maxAttachmentBytes ? { maxAttachmentBytes: options.maxAttachmentBytes } : {}),
     });
     this.#messages = new MessageRouter({ ...shared, botUserId: () => this.client.user?.id });
-    this.directMessenger = new DiscordDirectMessenger(this.client.users, this.#log);
+    this.directMessenger = new DiscordDirectMessenger(this.client.users);
 
     this.client.on(Events.InteractionCreate, (interaction) =>
       this.#safely('interaction', () => this.#route(interaction)),

@@ -1,5 +1,5 @@
 import type { Reply } from '../../src/chat/reply.ts';
-import type { DirectMessenger } from '../../src/ports/notifier.ts';
+import type { DirectMessageOutcome, DirectMessenger } from '../../src/ports/notifier.ts';
 import type { ServerMessage } from './protocol.ts';
 import { replyJson } from './reply-json.ts';
 
@@ -13,7 +13,7 @@ export interface Tab {
 /**
  * Direct messages for playground users (order status changes): pushed to every open tab of that user.
  * A user with no tab open gets them on their next hello, up to a small backlog, so nothing is lost
- * between a reload and the next notification.
+ * between a reload and the next notification. Both count as `sent`: any name is a playground user, none is unreachable.
  */
 export class PlaygroundDirectMessenger implements DirectMessenger {
   readonly platform = 'web' as const;
@@ -25,16 +25,17 @@ export class PlaygroundDirectMessenger implements DirectMessenger {
     this.#maxBacklog = options.maxBacklog ?? 20;
   }
 
-  async send(localUserId: string, reply: Reply): Promise<void> {
+  async send(localUserId: string, reply: Reply): Promise<DirectMessageOutcome> {
     const message: ServerMessage = { type: 'notification', reply: replyJson(reply), at: new Date().toISOString() };
     const open = [...this.#tabs].filter((tab) => tab.userName === localUserId);
     if (open.length > 0) {
       for (const tab of open) tab.send(message);
-      return;
+      return 'sent';
     }
     const queue = this.#backlog.get(localUserId) ?? [];
     queue.push(message);
     this.#backlog.set(localUserId, queue.slice(-this.#maxBacklog));
+    return 'sent';
   }
 
   /** Called when a tab says hello (again): it receives what arrived while the user had no tab open. */

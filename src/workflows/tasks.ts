@@ -221,5 +221,6 @@ async function move(
 ): Promise<void> {
   const entry = { status: next.status, at: deps.now().toISOString(), ...(note ? { note } : {}) };
   const applied = await deps.orders.transition(order.id, PREDECESSORS[next.status], next, entry);
+  // The outcome is the notifier's to log: a retried task finds the transition applied and would not notify again.
   if (applied) await deps.notifier.notify(order.user, statusChangeReply(order, entry));
 }

@@ -5,7 +5,7 @@ import type { Reply } from '../../src/chat/reply.ts';
 import type { VoiceSurface } from '../../src/chat/voice-surface.ts';
 import { userId } from '../../src/domain/ids.ts';
 import type { Logger } from '../../src/ports/logger.ts';
-import type { Notifier } from '../../src/ports/notifier.ts';
+import type { Notifier, NotifyOutcome } from '../../src/ports/notifier.ts';
 
 /**
  * Object mother for a command context without any platform: run commands through `runCommand` and read what they
@@ -64,11 +64,13 @@ export class RecordingReplyChannel implements ReplyChannel {
   }
 }
 
-/** A notifier that keeps what it was asked to send. */
+/** A notifier that keeps what it was asked to send, and answers `outcome` (`sent` unless a test changes it). */
 export class RecordingNotifier implements Notifier {
   readonly sent: { user: string; reply: Reply }[] = [];
-  async notify(user: string, reply: Reply): Promise<void> {
+  outcome: NotifyOutcome = 'sent';
+  async notify(user: string, reply: Reply): Promise<NotifyOutcome> {
     this.sent.push({ user, reply });
+    return this.outcome;
   }
 }
 

@@ -16,7 +16,7 @@ import { parseZonesFile } from '../../src/domain/orders/config-files.ts';
 import type { Order, OrderStatus } from '../../src/domain/orders/order.ts';
 import { TEST_PAYMENT_METHODS } from '../../src/domain/orders/payment-methods.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
-import type { Notifier } from '../../src/ports/notifier.ts';
+import type { Notifier, NotifyOutcome } from '../../src/ports/notifier.ts';
 
 export const testZones = parseZonesFile(JSON.parse(readFileSync('config/delivery-zones.json', 'utf8')));
 
@@ -25,8 +25,9 @@ export const TABLES = { orders: 'orders', catalog: 'catalog', payments: 'payment
 /** Records every direct message, per user. */
 export class RecordingNotifier implements Notifier {
   readonly sent: { user: UserId; reply: Reply }[] = [];
-  async notify(user: UserId, reply: Reply): Promise<void> {
+  async notify(user: UserId, reply: Reply): Promise<NotifyOutcome> {
     this.sent.push({ user, reply });
+    return 'sent';
   }
   textsFor(user: UserId): string[] {
     return this.sent.filter((m) => m.user === user).map((m) => (m.reply.kind === 'text' ? m.reply.text : m.reply.kind));

@@ -21,7 +21,7 @@ describe('SnsNotifier', () => {
       log: new RecordingLogger(),
       now: () => new Date('2026-11-24T10:00:00Z'),
     });
-    await notifier.notify(ALICE, reply);
+    await expect(notifier.notify(ALICE, reply)).resolves.toBe('sent');
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(input?.TopicArn).toBe(TOPIC);
     expect(input?.Subject).toBe('Order out for delivery');
@@ -43,11 +43,21 @@ describe('SnsNotifier', () => {
     const inner = new RecordingNotifier();
     const log = new RecordingLogger();
     const notifier = new SnsNotifier(client, TOPIC, { log, inner });
-    await expect(notifier.notify(ALICE, reply)).resolves.toBeUndefined();
+    await expect(notifier.notify(ALICE, reply)).resolves.toBe('failed');
     expect(inner.sent).toEqual([{ user: ALICE, reply }]);
     expect(log.lines).toEqual([
       expect.objectContaining({ level: 'warn', message: 'publishing the order notification failed' }),
     ]);
+  });
+
+  it('reports the inner notifier’s failure even when the publish went through', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const inner = new RecordingNotifier();
+    inner.outcome = 'failed';
+    const notifier = new SnsNotifier(client, TOPIC, { log: new RecordingLogger(), inner });
+    await expect(notifier.notify(ALICE, reply)).resolves.toBe('failed');
+    inner.outcome = 'undeliverable';
+    await expect(notifier.notify(ALICE, reply)).resolves.toBe('sent');
   });
 
   it('keeps subjects within what SNS accepts: printable ASCII, one line, under 100 characters', () => {

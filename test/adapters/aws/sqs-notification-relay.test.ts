@@ -9,7 +9,7 @@ import { SqsNotificationRelay } from '../../../adapters/aws/sqs-notification-rel
 import type { Reply } from '../../../src/chat/reply.ts';
 import { text } from '../../../src/chat/reply.ts';
 import { type UserId, userId } from '../../../src/domain/ids.ts';
-import type { Notifier } from '../../../src/ports/notifier.ts';
+import type { Notifier, NotifyOutcome } from '../../../src/ports/notifier.ts';
 import { RecordingLogger, RecordingNotifier } from '../../support/command-context.ts';
 import { FakeClock, settle } from '../../support/fake-clock.ts';
 
@@ -156,6 +156,64 @@ describe('SqsNotificationRelay (real SQSClient, send mocked)', () => {
     expect(notifier.sent).toEqual([{ user: BOB, reply: onTheWay }]);
   });
 
+  it('leaves a failed DM on the queue, logged with its receive count, and deletes it once its redelivery is sent', async () => {
+    const [body] = await published([{ user: ALICE, reply: preparing }]);
+    const first = { ...aMessage(1, body ?? ''), Attributes: { ApproximateReceiveCount: '1' } };
+    // The visibility timeout ran out: SQS hands the same message out again, with a new receipt handle.
+    const again = { ...first, ReceiptHandle: 'rh-1-again', Attributes: { ApproximateReceiveCount: '2' } };
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [first] })
+      .resolvesOnce({ Messages: [again] })
+      .resolves({});
+    const outcomes: NotifyOutcome[] = ['failed', 'sent'];
+    const notifier = new RecordingNotifier();
+    const flaky: Notifier = {
+      notify: async (user, reply) => {
+        await notifier.notify(user, reply);
+        return outcomes.shift() ?? 'sent';
+      },
+    };
+    start(flaky);
+
+    await vi.waitFor(() => expect(sqs.commandCalls(DeleteMessageBatchCommand)).toHaveLength(1));
+    expect(notifier.sent).toEqual([
+      { user: ALICE, reply: preparing },
+      { user: ALICE, reply: preparing },
+    ]);
+    expect(sqs.commandCalls(DeleteMessageBatchCommand)[0]?.args[0].input.Entries).toEqual([
+      { Id: '0', ReceiptHandle: 'rh-1-again' },
+    ]);
+    const notDelivered = log.lines.filter((l) => l.message?.startsWith('order notification not delivered'));
+    expect(notDelivered.map((l) => [l.level, l.fields])).toEqual([['warn', { messageId: 'm-1', receiveCount: '1' }]]);
+  });
+
+  it('deletes an undeliverable DM (no retry reaches that user) along with the sent ones, in batch order', async () => {
+    const bodies = await published([
+      { user: ALICE, reply: preparing },
+      { user: BOB, reply: onTheWay },
+      { user: ALICE, reply: onTheWay },
+    ]);
+    receives({ Messages: bodies.map((b, i) => aMessage(i + 1, b)) });
+    const notifier = new RecordingNotifier();
+    const bobClosedDms: Notifier = {
+      notify: async (user, reply) => {
+        await notifier.notify(user, reply);
+        return user === BOB ? 'undeliverable' : 'sent';
+      },
+    };
+    start(bobClosedDms);
+
+    await vi.waitFor(() => expect(sqs.commandCalls(DeleteMessageBatchCommand)).toHaveLength(1));
+    expect(notifier.sent.map((m) => m.user)).toEqual([ALICE, BOB, ALICE]);
+    expect(sqs.commandCalls(DeleteMessageBatchCommand)[0]?.args[0].input.Entries).toEqual([
+      { Id: '0', ReceiptHandle: 'rh-1' },
+      { Id: '1', ReceiptHandle: 'rh-2' },
+      { Id: '2', ReceiptHandle: 'rh-3' },
+    ]);
+    expect(log.lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
   it('keeps a message whose delivery threw, and logs deletes the queue refused (they will come again)', async () => {
     const bodies = await published([
       { user: ALICE, reply: preparing },
@@ -169,6 +227,7 @@ describe('SqsNotificationRelay (real SQSClient, send mocked)', () => {
     const throwsForAlice: Notifier = {
       notify: async (user) => {
         if (user === ALICE) throw new Error('Discord is down');
+        return 'sent';
       },
     };
     start(throwsForAlice);

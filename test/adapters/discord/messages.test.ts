@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DiscordDirectMessenger } from '../../../adapters/discord/direct-messenger.ts';
 import { MessageRouter, stripMention } from '../../../adapters/discord/messages.ts';
-import type { DiscordPayload } from '../../../adapters/discord/shapes.ts';
 import type { MessageHandler } from '../../../src/chat/command.ts';
 import type { CommandContext } from '../../../src/chat/context.ts';
 import { text } from '../../../src/chat/reply.ts';
-import { RecordingLogger } from '../../support/command-context.ts';
 import { aCore, FakeChannel, FakeIncoming, FakeUser } from './fakes.ts';
 
 const BOT = 'bot-1';
@@ -84,22 +81,5 @@ describe('MessageRouter', () => {
 
   it('strips both mention forms', () => {
     expect(stripMention('<@1> a <@!1> b <@2>', '1')).toBe('a  b <@2>');
-  });
-});
-
-describe('DiscordDirectMessenger', () => {
-  it('sends the rendered reply, and logs instead of throwing when DMs are closed', async () => {
-    const sent: { user: string; payload: DiscordPayload }[] = [];
-    const log = new RecordingLogger();
-    const ok = new DiscordDirectMessenger({ send: async (user, payload) => sent.push({ user, payload }) }, log);
-    await ok.send('u-1', text('Your order shipped'));
-    expect(sent).toEqual([{ user: 'u-1', payload: { content: 'Your order shipped' } }]);
-
-    const closed = new DiscordDirectMessenger(
-      { send: async () => Promise.reject(new Error('Cannot send messages to this user')) },
-      log,
-    );
-    await expect(closed.send('u-2', text('x'))).resolves.toBeUndefined();
-    expect(log.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'direct message failed' }));
   });
 });

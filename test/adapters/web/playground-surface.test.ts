@@ -163,17 +163,20 @@ describe('PlaygroundSurface', () => {
     expect(fake.aborted).toEqual(['alice-run', 'bob-run']);
   });
 
-  it('routes notifications to every tab of that user only, and keeps them for a user with no tab', async () => {
+  it('routes notifications to every tab of that user only, and keeps them (as sent) for a user with no tab', async () => {
     const alice1 = await tab('alice');
     const alice2 = await tab('alice');
     const bob = await tab('bob');
-    await fake.core.deps.notifier.notify(userId('web', 'alice'), text('Order ORD-1 is on its way'));
+    await expect(
+      fake.core.deps.notifier.notify(userId('web', 'alice'), text('Order ORD-1 is on its way')),
+    ).resolves.toBe('sent');
     for (const client of [alice1, alice2]) {
       expect(await client.waitFor((m) => m.type === 'notification')).toMatchObject({
         reply: { kind: 'text', text: 'Order ORD-1 is on its way' },
       });
     }
-    await fake.core.deps.notifier.notify(userId('web', 'carol'), text('for carol'));
+    // Kept for carol's next tab, so `sent` too: the relay may delete it from the queue.
+    await expect(fake.core.deps.notifier.notify(userId('web', 'carol'), text('for carol'))).resolves.toBe('sent');
     await bob.close();
     expect(bob.messages.some((m) => m.type === 'notification')).toBe(false);
     const carol = await tab('carol');
