@@ -4,7 +4,7 @@ import { commandsFor } from '../../src/chat/surface.ts';
 import { CANCEL_ACTION_PREFIX, placeholder, type SlackMessage } from './blocks.ts';
 import { MODAL_CALLBACK_ID, readMetadata, readSubmission } from './modal.ts';
 import { EphemeralSlackReply, PublicSlackReply, type SlackReply } from './reply-stream.ts';
-import { runSlackCommand, type SlackRuntime, slackInvoker, slackPlace } from './runtime.ts';
+import { editPacing, runSlackCommand, type SlackRuntime, slackInvoker, slackPlace } from './runtime.ts';
 import { safely } from './safely.ts';
 
 /** The command form's submission and the Cancel button on running answers. */
@@ -42,7 +42,8 @@ export function registerInteractions(app: App, rt: SlackRuntime): void {
           lead,
           invocationId: view.id,
           log: rt.log,
-          editIntervalMs: rt.editIntervalMs,
+          // The workspace the command ran in: the invoker's own team may differ (shared channels).
+          ...editPacing(rt, metadata.team),
           fallback: (messages) => sendDirect(client, user, messages),
         });
         publicReply.start(placeholder(lead));

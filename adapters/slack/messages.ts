@@ -5,7 +5,14 @@ import { commandsFor } from '../../src/chat/surface.ts';
 import { parseTextArgs } from '../../src/chat/text-args.ts';
 import { slackFileSource } from './file-source.ts';
 import { PublicSlackReply, threadKeyOf } from './reply-stream.ts';
-import { runSlackCommand, runSlackMessage, type SlackRuntime, slackInvoker, slackPlace } from './runtime.ts';
+import {
+  editPacing,
+  runSlackCommand,
+  runSlackMessage,
+  type SlackRuntime,
+  slackInvoker,
+  slackPlace,
+} from './runtime.ts';
 import { safely } from './safely.ts';
 
 interface PostedFile {
@@ -17,6 +24,8 @@ interface PostedFile {
 
 interface IncomingText {
   readonly team: string;
+  /** The workspace the event was delivered for; `team` is the author's, another one in shared channels. */
+  readonly workspace: string;
   readonly user: string;
   readonly channel: string;
   readonly ts: string;
@@ -35,6 +44,7 @@ export function registerMessages(app: App, rt: SlackRuntime): void {
       if (context.retryNum || event.bot_id || !event.user) return;
       await onText(rt, client, {
         team: event.team ?? body.team_id,
+        workspace: body.team_id,
         user: event.user,
         channel: event.channel,
         ts: event.ts,
@@ -59,6 +69,7 @@ export function registerMessages(app: App, rt: SlackRuntime): void {
       if (!direct && context.botUserId && text.includes(`<@${context.botUserId}>`)) return;
       await onText(rt, client, {
         team: ('team' in message ? message.team : undefined) ?? body.team_id,
+        workspace: body.team_id,
         user: message.user,
         channel: message.channel,
         ts: message.ts,
@@ -82,7 +93,7 @@ async function onText(rt: SlackRuntime, client: WebClient, msg: IncomingText): P
     ...(replyThread ? { threadTs: replyThread } : {}),
     invocationId,
     log: rt.log,
-    editIntervalMs: rt.editIntervalMs,
+    ...editPacing(rt, msg.workspace),
   });
   const invocation = {
     invoker: slackInvoker(rt, msg.team, msg.user, await rt.names.of(msg.user)),

@@ -4,13 +4,19 @@ import type { OutFile, Reply } from '../../src/chat/reply.ts';
 import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { placeholder, renderMessages, renderProgress, type SlackMessage } from './blocks.ts';
+import { BudgetedProgressEdits } from './budgeted-progress.ts';
+import type { WorkspaceEditBudget } from './workspace-edit-budget.ts';
 
 /** A reply the surface finishes once the command returns. */
 export interface SlackReply extends ReplyChannel {
   finish(reply: Reply): Promise<void>;
 }
 
-/** chat.update is Tier 3 (about 50/min per workspace): one edit per 1.2 s per message leaves room for others. */
+/**
+ * Per message: at most one progress edit per 1.2 s (50 a minute, all of Tier 3, would a lone answer use it).
+ * Per workspace: chat.update's Tier 3 covers every message together, so each progress edit also takes a token from
+ * the workspace's WorkspaceEditBudget (45 a minute shared by all answers streaming there); final renders never wait.
+ */
 export const EDIT_INTERVAL_MS = 1200;
 
 export const threadKeyOf = (channel: string, ts: string): string => `slack:${channel}/${ts}`;
@@ -25,6 +31,10 @@ export interface PublicReplyOptions {
   readonly invocationId: string;
   readonly log: Logger;
   readonly editIntervalMs?: number;
+  /** The workspace's chat.update budget, shared by every answer streaming there. */
+  readonly budget: WorkspaceEditBudget;
+  /** For progress edits: one that rejects rate-limited calls instead of waiting (slack-surface.ts). Default: client. */
+  readonly progressClient?: WebClient;
   /** Used when the bot may not post in the channel (not invited): the slash command's response_url. */
   readonly fallback?: (messages: readonly SlackMessage[]) => Promise<void>;
 }
@@ -32,10 +42,12 @@ export interface PublicReplyOptions {
 /**
  * A public answer: one message posted in the channel (at once, or at the first progress), edited with
  * throttled progress, replaced by the final render; overflow messages and files go to the answer's thread.
+ * Progress edits also wait for the workspace's edit budget (BudgetedProgressEdits); the final render does not.
  */
 export class PublicSlackReply implements SlackReply {
   readonly #o: PublicReplyOptions;
   readonly #edits: ThrottledEdits<SlackMessage>;
+  readonly #progress: BudgetedProgressEdits;
   #ts: Promise<string | undefined> | undefined;
 
   constructor(options: PublicReplyOptions) {
@@ -45,6 +57,12 @@ export class PublicSlackReply implements SlackReply {
       options.editIntervalMs ?? EDIT_INTERVAL_MS,
       (error) => options.log.warn({ err: error }, 'slack progress edit failed'),
     );
+    this.#progress = new BudgetedProgressEdits({
+      budget: options.budget,
+      client: options.progressClient ?? options.client,
+      channel: options.channel,
+      log: options.log,
+    });
   }
 
   /** Posts the first state now, so the answer's place (and thread key) exists before any progress. */
@@ -66,7 +84,10 @@ export class PublicSlackReply implements SlackReply {
   }
 
   async finish(reply: Reply): Promise<void> {
+    // Progress stops first (an edit still waiting for the budget is dropped), then what is in flight lands.
+    const progressStopped = this.#progress.close();
     await this.#edits.close();
+    await progressStopped;
     const [first, ...rest] = renderMessages(reply, this.#o.lead);
     if (!first) return;
     const alreadyPosted = this.#ts !== undefined;
@@ -76,7 +97,11 @@ export class PublicSlackReply implements SlackReply {
       await this.#o.fallback?.([first, ...rest, ...filesNote(reply)]);
       return;
     }
-    if (alreadyPosted) await this.#update(ts, first);
+    if (alreadyPosted) {
+      // Never waits for the budget, and keeps the client's retries on a 429: this is the edit that matters.
+      this.#o.budget.spend();
+      await this.#o.client.chat.update({ channel: this.#o.channel, ts, ...first });
+    }
     const thread = this.#o.threadTs ?? ts;
     for (const message of rest) {
       await this.#o.client.chat.postMessage({ channel: this.#o.channel, thread_ts: thread, ...message });
@@ -90,11 +115,7 @@ export class PublicSlackReply implements SlackReply {
       return;
     }
     const ts = await this.#ts;
-    if (ts !== undefined) await this.#update(ts, message);
-  }
-
-  async #update(ts: string, message: SlackMessage): Promise<void> {
-    await this.#o.client.chat.update({ channel: this.#o.channel, ts, ...message });
+    if (ts !== undefined) await this.#progress.show(ts, message);
   }
 
   async #post(message: SlackMessage): Promise<string | undefined> {

@@ -7,6 +7,7 @@ import type { Core } from '../../src/chat/surface.ts';
 import { userId } from '../../src/domain/ids.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { SlackReply } from './reply-stream.ts';
+import type { WorkspaceEditBudget, WorkspaceEditBudgets } from './workspace-edit-budget.ts';
 
 /** What every Slack listener shares: the core, the bot token, staff, and the runs that can be cancelled. */
 export interface SlackRuntime {
@@ -17,8 +18,22 @@ export interface SlackRuntime {
   readonly log: Logger;
   readonly maxFileBytes: number;
   readonly editIntervalMs: number;
+  /** chat.update budgets per workspace, shared by every streaming answer there. */
+  readonly editBudgets: WorkspaceEditBudgets;
+  /** For progress edits only: rejects rate-limited calls instead of waiting behind Retry-After. */
+  readonly progressClient: WebClient;
   readonly names: UserNames;
 }
+
+/** How a public answer in workspace `team` paces its edits (options for PublicSlackReply). */
+export const editPacing = (
+  rt: SlackRuntime,
+  team: string,
+): { editIntervalMs: number; budget: WorkspaceEditBudget; progressClient: WebClient } => ({
+  editIntervalMs: rt.editIntervalMs,
+  budget: rt.editBudgets.for(team),
+  progressClient: rt.progressClient,
+});
 
 export interface ActiveRun {
   readonly controller: AbortController;

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Core, Surface } from '../../src/chat/surface.ts';
 import { boltLogger } from './bolt-logger.ts';
@@ -11,6 +11,7 @@ import { registerMessages } from './messages.ts';
 import { EDIT_INTERVAL_MS } from './reply-stream.ts';
 import { type SlackRuntime, UserNames } from './runtime.ts';
 import { registerSlashCommands } from './slash-commands.ts';
+import { type WorkspaceEditBudgetOptions, WorkspaceEditBudgets } from './workspace-edit-budget.ts';
 
 export interface SlackSurfaceOptions {
   readonly core: Core;
@@ -29,7 +30,10 @@ export interface SlackSurfaceOptions {
   /** Another Web API base URL (tests: a loopback fake), e.g. `http://127.0.0.1:4567/api/`. */
   readonly slackApiUrl?: string;
   readonly maxFileBytes?: number;
+  /** Per message: at most one progress edit per this many ms (default EDIT_INTERVAL_MS). */
   readonly editIntervalMs?: number;
+  /** Per workspace: the chat.update budget streaming answers share (defaults in workspace-edit-budget.ts). */
+  readonly editBudget?: WorkspaceEditBudgetOptions;
 }
 
 /** The Slack surface: Bolt in Socket Mode (default) or behind its HTTP receiver, serving the core's commands. */
@@ -64,6 +68,15 @@ export class SlackSurface implements Surface {
       log,
       maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
       editIntervalMs: options.editIntervalMs ?? EDIT_INTERVAL_MS,
+      editBudgets: new WorkspaceEditBudgets(options.editBudget),
+      // On a 429 app.client pauses every call it makes until Retry-After, then retries: right for a final render,
+      // wrong for a progress edit that the next one replaces. This client rejects it at once and does not retry.
+      progressClient: new webApi.WebClient(options.botToken, {
+        ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+        logger,
+        rejectRateLimitedCalls: true,
+        retryConfig: { retries: 0 },
+      }),
       names: new UserNames(this.#app.client),
     };
     registerSlashCommands(this.#app, this.#rt);

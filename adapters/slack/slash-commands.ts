@@ -9,7 +9,7 @@ import { validateOptions } from '../../src/chat/validate-options.ts';
 import { invocationLine, placeholder, renderMessages } from './blocks.ts';
 import { commandModal, hasAttachment } from './modal.ts';
 import { EphemeralSlackReply, PublicSlackReply, type SlackReply } from './reply-stream.ts';
-import { runSlackCommand, type SlackRuntime, slackInvoker, slackPlace } from './runtime.ts';
+import { editPacing, runSlackCommand, type SlackRuntime, slackInvoker, slackPlace } from './runtime.ts';
 import { safely } from './safely.ts';
 
 /** One Slack slash command per core command served on Slack; each acks at once and works afterwards. */
@@ -72,7 +72,7 @@ async function onSlashCommand(
       lead,
       invocationId: body.trigger_id,
       log: rt.log,
-      editIntervalMs: rt.editIntervalMs,
+      ...editPacing(rt, body.team_id),
       // The bot is not in this channel: response_url can still answer, without progress or files.
       fallback: async (messages) => {
         for (const message of messages) await respond({ response_type: 'in_channel', ...message });

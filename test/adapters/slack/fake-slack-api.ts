@@ -20,6 +20,7 @@ export class FakeSlackApi {
   readonly uploads: { readonly id: string; readonly bytes: Buffer }[] = [];
   readonly files = new Map<string, Buffer>();
   readonly #failures = new Map<string, string>();
+  readonly #rateLimits = new Map<string, { retryAfterSec: number; times: number }>();
   #server: Server | undefined;
   #ts = 0;
   #fileCount = 0;
@@ -42,6 +43,11 @@ export class FakeSlackApi {
     this.#failures.set(method, error);
   }
 
+  /** The next `times` calls of `method` answer HTTP 429 `ratelimited` with Retry-After, as Slack does past a tier. */
+  rateLimit(method: string, retryAfterSec: number, times = 1): void {
+    this.#rateLimits.set(method, { retryAfterSec, times });
+  }
+
   callsTo(method: string): ApiCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -49,8 +55,8 @@ export class FakeSlackApi {
   async start(): Promise<void> {
     this.#server = createServer((req, res) => {
       void this.#handle(req).then(
-        ({ status, body, type }) => {
-          res.writeHead(status, { 'content-type': type });
+        ({ status, body, type, headers }) => {
+          res.writeHead(status, { 'content-type': type, ...headers });
           res.end(body);
         },
         (error: unknown) => {
@@ -80,7 +86,9 @@ export class FakeSlackApi {
     }
   }
 
-  async #handle(req: IncomingMessage): Promise<{ status: number; body: string | Buffer; type: string }> {
+  async #handle(
+    req: IncomingMessage,
+  ): Promise<{ status: number; body: string | Buffer; type: string; headers?: Record<string, string> }> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const raw = await readBody(req);
     const json = (body: unknown) => ({ status: 200, body: JSON.stringify(body), type: 'application/json' });
@@ -106,6 +114,12 @@ export class FakeSlackApi {
       args[key] = JSON_FIELDS.includes(key) ? JSON.parse(value) : value;
     }
     this.calls.push({ method, args, authorization: req.headers.authorization });
+    const limit = this.#rateLimits.get(method);
+    if (limit && limit.times > 0) {
+      limit.times -= 1;
+      const body = JSON.stringify({ ok: false, error: 'ratelimited' });
+      return { status: 429, body, type: 'application/json', headers: { 'retry-after': String(limit.retryAfterSec) } };
+    }
     const failure = this.#failures.get(method);
     if (failure) return json({ ok: false, error: failure });
     return json({ ok: true, ...this.#answer(method, args) });

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { SlackSurface } from '../../../adapters/slack/slack-surface.ts';
+import type { WorkspaceEditBudgetOptions } from '../../../adapters/slack/workspace-edit-budget.ts';
 import type { AppDeps } from '../../../src/app/deps.ts';
 import type { Command, MessageHandler } from '../../../src/chat/command.ts';
 import type { Core } from '../../../src/chat/surface.ts';
@@ -28,7 +29,12 @@ export interface Harness {
 /** A real SlackSurface in HTTP mode on 127.0.0.1 port 0, talking to a loopback fake of the Web API. */
 export async function startHarness(
   commands: readonly Command[],
-  options: { handlers?: readonly MessageHandler[]; staffUsers?: string[]; editIntervalMs?: number } = {},
+  options: {
+    handlers?: readonly MessageHandler[];
+    staffUsers?: string[];
+    editIntervalMs?: number;
+    editBudget?: WorkspaceEditBudgetOptions;
+  } = {},
 ): Promise<Harness> {
   const fake = new FakeSlackApi();
   await fake.start();
@@ -43,6 +49,7 @@ export async function startHarness(
     staffUsers: options.staffUsers ?? [],
     slackApiUrl: fake.apiUrl,
     ...(options.editIntervalMs !== undefined ? { editIntervalMs: options.editIntervalMs } : {}),
+    ...(options.editBudget ? { editBudget: options.editBudget } : {}),
   });
   await surface.start();
   return {
@@ -87,7 +94,7 @@ export async function postSigned(url: string, body: string, options: PostOptions
 let triggers = 0;
 
 /** A slash command payload; response_url points at the fake. */
-export function slashBody(fake: FakeSlackApi, command: string, text: string, user = 'U1'): string {
+export function slashBody(fake: FakeSlackApi, command: string, text: string, user = 'U1', team = 'T1'): string {
   triggers += 1;
   return new URLSearchParams({
     token: 'legacy',
@@ -97,7 +104,7 @@ export function slashBody(fake: FakeSlackApi, command: string, text: string, use
     trigger_id: `trigger-${triggers}`,
     user_id: user,
     user_name: 'alice',
-    team_id: 'T1',
+    team_id: team,
     team_domain: 'acme',
     channel_id: 'C1',
     channel_name: 'general',
