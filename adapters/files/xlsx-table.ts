@@ -39,21 +39,27 @@ export async function* readXlsx(
   } catch (error) {
     throw unreadable(error);
   }
-  for (;;) {
-    let next: IteratorResult<ExcelJS.stream.xlsx.WorksheetReader>;
-    try {
-      next = await parsed.next();
-    } catch (error) {
-      throw unreadable(error);
+  try {
+    for (;;) {
+      let next: IteratorResult<ExcelJS.stream.xlsx.WorksheetReader>;
+      try {
+        next = await parsed.next();
+      } catch (error) {
+        throw unreadable(error);
+      }
+      if (next.done) break;
+      const worksheet = next.value;
+      const name = sheetName(reader, worksheet);
+      seen.push(name);
+      if (!wanted(sheet, name, seen.length)) {
+        await drain(worksheet);
+        continue;
+      }
+      yield* readSheet(worksheet, name, limits);
+      return;
     }
-    if (next.done) break;
-    const worksheet = next.value;
-    const name = sheetName(reader, worksheet);
-    seen.push(name);
-    if (!wanted(sheet, name, seen.length)) continue;
-    yield* readSheet(worksheet, name, limits);
-    await parsed.return(undefined);
-    return;
+  } finally {
+    await drainRest(parsed);
   }
   if (seen.length === 0) throw new TableInputError(appError('bench.empty_file', 'The workbook has no sheets.'));
   throw new TableInputError(
@@ -63,6 +69,27 @@ export async function* readXlsx(
       'Give `sheet:` one of those names, or its number (1 is the first).',
     ),
   );
+}
+
+/**
+ * Sheets stored before the shared strings (exceljs' own order, and common elsewhere) are copied to temp files,
+ * each deleted by exceljs only once its sheet was read through: one skipped unread was deleted under its opening
+ * stream (an uncaught ENOENT that ends the process) or kept its descriptor, and sheets after the chosen one stayed
+ * in the temp folder. So every sheet is read to its end, the unwanted ones without looking at their rows.
+ */
+async function drain(worksheet: ExcelJS.stream.xlsx.WorksheetReader): Promise<void> {
+  for await (const _row of worksheet) {
+    // Nothing to do with the rows: reading them is what lets exceljs close and delete the sheet's temp file.
+  }
+}
+
+/** Reads the rest of the workbook (after the chosen sheet, or a failure) so no temp file is left; errors are moot now. */
+async function drainRest(parsed: AsyncGenerator<ExcelJS.stream.xlsx.WorksheetReader>): Promise<void> {
+  try {
+    for (let next = await parsed.next(); !next.done; next = await parsed.next()) await drain(next.value);
+  } catch {
+    // The table was read or refused already; a broken later part changes nothing for the user.
+  }
 }
 
 async function* readSheet(
