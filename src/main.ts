@@ -37,7 +37,7 @@ const deps: AppDeps = {
   ask,
   orders: orders.deps,
   bench: composeBench(env, ask),
-  voice: composeVoice(env, ask, tools, log),
+  voice: await composeVoice(env, ask, tools, log),
 };
 const core: Core = { commands, messageHandlers, deps, log };
 

@@ -3,6 +3,7 @@ import type { ModelCatalog } from '../../src/domain/models/catalog.ts';
 import { type CatalogOptions, parseModelCatalog } from '../../src/domain/models/catalog-file.ts';
 import { type PromptTemplates, parsePromptTemplates } from '../../src/domain/models/prompt-templates.ts';
 import type { AppError, Result } from '../../src/domain/result.ts';
+import { parseVoicePrices, type VoicePrices } from '../../src/domain/voice/prices.ts';
 
 /** Reads config/models.json (MODELS_FILE). Throws with the file name and every problem: the bot cannot start without it. */
 export async function loadModelCatalog(path: string, options: CatalogOptions): Promise<ModelCatalog> {
@@ -12,6 +13,11 @@ export async function loadModelCatalog(path: string, options: CatalogOptions): P
 /** Reads config/templates.json (TEMPLATES_FILE). */
 export async function loadPromptTemplates(path: string): Promise<PromptTemplates> {
   return unwrap(path, parsePromptTemplates(await readJson(path)));
+}
+
+/** Reads config/voice-prices.json. */
+export async function loadVoicePrices(path: string): Promise<VoicePrices> {
+  return unwrap(path, parseVoicePrices(await readJson(path)));
 }
 
 async function readJson(path: string): Promise<unknown> {

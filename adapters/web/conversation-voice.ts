@@ -37,8 +37,9 @@ export function conversationVoice(voice: VoiceDeps, log: Logger): PlaygroundVoic
       async leave() {
         const conversation = running;
         running = undefined;
-        await conversation?.stop();
-        return ok(undefined);
+        if (!conversation) return ok({});
+        await conversation.stop();
+        return ok({ summary: conversation.summary() });
       },
     };
   };

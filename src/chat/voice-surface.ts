@@ -1,9 +1,15 @@
 import type { AppError, Result } from '../domain/result.ts';
+import type { VoiceUsageSummary } from '../domain/voice/usage.ts';
 
 /** What a voice-capable surface offers to /join and /leave. */
 export interface VoiceSurface {
   join(request: JoinRequest): Promise<Result<{ readonly channelName: string }, AppError>>;
-  leave(): Promise<Result<void, AppError>>;
+  /** Ends the conversation; `summary` is what it used, when the surface ran one. */
+  leave(): Promise<Result<LeaveOutcome, AppError>>;
+}
+
+export interface LeaveOutcome {
+  readonly summary?: VoiceUsageSummary;
 }
 
 export interface JoinRequest {

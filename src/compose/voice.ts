@@ -2,16 +2,22 @@ import { createPollyClient, createTranscribeClient } from '../../adapters/bedroc
 import { createSonicClient, NovaSonicVoiceModel } from '../../adapters/bedrock/nova-sonic/nova-sonic-voice-model.ts';
 import { PollyTextToSpeech } from '../../adapters/bedrock/polly-text-to-speech.ts';
 import { TranscribeSpeechToText } from '../../adapters/bedrock/transcribe-speech-to-text.ts';
+import { loadVoicePrices } from '../../adapters/local/config-files.ts';
 import type { AskDeps } from '../app/ask/deps.ts';
 import type { ToolRegistry } from '../app/tools.ts';
 import { DEFAULT_VOICE_SYSTEM_PROMPT, type VoiceDeps } from '../app/voice/deps.ts';
 import type { Env } from '../config.ts';
 import type { ModelId } from '../domain/ids.ts';
+import { voiceCostUsd } from '../domain/voice/prices.ts';
 import type { Logger } from '../ports/logger.ts';
 import { CascadeVoiceModel } from '../voice/cascade/cascade-voice-model.ts';
 
+/** Beside config/models.json, which prices the cascade's text model. */
+const VOICE_PRICES_FILE = 'config/voice-prices.json';
+
 /** Voice: Nova 2 Sonic speech-to-speech, and the Transcribe -> Bedrock -> Polly cascade on the /ask models. */
-export function composeVoice(env: Env, ask: AskDeps, tools: ToolRegistry, log: Logger): VoiceDeps {
+export async function composeVoice(env: Env, ask: AskDeps, tools: ToolRegistry, log: Logger): Promise<VoiceDeps> {
+  const prices = await loadVoicePrices(VOICE_PRICES_FILE);
   const region = env.SONIC_REGION ?? env.AWS_REGION;
   const sonic = new NovaSonicVoiceModel(
     createSonicClient({ region, ...(env.BEDROCK_ENDPOINT ? { endpoint: env.BEDROCK_ENDPOINT } : {}) }),
@@ -43,5 +49,6 @@ export function composeVoice(env: Env, ask: AskDeps, tools: ToolRegistry, log: L
     tools: () => tools.list(),
     systemPrompt: env.VOICE_SYSTEM_PROMPT ?? DEFAULT_VOICE_SYSTEM_PROMPT,
     retry: { attempts: env.VOICE_RETRY_ATTEMPTS, delayMs: 1000 },
+    price: (usage) => voiceCostUsd(usage, prices, (model) => ask.catalog.get(model)?.price),
   };
 }

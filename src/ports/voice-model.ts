@@ -1,4 +1,5 @@
 import type { Tool, ToolCaller } from '../app/tools.ts';
+import type { VoiceUsageDelta } from '../domain/voice/usage.ts';
 import type { PcmFrame } from '../voice/pcm.ts';
 
 /**
@@ -45,4 +46,6 @@ export type VoiceEvent =
   /** A failure; `recoverable` means the loop may reopen a session with the history. */
   | { readonly type: 'error'; readonly code: string; readonly message: string; readonly recoverable: boolean }
   /** The session reached its time limit and should be renewed with the history. */
-  | { readonly type: 'expiring' };
+  | { readonly type: 'expiring' }
+  /** What the engine used since its last usage event (tokens, audio seconds, characters), for the cost at /leave. */
+  | { readonly type: 'usage'; readonly usage: VoiceUsageDelta };

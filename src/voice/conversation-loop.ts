@@ -1,6 +1,7 @@
 import type { Tool, ToolCaller } from '../app/tools.ts';
 import type { UserId } from '../domain/ids.ts';
 import { assertNever } from '../domain/result.ts';
+import { addVoiceUsage, emptyVoiceUsage, type VoiceUsage, type VoiceUsageSummary } from '../domain/voice/usage.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { VoiceConversation, VoiceEvent, VoiceModel } from '../ports/voice-model.ts';
 import type { VoiceChannelIo } from './channel-io.ts';
@@ -30,6 +31,8 @@ export interface VoiceConversationSettings {
   readonly retry?: { readonly attempts: number; readonly delayMs: number };
   /** User audio replayed into a renewed session (see ReplayBuffer). Default 3000 ms. */
   readonly replayMs?: number;
+  /** The cost in USD of what the conversation used, when it can be priced (see voiceCostUsd). */
+  readonly price?: (usage: VoiceUsage) => number | undefined;
 }
 
 export type VoiceEnd =
@@ -41,6 +44,8 @@ export interface RunningVoiceConversation {
   stop(): Promise<void>;
   /** Resolves when the conversation ends for any reason (the surface may leave the channel then). Never rejects. */
   readonly done: Promise<VoiceEnd>;
+  /** How long it ran and what it used so far, over every session (renewals included). */
+  summary(): VoiceUsageSummary;
 }
 
 /**
@@ -63,7 +68,7 @@ type Next =
 export function startVoiceConversation(settings: VoiceConversationSettings): RunningVoiceConversation {
   const loop = new ConversationLoop(settings);
   loop.start();
-  return { stop: () => loop.stop(), done: loop.done };
+  return { stop: () => loop.stop(), done: loop.done, summary: () => loop.summary() };
 }
 
 class ConversationLoop {
@@ -84,11 +89,15 @@ class ConversationLoop {
   #busy = false;
   #renewDue = false;
   #failures = 0;
+  #usage = emptyVoiceUsage;
+  readonly #startedAt: number;
+  #endedAt: number | undefined;
 
   constructor(settings: VoiceConversationSettings) {
     this.#s = settings;
     this.#log = settings.log.child({ component: 'voice-loop', engine: settings.model.engine });
     this.#clock = settings.clock ?? systemClock;
+    this.#startedAt = this.#clock.now();
     this.#replay = new ReplayBuffer(settings.replayMs ?? 3_000);
     this.#paced = new PacedInput({
       sampleRate: INPUT_RATE,
@@ -111,6 +120,12 @@ class ConversationLoop {
     await this.#finish({ status: 'stopped' });
     await Promise.all(this.#tasks);
     await Promise.all(this.#closing);
+  }
+
+  summary(): VoiceUsageSummary {
+    const durationMs = (this.#endedAt ?? this.#clock.now()) - this.#startedAt;
+    const costUsd = this.#s.price?.(this.#usage);
+    return costUsd === undefined ? { durationMs, usage: this.#usage } : { durationMs, usage: this.#usage, costUsd };
   }
 
   async #run(): Promise<void> {
@@ -221,6 +236,9 @@ class ConversationLoop {
         return this.#busy ? undefined : { kind: 'renew' };
       case 'error':
         return { kind: 'failure', code: event.code, message: event.message, recoverable: event.recoverable };
+      case 'usage':
+        this.#usage = addVoiceUsage(this.#usage, event.usage);
+        return undefined;
       default:
         return assertNever(event, 'voice event');
     }
@@ -259,6 +277,7 @@ class ConversationLoop {
   async #finish(end: VoiceEnd): Promise<void> {
     if (this.#ended) return;
     this.#ended = true;
+    this.#endedAt = this.#clock.now();
     this.#stop.abort();
     const session = this.#current;
     this.#current = undefined;

@@ -4,7 +4,9 @@ import { leaveCommand } from '../../commands/leave.ts';
 import type { AskDeps } from '../../src/app/ask/deps.ts';
 import { runCommand } from '../../src/chat/dispatcher.ts';
 import type { JoinRequest, VoiceSurface } from '../../src/chat/voice-surface.ts';
+import type { ModelId } from '../../src/domain/ids.ts';
 import { appError, err, ok } from '../../src/domain/result.ts';
+import { addVoiceUsage, emptyVoiceUsage, type VoiceUsageSummary } from '../../src/domain/voice/usage.ts';
 import { aCommandContext } from '../support/command-context.ts';
 import { aCatalog, aModel } from '../support/models.ts';
 
@@ -12,6 +14,8 @@ class RecordingVoice implements VoiceSurface {
   readonly joins: JoinRequest[] = [];
   leaves = 0;
   joined = false;
+  /** What leave() reports, as a surface that ran a conversation would. */
+  summary: VoiceUsageSummary | undefined;
   async join(request: JoinRequest) {
     this.joins.push(request);
     if (this.joined) return err(appError('voice.already_joined', 'I am already in General here.'));
@@ -22,7 +26,7 @@ class RecordingVoice implements VoiceSurface {
     this.leaves++;
     if (!this.joined) return err(appError('voice.not_joined', 'I am not in a voice channel here.'));
     this.joined = false;
-    return ok(undefined);
+    return ok(this.summary ? { summary: this.summary } : {});
   }
 }
 
@@ -84,5 +88,55 @@ describe('/join and /leave', () => {
         message: 'Voice works on Discord and the playground.',
       });
     }
+  });
+
+  it('says at /leave how long the conversation ran, what it used and what it cost', async () => {
+    const voice = new RecordingVoice();
+    const ctx = aCommandContext({ voice });
+    await runCommand(joinCommand, ctx, {});
+    voice.summary = {
+      durationMs: 4 * 60_000 + 10_000,
+      usage: addVoiceUsage(emptyVoiceUsage, {
+        meter: 'sonic',
+        speechInputTokens: 3_100,
+        speechOutputTokens: 4_800,
+        textInputTokens: 0,
+        textOutputTokens: 0,
+      }),
+      costUsd: 0.0669,
+    };
+    expect(await runCommand(leaveCommand, ctx, {})).toEqual({
+      kind: 'text',
+      text: 'Left the voice channel. This conversation: 4 min, about $0.07 (speech 3,100 in / 4,800 out tokens).',
+    });
+  });
+
+  it('names the cascade meters, and leaves the cost out when it could not be priced', async () => {
+    const voice = new RecordingVoice();
+    const ctx = aCommandContext({ voice });
+    await runCommand(joinCommand, ctx, { engine: 'cascade' });
+    let usage = addVoiceUsage(emptyVoiceUsage, {
+      meter: 'textModel',
+      model: 'nova-lite' as ModelId,
+      inputTokens: 1_200,
+      outputTokens: 300,
+    });
+    usage = addVoiceUsage(usage, { meter: 'transcribe', audioSeconds: 45.2 });
+    usage = addVoiceUsage(usage, { meter: 'polly', engine: 'neural', characters: 812 });
+    voice.summary = { durationMs: 47_000, usage };
+    const reply = await runCommand(leaveCommand, ctx, {});
+    expect(reply.kind === 'text' && reply.text).toBe(
+      'Left the voice channel. This conversation: 47 s (nova-lite 1,200 in / 300 out tokens, 45 s transcribed, ' +
+        '812 characters spoken).',
+    );
+  });
+
+  it('says nothing about cost when the conversation used nothing', async () => {
+    const voice = new RecordingVoice();
+    const ctx = aCommandContext({ voice });
+    await runCommand(joinCommand, ctx, {});
+    voice.summary = { durationMs: 5_000, usage: emptyVoiceUsage, costUsd: 0 };
+    const reply = await runCommand(leaveCommand, ctx, {});
+    expect(reply.kind === 'text' && reply.text).toBe('Left the voice channel. Bye!');
   });
 });

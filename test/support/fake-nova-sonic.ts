@@ -45,11 +45,18 @@ export interface FakeSonicStream {
   toolUse(toolName: string, toolUseId: string, input: unknown): void;
   /** Barge-in: the `{ "interrupted" : true }` marker and an AUDIO contentEnd with INTERRUPTED. */
   interrupted(): void;
+  /** A usageEvent as the service sends it: this delta and the stream's running totals. */
+  usage(delta: UsageDelta): void;
   /** An exception frame (camelCase type as Bedrock sends, e.g. `modelStreamErrorException`), then the end. */
   exception(exceptionType: string, message?: string): void;
   end(): void;
   /** Resolves when the request side ended (END_STREAM or abort). */
   readonly clientDone: Promise<void>;
+}
+
+export interface UsageDelta {
+  readonly input?: { readonly speechTokens?: number; readonly textTokens?: number };
+  readonly output?: { readonly speechTokens?: number; readonly textTokens?: number };
 }
 
 export type SonicScript = (stream: FakeSonicStream) => void | Promise<void>;
@@ -232,6 +239,25 @@ function createStream(
     send({ contentEnd: { contentId, type: 'AUDIO', stopReason } });
   };
 
+  const totals = { input: 0, output: 0 };
+  const usage = (delta: UsageDelta) => {
+    const input = { speechTokens: delta.input?.speechTokens ?? 0, textTokens: delta.input?.textTokens ?? 0 };
+    const output = { speechTokens: delta.output?.speechTokens ?? 0, textTokens: delta.output?.textTokens ?? 0 };
+    totals.input += input.speechTokens + input.textTokens;
+    totals.output += output.speechTokens + output.textTokens;
+    send({
+      usageEvent: {
+        sessionId: 'fake',
+        promptName: 'p',
+        completionId: 'fake-completion',
+        details: { delta: { input, output }, total: { input: {}, output: {} } },
+        totalInputTokens: totals.input,
+        totalOutputTokens: totals.output,
+        totalTokens: totals.input + totals.output,
+      },
+    });
+  };
+
   return {
     index,
     modelId,
@@ -265,6 +291,7 @@ function createStream(
       send({ textOutput: { contentId, role: 'ASSISTANT', content: '{ "interrupted" : true }' } });
       send({ contentEnd: { contentId, type: 'AUDIO', stopReason: 'INTERRUPTED' } });
     },
+    usage,
     exception,
     end,
   };

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ToolCaller } from '../../src/app/tools.ts';
 import { type UserId, userId } from '../../src/domain/ids.ts';
+import { emptyVoiceUsage } from '../../src/domain/voice/usage.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
+import type { VoiceEvent } from '../../src/ports/voice-model.ts';
 import {
   type RunningVoiceConversation,
   startVoiceConversation,
@@ -114,6 +116,48 @@ describe('startVoiceConversation', () => {
     io.say(alice, speechFrame(5_000));
     await until(() => second.audio.some((f) => f.samples.some((s) => s !== 0)), 'speech reaches the new session', tick);
     expect(first.audio.length).toBe(sentToFirst);
+  });
+
+  it('adds up the usage of every session across a renewal, and prices it', async () => {
+    const { model, clock, conversation, tick } = setup({
+      price: (usage) => usage.sonic.speechInputTokens * 0.001 + usage.sonic.speechOutputTokens * 0.002,
+    });
+    const sonic = (speechIn: number, speechOut: number): VoiceEvent => ({
+      type: 'usage',
+      usage: {
+        meter: 'sonic',
+        speechInputTokens: speechIn,
+        speechOutputTokens: speechOut,
+        textInputTokens: 1,
+        textOutputTokens: 2,
+      },
+    });
+    const first = await model.session(0);
+    first.emit(sonic(100, 0), sonic(20, 300), { type: 'expiring' });
+    const second = await model.session(1);
+    await until(() => first.closed, 'old session closed', tick);
+    second.emit(sonic(50, 400));
+    await clock.advance(60_000);
+    await until(() => conversation.summary().usage.sonic.speechInputTokens === 170, 'second usage counted', tick);
+    await conversation.stop();
+    const summary = conversation.summary();
+    expect(summary.usage.sonic).toEqual({
+      speechInputTokens: 170,
+      speechOutputTokens: 700,
+      textInputTokens: 3,
+      textOutputTokens: 6,
+    });
+    expect(summary.costUsd).toBeCloseTo(0.17 + 1.4, 10);
+    expect(summary.durationMs).toBeGreaterThanOrEqual(60_000);
+    // Stopped: the duration no longer grows.
+    await clock.advance(10_000);
+    expect(conversation.summary().durationMs).toBe(summary.durationMs);
+  });
+
+  it('reports no cost when it has no price, and nothing used before anyone spoke', async () => {
+    const { conversation } = setup();
+    await conversation.stop();
+    expect(conversation.summary()).toEqual({ durationMs: expect.any(Number), usage: emptyVoiceUsage });
   });
 
   it('does not renew between a finished user sentence and its answer', async () => {

@@ -106,6 +106,8 @@ export class ModelEvents {
       }
     } else if ('completionEnd' in event) {
       if (!this.#turn.ended && !this.#turn.interrupted) this.#endTurn();
+    } else if ('usageEvent' in event) {
+      this.#usage(event.usageEvent.details.delta);
     }
   }
 
@@ -128,6 +130,25 @@ export class ModelEvents {
       this.#deps.emit({ type: 'transcript', role: 'assistant', text, final });
       this.#maybeTurnEnd();
     }
+  }
+
+  /** Each usageEvent carries the tokens since the previous one (the totals would double-count across sessions). */
+  #usage(delta: {
+    input: { speechTokens: number; textTokens: number };
+    output: { speechTokens: number; textTokens: number };
+  }): void {
+    const { input, output } = delta;
+    if (input.speechTokens + input.textTokens + output.speechTokens + output.textTokens === 0) return;
+    this.#deps.emit({
+      type: 'usage',
+      usage: {
+        meter: 'sonic',
+        speechInputTokens: input.speechTokens,
+        speechOutputTokens: output.speechTokens,
+        textInputTokens: input.textTokens,
+        textOutputTokens: output.textTokens,
+      },
+    });
   }
 
   #newTurn(): void {

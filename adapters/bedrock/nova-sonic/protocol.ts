@@ -147,6 +147,13 @@ const stage = z
     }
   });
 
+/** A usageEvent's per-modality token delta; a side the service leaves out counts zero. */
+const tokenCount = z.number().int().nonnegative().default(0);
+const tokenCounts = z
+  .object({ speechTokens: tokenCount, textTokens: tokenCount })
+  .loose()
+  .default({ speechTokens: 0, textTokens: 0 });
+
 export const outputEvent = z.union([
   z.object({
     contentStart: z.object({
@@ -175,7 +182,13 @@ export const outputEvent = z.union([
   }),
   z.object({ completionStart: z.object({}).loose() }),
   z.object({ completionEnd: z.object({ stopReason: z.string().optional() }).loose() }),
-  z.object({ usageEvent: z.object({}).loose() }),
+  z.object({
+    usageEvent: z
+      .object({
+        details: z.object({ delta: z.object({ input: tokenCounts, output: tokenCounts }).loose() }).loose(),
+      })
+      .loose(),
+  }),
 ]);
 
 export type OutputEvent = z.infer<typeof outputEvent>;

@@ -1,7 +1,8 @@
 import type { ToolCaller } from '../../../src/app/tools.ts';
-import type { JoinRequest, VoiceSurface } from '../../../src/chat/voice-surface.ts';
+import type { JoinRequest, LeaveOutcome, VoiceSurface } from '../../../src/chat/voice-surface.ts';
 import { userId } from '../../../src/domain/ids.ts';
 import { type AppError, appError, err, ok, type Result } from '../../../src/domain/result.ts';
+import type { VoiceUsageSummary } from '../../../src/domain/voice/usage.ts';
 import type { Logger } from '../../../src/ports/logger.ts';
 import type { VoiceChannelIo } from '../../../src/voice/channel-io.ts';
 import { type PacingClock, systemClock } from '../../../src/voice/clock.ts';
@@ -12,6 +13,8 @@ import type { VoiceChannelRef, VoiceHost, VoiceLink } from './voice-host.ts';
 export interface ConversationHandle {
   stop(): Promise<void>;
   readonly done?: Promise<unknown>;
+  /** What the conversation used, for the /leave reply. */
+  summary?(): VoiceUsageSummary;
 }
 
 export type StartConversation = (io: VoiceChannelIo, request: JoinRequest, invoker: ToolCaller) => ConversationHandle;
@@ -160,13 +163,14 @@ export class DiscordVoiceSessions {
     return ok({ channelName: channel.name });
   }
 
-  async #leave(guildId: string): Promise<Result<void, AppError>> {
+  async #leave(guildId: string): Promise<Result<LeaveOutcome, AppError>> {
     const session = this.#sessions.get(guildId);
     if (session?.status !== 'active') {
       return err(appError('voice.not_joined', 'I am not in a voice channel here.', 'Use /join to bring me in.'));
     }
     await this.#end(guildId, undefined);
-    return ok(undefined);
+    const summary = session.conversation.summary?.();
+    return ok(summary ? { summary } : {});
   }
 
   /** Ends a guild's session once, posting `line` first; never throws (other guilds must not notice). */

@@ -1,3 +1,4 @@
+import type { VoiceUsage } from '../../domain/voice/usage.ts';
 import type { VoiceModel } from '../../ports/voice-model.ts';
 import type { PacingClock } from '../../voice/clock.ts';
 import type { Tool } from '../tools.ts';
@@ -15,6 +16,8 @@ export interface VoiceDeps {
   /** Consecutive failed sessions tolerated before a conversation ends, and the first backoff. */
   readonly retry?: { readonly attempts: number; readonly delayMs: number };
   readonly clock?: PacingClock;
+  /** What a conversation's usage costs in USD (prices from config), undefined when it cannot be priced. */
+  readonly price?: (usage: VoiceUsage) => number | undefined;
 }
 
 export const DEFAULT_VOICE_SYSTEM_PROMPT =

@@ -51,6 +51,7 @@ export function startVoice(deps: VoiceDeps, input: StartVoiceInput): Result<Runn
       ...(request.listen === 'me' ? { allowed: (speaker: UserId) => speaker === invoker.user } : {}),
       ...(deps.retry ? { retry: deps.retry } : {}),
       ...(deps.clock ? { clock: deps.clock } : {}),
+      ...(deps.price ? { price: deps.price } : {}),
     }),
   );
 }

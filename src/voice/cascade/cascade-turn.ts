@@ -1,5 +1,6 @@
 import type { Tool, ToolCaller } from '../../app/tools.ts';
 import type { ModelId } from '../../domain/ids.ts';
+import type { VoiceUsageDelta } from '../../domain/voice/usage.ts';
 import type { ChatMessage, ContentPart, TextModel } from '../../ports/text-model.ts';
 import type { SynthesisOptions, TextToSpeech } from '../../ports/text-to-speech.ts';
 import type { VoiceEvent } from '../../ports/voice-model.ts';
@@ -17,6 +18,8 @@ export interface TurnDeps {
   readonly tools: readonly Tool[];
   readonly caller: () => ToolCaller;
   readonly emit: (event: VoiceEvent) => void;
+  /** What the turn used (model tokens, characters sent to speech), reported even when the turn is cut short. */
+  readonly meter: (usage: VoiceUsageDelta) => void;
 }
 
 export interface TurnOutcome {
@@ -38,6 +41,7 @@ export async function runCascadeTurn(deps: TurnDeps, history: readonly ChatMessa
     spoken.push(sentence);
     speech = speech.then(async () => {
       if (signal.aborted || speechFailure) return;
+      deps.meter({ meter: 'polly', engine: deps.synthesis.engine, characters: sentence.length });
       try {
         for await (const frame of deps.tts.synthesize(sentence, deps.synthesis, signal)) {
           if (signal.aborted) return;
@@ -90,6 +94,8 @@ async function streamWithFallback(
     const rest = chunker.flush();
     if (rest) say(rest);
     if (answer.ok) {
+      const { inputTokens, outputTokens } = answer.usage;
+      deps.meter({ meter: 'textModel', model, inputTokens, outputTokens });
       const toolUses = answer.toolUses.map((use): ToolUsePart => ({ type: 'toolUse', ...use }));
       const content: ContentPart[] = answer.text ? [{ type: 'text', text: answer.text }, ...toolUses] : toolUses;
       return { content, toolUses };

@@ -11,7 +11,7 @@ import type {
   VoiceTurn,
 } from '../../ports/voice-model.ts';
 import { EventQueue } from '../event-queue.ts';
-import type { PcmFrame } from '../pcm.ts';
+import { frameDurationMs, type PcmFrame } from '../pcm.ts';
 import { runCascadeTurn } from './cascade-turn.ts';
 
 export interface CascadeSettings {
@@ -56,6 +56,8 @@ class CascadeConversation implements VoiceConversation {
   #heard: string[] = [];
   #pauseTimer: NodeJS.Timeout | undefined;
   #turn: AbortController | undefined;
+  /** Audio streamed to Transcribe (which bills by the second) and not yet reported. */
+  #streamedSeconds = 0;
 
   constructor(settings: CascadeSettings, options: VoiceSessionOptions, signal: AbortSignal) {
     this.#settings = settings;
@@ -70,7 +72,14 @@ class CascadeConversation implements VoiceConversation {
   }
 
   sendAudio(frame: PcmFrame): void {
-    if (!this.#closing.signal.aborted) this.#recognition.send(frame);
+    if (this.#closing.signal.aborted) return;
+    this.#recognition.send(frame);
+    this.#streamedSeconds += frameDurationMs(frame) / 1000;
+    // Reported once per second of audio rather than per frame; at most the last second goes unreported.
+    if (this.#streamedSeconds >= 1) {
+      this.#emit({ type: 'usage', usage: { meter: 'transcribe', audioSeconds: this.#streamedSeconds } });
+      this.#streamedSeconds = 0;
+    }
   }
 
   async close(): Promise<void> {
@@ -133,6 +142,7 @@ class CascadeConversation implements VoiceConversation {
         emit: (event) => {
           if (!turn.signal.aborted) this.#emit(event);
         },
+        meter: (usage) => this.#emit({ type: 'usage', usage }),
         ...(this.#options.systemPrompt ? { systemPrompt: this.#options.systemPrompt } : {}),
       },
       this.#history,

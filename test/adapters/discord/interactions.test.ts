@@ -189,7 +189,7 @@ describe('InteractionHandler: slash commands', () => {
     let voice: VoiceSurface | undefined;
     const fakeVoice: VoiceSurface = {
       join: async () => ({ ok: true, value: { channelName: 'v' } }),
-      leave: async () => ({ ok: true, value: undefined }),
+      leave: async () => ({ ok: true, value: {} }),
     };
     const threaded = defineCommand({
       name: 'threaded',

@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { conversationVoice } from '../../../adapters/web/conversation-voice.ts';
 import { PlaygroundSurface } from '../../../adapters/web/playground-surface.ts';
 import type { VoiceDeps } from '../../../src/app/voice/deps.ts';
+import { userId } from '../../../src/domain/ids.ts';
 import { silentLogger } from '../../../src/ports/logger.ts';
-import { ScriptedVoiceModel } from '../../support/voice-loop-fakes.ts';
+import { MemoryChannelIo, ScriptedVoiceModel } from '../../support/voice-loop-fakes.ts';
 import { fakeCore } from './fake-commands.ts';
 import { type MicSocket, openMic } from './mic-client.ts';
 
@@ -63,6 +64,36 @@ describe('playground voice over the conversation loop', () => {
     mic.socket.close();
     await mic.closed;
     await expect.poll(() => session.closed, { timeout: 10_000 }).toBe(true);
+  });
+
+  it('leaves with what the conversation used and its price', async () => {
+    const model = new ScriptedVoiceModel();
+    const hook = conversationVoice(
+      { models: { sonic: model }, tools: () => [], systemPrompt: 'Be brief.', price: () => 0.5 },
+      silentLogger,
+    );
+    const io = new MemoryChannelIo();
+    const voice = hook({
+      invoker: { user: userId('web', 'alice'), displayName: 'alice', isStaff: false },
+      io,
+      channelName: "alice's microphone",
+    });
+    expect(await voice?.join({ engine: 'sonic', listen: 'me', transcripts: true })).toMatchObject({ ok: true });
+    const session = await model.session(0);
+    const sonic = { meter: 'sonic', speechInputTokens: 40, speechOutputTokens: 90, textInputTokens: 0 } as const;
+    session.emit(
+      { type: 'usage', usage: { ...sonic, textOutputTokens: 3 } },
+      { type: 'transcript', role: 'user', text: 'thanks', final: true },
+    );
+    // Events are handled in order: once the transcript is posted, the usage before it is counted.
+    await expect.poll(() => io.lines.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const left = await voice?.leave();
+    expect(left?.ok && left.value.summary).toMatchObject({
+      usage: { sonic: { speechInputTokens: 40, speechOutputTokens: 90, textInputTokens: 0, textOutputTokens: 3 } },
+      costUsd: 0.5,
+    });
+    // Nothing running any more: leaving again reports nothing.
+    expect(await voice?.leave()).toEqual({ ok: true, value: {} });
   });
 
   it('refuses an engine that is not configured, and says voice is not set up without any', async () => {

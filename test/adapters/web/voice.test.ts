@@ -25,7 +25,7 @@ function recordingVoice() {
       },
       async leave() {
         leaves++;
-        return ok(undefined);
+        return ok({});
       },
     };
   };

@@ -34,7 +34,7 @@ export function echoVoice(): { hook: PlaygroundVoiceHook; framesHeard: () => num
       return ok({ channelName });
     },
     async leave() {
-      return ok(undefined);
+      return ok({});
     },
   });
   return { hook, framesHeard: () => frames };

@@ -39,6 +39,7 @@ const open = (engine: CascadeVoiceModel, tools = new ToolRegistry()) =>
   engine.open({ history: [], tools: tools.list(), caller: () => caller }, new AbortController().signal);
 
 const types = (events: readonly VoiceEvent[]) => events.map((e) => e.type);
+const usageOf = (events: readonly VoiceEvent[]) => events.flatMap((e) => (e.type === 'usage' ? [e.usage] : []));
 
 describe('CascadeVoiceModel', () => {
   it('answers a finished utterance sentence by sentence and keeps the history', async () => {
@@ -116,6 +117,43 @@ describe('CascadeVoiceModel', () => {
     await conversation.close();
   });
 
+  it('meters every model call of a turn, the characters spoken and the seconds of audio transcribed', async () => {
+    const { stt, engine } = setup((_m, call) =>
+      call === 0
+        ? [
+            { type: 'toolUse', toolUseId: 't1', name: 'order_status', input: {} },
+            { type: 'end', stopReason: 'tool_use', usage: { inputTokens: 300, outputTokens: 20 } },
+          ]
+        : answer('It is out for delivery. ', 'Soon.'),
+    );
+    const tools = new ToolRegistry();
+    tools.register({
+      name: 'order_status',
+      description: 'Where an order is',
+      inputSchema: { type: 'object' },
+      run: async () => ({ ok: true, result: {} }),
+    });
+    const conversation = await open(engine, tools);
+    // 63 frames of 40 ms: 2.52 s streamed to Transcribe, reported once per whole second.
+    for (let i = 0; i < 63; i++)
+      conversation.sendAudio({ sampleRate: 16_000, channels: 1, samples: new Int16Array(640) });
+    stt.say({ type: 'final', text: 'where is my order' });
+    const seen = await eventsUntil(conversation.events, (e) => e.type === 'turnEnd');
+    const usage = usageOf(seen);
+    expect(usage.filter((u) => u.meter === 'textModel')).toEqual([
+      { meter: 'textModel', model: 'nova-lite', inputTokens: 300, outputTokens: 20 },
+      { meter: 'textModel', model: 'nova-lite', inputTokens: 10, outputTokens: 5 },
+    ]);
+    expect(usage.filter((u) => u.meter === 'polly')).toEqual([
+      { meter: 'polly', engine: 'neural', characters: 'It is out for delivery.'.length },
+      { meter: 'polly', engine: 'neural', characters: 'Soon.'.length },
+    ]);
+    const transcribed = usage.flatMap((u) => (u.meter === 'transcribe' ? [u.audioSeconds] : []));
+    expect(transcribed).toHaveLength(2);
+    expect(transcribed.reduce((a, b) => a + b, 0)).toBeCloseTo(2, 1);
+    await conversation.close();
+  });
+
   it('falls back to the next model when the first fails before speaking', async () => {
     const { stt, textModel, engine } = setup(
       (model) =>
@@ -131,6 +169,10 @@ describe('CascadeVoiceModel', () => {
     expect(seen.find((e) => e.type === 'transcript' && e.role === 'assistant')).toMatchObject({
       text: 'From the backup.',
     });
+    // The failed model reported no tokens; only the one that answered is metered.
+    expect(usageOf(seen).filter((u) => u.meter === 'textModel')).toEqual([
+      { meter: 'textModel', model: 'nova-lite', inputTokens: 10, outputTokens: 5 },
+    ]);
     await conversation.close();
   });
 

@@ -299,6 +299,43 @@ describe('NovaSonicVoiceModel against the loopback fake', () => {
     expect(events).toEqual([{ type: 'transcript', role: 'user', text: 'still here', final: true }]);
   });
 
+  it('reports each usageEvent delta as speech and text tokens, and skips a malformed one', async () => {
+    fake.setScript(async (s) => {
+      await s.waitFor('audioInput');
+      s.usage({ input: { speechTokens: 120, textTokens: 35 } });
+      s.send({ usageEvent: { details: { delta: { input: { speechTokens: 'many' } } } } });
+      s.usage({ input: { speechTokens: 0, textTokens: 0 }, output: { speechTokens: 0, textTokens: 0 } });
+      s.usage({ output: { speechTokens: 410, textTokens: 18 } });
+      s.transcript('USER', 'done', 'FINAL');
+    });
+    const conv = await start();
+    conv.sendAudio(frame16k(0));
+    const events = await collectUntil(conv, (e) => e.type === 'transcript');
+    expect(events).toEqual([
+      {
+        type: 'usage',
+        usage: {
+          meter: 'sonic',
+          speechInputTokens: 120,
+          speechOutputTokens: 0,
+          textInputTokens: 35,
+          textOutputTokens: 0,
+        },
+      },
+      {
+        type: 'usage',
+        usage: {
+          meter: 'sonic',
+          speechInputTokens: 0,
+          speechOutputTokens: 410,
+          textInputTokens: 0,
+          textOutputTokens: 18,
+        },
+      },
+      { type: 'transcript', role: 'user', text: 'done', final: true },
+    ]);
+  });
+
   it('close() ends the stream, and aborting the open signal closes the session', async () => {
     const controller = new AbortController();
     const model = new NovaSonicVoiceModel(client);

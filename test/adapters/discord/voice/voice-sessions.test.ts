@@ -7,6 +7,7 @@ import {
 } from '../../../../adapters/discord/voice/voice-sessions.ts';
 import type { ToolCaller } from '../../../../src/app/tools.ts';
 import type { JoinRequest } from '../../../../src/chat/voice-surface.ts';
+import { addVoiceUsage, emptyVoiceUsage, type VoiceUsageSummary } from '../../../../src/domain/voice/usage.ts';
 import { silentLogger } from '../../../../src/ports/logger.ts';
 import type { VoiceChannelIo } from '../../../../src/voice/channel-io.ts';
 import { FakeClock, settle } from '../../../support/fake-clock.ts';
@@ -78,6 +79,12 @@ interface Started {
   finish?: (error?: Error) => void;
 }
 
+const aSummary: VoiceUsageSummary = {
+  durationMs: 0,
+  usage: addVoiceUsage(emptyVoiceUsage, { meter: 'transcribe', audioSeconds: 60 }),
+  costUsd: 0.024,
+};
+
 const setup = (options: { stopThrows?: boolean; engines?: readonly JoinRequest['engine'][] } = {}) => {
   const host = new FakeHost();
   const clock = new FakeClock();
@@ -100,6 +107,8 @@ const setup = (options: { stopThrows?: boolean; engines?: readonly JoinRequest['
           if (options.stopThrows) throw new Error('stream already closed');
         },
         done,
+        // What the conversation used, read once it has stopped.
+        summary: () => ({ ...aSummary, durationMs: entry.stopped * 60_000 }),
       };
     },
   });
@@ -118,7 +127,7 @@ describe('DiscordVoiceSessions', () => {
     expect(started[0]?.invoker).toEqual({ user: 'discord:u1', isStaff: false });
     expect(started[0]?.request).toEqual(request);
     expect(await voice.join(request)).toMatchObject({ ok: false, error: { code: 'voice.already_joined' } });
-    expect(await voice.leave()).toEqual({ ok: true, value: undefined });
+    expect(await voice.leave()).toEqual({ ok: true, value: { summary: { ...aSummary, durationMs: 60_000 } } });
     expect(started[0]?.stopped).toBe(1);
     expect(host.links.get('g1')?.destroyed).toBe(true);
     expect(await voice.leave()).toMatchObject({ ok: false, error: { code: 'voice.not_joined' } });
