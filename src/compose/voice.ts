@@ -49,6 +49,6 @@ export async function composeVoice(env: Env, ask: AskDeps, tools: ToolRegistry, 
     tools: () => tools.list(),
     systemPrompt: env.VOICE_SYSTEM_PROMPT ?? DEFAULT_VOICE_SYSTEM_PROMPT,
     retry: { attempts: env.VOICE_RETRY_ATTEMPTS, delayMs: 1000 },
-    price: (usage) => voiceCostUsd(usage, prices, (model) => ask.catalog.get(model)?.price),
+    price: (usage) => voiceCostUsd(usage, prices, (id) => ask.catalog.get(id)),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { costUsd, type ModelInfo } from '../models/catalog.ts';
 import { type AppError, appError, err, ok, type Result } from '../result.ts';
 import type { PollyEngine, VoiceUsage } from './usage.ts';
 
@@ -16,12 +17,6 @@ export interface VoicePrices {
   };
   readonly transcribe: { readonly perMinute: number };
   readonly polly: { readonly perMillionCharacters: Readonly<Partial<Record<PollyEngine, number>>> };
-}
-
-/** USD per million tokens of a text model (ModelInfo['price']). */
-export interface TextModelPrice {
-  readonly inputPerMTok: number;
-  readonly outputPerMTok: number;
 }
 
 const price = z.number().nonnegative();
@@ -67,26 +62,27 @@ export function parseVoicePrices(json: unknown): Result<VoicePrices, AppError> {
 export function voiceCostUsd(
   usage: VoiceUsage,
   prices: VoicePrices,
-  textModelPrice: (model: string) => TextModelPrice | undefined,
+  textModel: (id: string) => ModelInfo | undefined,
 ): number | undefined {
   const s = usage.sonic;
   const p = prices.sonic;
-  let perMillion =
-    s.speechInputTokens * p.speechInputPerMTok +
-    s.speechOutputTokens * p.speechOutputPerMTok +
-    s.textInputTokens * p.textInputPerMTok +
-    s.textOutputTokens * p.textOutputPerMTok;
-  for (const [model, tokens] of Object.entries(usage.textModels)) {
+  let usd =
+    (s.speechInputTokens * p.speechInputPerMTok +
+      s.speechOutputTokens * p.speechOutputPerMTok +
+      s.textInputTokens * p.textInputPerMTok +
+      s.textOutputTokens * p.textOutputPerMTok) /
+    1_000_000;
+  for (const [id, tokens] of Object.entries(usage.textModels)) {
     if (tokens.inputTokens + tokens.outputTokens === 0) continue;
-    const modelPrice = textModelPrice(model);
-    if (!modelPrice) return undefined;
-    perMillion += tokens.inputTokens * modelPrice.inputPerMTok + tokens.outputTokens * modelPrice.outputPerMTok;
+    const model = textModel(id);
+    if (!model) return undefined;
+    usd += costUsd(model, tokens);
   }
   for (const [engine, characters] of Object.entries(usage.pollyCharacters)) {
     if (!characters) continue;
     const enginePrice = prices.polly.perMillionCharacters[engine as PollyEngine];
     if (enginePrice === undefined) return undefined;
-    perMillion += characters * enginePrice;
+    usd += (characters * enginePrice) / 1_000_000;
   }
-  return perMillion / 1_000_000 + (usage.transcribeSeconds / 60) * prices.transcribe.perMinute;
+  return usd + (usage.transcribeSeconds / 60) * prices.transcribe.perMinute;
 }

@@ -9,6 +9,7 @@ import {
   type VoiceUsage,
   type VoiceUsageDelta,
 } from '../../../src/domain/voice/usage.ts';
+import { aModel } from '../../support/models.ts';
 
 const shipped = JSON.parse(readFileSync('config/voice-prices.json', 'utf8')) as Record<string, unknown>;
 
@@ -26,7 +27,7 @@ const sonic = (speechIn: number, speechOut: number, textIn = 0, textOut = 0): Vo
   textInputTokens: textIn,
   textOutputTokens: textOut,
 });
-const novaLite = { inputPerMTok: 0.06, outputPerMTok: 0.24 };
+const novaLite = aModel('nova-lite', { price: { inputPerMTok: 0.06, outputPerMTok: 0.24 } });
 const catalogPrice = (model: string) => (model === 'nova-lite' ? novaLite : undefined);
 
 describe('voice usage', () => {
