@@ -29,7 +29,7 @@ function axes(p: Painter, box: { x: number; y: number; w: number; h: number }, x
 }
 
 function drawScatter(p: Painter, chart: RunChart, box: { x: number; y: number; w: number; h: number }): void {
-  axes(p, box, 'total cost (USD)', 'accuracy');
+  axes(p, box, 'total cost (USD)', 'accuracy (bars: 95% interval)');
   const maxCost = Math.max(1e-9, ...chart.models.map((m) => m.costUsd)) * 1.15;
   for (let t = 0; t <= 4; t++) {
     const y = box.y + box.h - (t / 4) * box.h;
@@ -44,7 +44,25 @@ function drawScatter(p: Painter, chart: RunChart, box: { x: number; y: number; w
   chart.models.forEach((m, i) => {
     const x = box.x + (m.costUsd / maxCost) * box.w;
     const y = box.y + box.h - m.accuracy * box.h;
-    p.ctx.fillStyle = COLORS[i % COLORS.length] ?? INK;
+    const color = COLORS[i % COLORS.length] ?? INK;
+    if (m.accuracyCi) {
+      // The 95 % interval as an error bar with caps: overlapping bars mean "maybe no real difference".
+      const top = box.y + box.h - m.accuracyCi.high * box.h;
+      const bottom = box.y + box.h - m.accuracyCi.low * box.h;
+      p.ctx.strokeStyle = color;
+      p.ctx.lineWidth = 2;
+      p.ctx.beginPath();
+      for (const [x1, y1, x2, y2] of [
+        [x, top, x, bottom],
+        [x - 7, top, x + 7, top],
+        [x - 7, bottom, x + 7, bottom],
+      ] as const) {
+        p.ctx.moveTo(x1, y1);
+        p.ctx.lineTo(x2, y2);
+      }
+      p.ctx.stroke();
+    }
+    p.ctx.fillStyle = color;
     p.ctx.beginPath();
     p.ctx.arc(x, y, 8, 0, Math.PI * 2);
     p.ctx.fill();

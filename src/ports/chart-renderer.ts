@@ -22,6 +22,8 @@ export type BenchChart =
 export interface ChartModelPoint {
   readonly name: string;
   readonly accuracy: number;
+  /** Accuracy's 95 % interval, drawn as an error bar. */
+  readonly accuracyCi?: { readonly low: number; readonly high: number };
   readonly costUsd: number;
   /** Latencies in ms of the model's calls (the renderer draws their spread). */
   readonly latenciesMs: readonly number[];

@@ -11,9 +11,26 @@ export type CallResult =
       readonly outputTokens: number;
       readonly latencyMs: number;
       readonly attempts: number;
+      /** Identical prompt already asked in this run: no cost, no latency. */
       readonly cached: boolean;
+      /** Kept from an earlier run of the same prompt (resume): no cost now, no latency. */
+      readonly reused?: boolean;
     }
   | { readonly ok: false; readonly code: ModelFailureCode; readonly message: string; readonly attempts: number };
+
+/** The request run mode sends for a prompt: short answers, temperature 0 where the model lets us set it. */
+export const benchRequest = (model: ModelInfo, prompt: string): TextRequest => ({
+  model: model.id,
+  messages: [{ role: 'user', content: [{ type: 'text', text: prompt }] }],
+  maxTokens: Math.min(1024, model.maxOutputTokens),
+  ...(model.fixedSampling ? {} : { temperature: 0 }),
+});
+
+/** The answer-cache key: the model as Bedrock knows it, the request's parameters, the attempt and the prompt. */
+export function answerKey(model: ModelInfo, prompt: string, repeat: number): string {
+  const { maxTokens, temperature } = benchRequest(model, '');
+  return JSON.stringify([model.bedrockId, maxTokens ?? null, temperature ?? null, repeat, prompt]);
+}
 
 /** Failures worth another try; anything else (access denied, unknown model, bad request) will not get better. */
 const TRANSIENT: ReadonlySet<ModelFailureCode> = new Set([
@@ -35,12 +52,7 @@ export async function callModel(
   prompt: string,
   signal: AbortSignal,
 ): Promise<CallResult> {
-  const request: TextRequest = {
-    model: model.id,
-    messages: [{ role: 'user', content: [{ type: 'text', text: prompt }] }],
-    maxTokens: Math.min(1024, model.maxOutputTokens),
-    ...(model.fixedSampling ? {} : { temperature: 0 }),
-  };
+  const request = benchRequest(model, prompt);
   const { maxAttempts, backoffMs, rowTimeoutMs } = deps.limits;
   let last: CallResult = { ok: false, code: 'model.unavailable', message: 'not called', attempts: 0 };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {

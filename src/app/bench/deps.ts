@@ -1,4 +1,5 @@
 import type { ModelCatalog } from '../../domain/models/catalog.ts';
+import type { AnswerCache } from '../../ports/answer-cache.ts';
 import type { ChartRenderer } from '../../ports/chart-renderer.ts';
 import type { TableSource } from '../../ports/table-source.ts';
 import type { TextModel } from '../../ports/text-model.ts';
@@ -10,6 +11,8 @@ export interface BenchDeps {
   readonly textModel: TextModel;
   readonly catalog: ModelCatalog;
   readonly limits: BenchLimits;
+  /** Run mode keeps answers here so a cancelled or crashed run continues where it stopped; none: no resume. */
+  readonly answers?: AnswerCache;
   /** Monotonic milliseconds (latency, ETA, progress pace); `performance.now` in production. */
   readonly clock: () => number;
   /** Waits between retries; aborting rejects. Tests pass a fast one. */

@@ -1,15 +1,17 @@
-import { type Grader, grade, gradeExpectedCell } from '../../domain/bench/graders.ts';
+import { type Grader, grade } from '../../domain/bench/graders.ts';
+import { gradeRow } from '../../domain/bench/promptfoo.ts';
 import { fillTemplate } from '../../domain/bench/template.ts';
 import type { ModelInfo } from '../../domain/models/catalog.ts';
 import { type AppError, appError, err, ok, type Result } from '../../domain/result.ts';
 import type { FileSource } from '../../ports/file-source.ts';
-import { type CallResult, callModel } from './call-model.ts';
+import { answerKey, type CallResult, callModel } from './call-model.ts';
 import type { BenchDeps, BenchHooks } from './deps.ts';
 import { judge } from './judge.ts';
 import { AdaptiveLimiter } from './limiter.ts';
 import { ProgressPacer } from './progress.ts';
-import { ModelTally, type RunCell, type RunReport } from './run-report.ts';
+import { type ModelSummary, ModelTally, type RunCell, type RunReport } from './run-report.ts';
 import { type RunLayout, resolveJudge, resolveLayout, resolveModels } from './run-setup.ts';
+import { compareModels } from './run-stats.ts';
 import { tableOptions } from './score-file.ts';
 
 export interface RunInput {
@@ -22,7 +24,24 @@ export interface RunInput {
   readonly expected?: string;
   readonly sheet?: string;
   readonly grader: Grader;
+  /** Attempts per row (1-10): finds flaky rows and gives pass^N. */
+  readonly repeat?: number;
+  /** Ask every prompt again instead of reusing answers kept from an earlier run. */
+  readonly fresh?: boolean;
 }
+
+/** One input row, ready to send: its prompt and what grades the answer. */
+interface RowInput {
+  readonly row: number;
+  readonly prompt: string;
+  /** The expected value, or the row's promptfoo assertions. */
+  readonly expected: readonly string[];
+  readonly threshold?: string;
+  readonly description?: string;
+  readonly metadata?: readonly string[];
+}
+
+export const MAX_REPEAT = 10;
 
 /**
  * Run mode: every row's prompt goes to each chosen model, answers are graded against the expected column.
@@ -31,6 +50,16 @@ export interface RunInput {
  */
 export async function runBench(deps: BenchDeps, input: RunInput, hooks: BenchHooks): Promise<Result<RunReport>> {
   const started = deps.clock();
+  const repeat = input.repeat ?? 1;
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) {
+    return err(
+      appError(
+        'bench.bad_repeat',
+        `\`repeat\` must be a whole number from 1 to ${MAX_REPEAT}; got ${repeat}.`,
+        'Use `repeat:3` to ask each row three times and find the flaky ones.',
+      ),
+    );
+  }
   const models = resolveModels(deps, input.models);
   if (!models.ok) return models;
   const judgeModel = input.grader.type === 'judge' ? resolveJudge(deps, input.grader.model) : undefined;
@@ -47,6 +76,7 @@ export async function runBench(deps: BenchDeps, input: RunInput, hooks: BenchHoo
   const judgeTally = judgeModel?.ok ? new ModelTally(judgeModel.value, limiterFor(judgeModel.value)) : undefined;
   const cache = new Map<string, Promise<CallResult>>();
   const cells: RunCell[] = [];
+  const descriptions = new Map<number, string>();
   const inFlight = new Set<Promise<void>>();
   const window = Math.max(4, models.value.length * deps.limits.maxConcurrency * 2);
   const pacer = new ProgressPacer(deps, input.file.size, hooks.onProgress);
@@ -60,11 +90,11 @@ export async function runBench(deps: BenchDeps, input: RunInput, hooks: BenchHoo
   let fraction = 0;
   let rowsSeen = 0;
 
-  const ask = (model: ModelInfo, prompt: string): Promise<CallResult> => {
-    const key = `${model.id}\u0000${prompt}`;
+  const ask = (model: ModelInfo, prompt: string, attempt: number): Promise<CallResult> => {
+    const key = `${model.id}\u0000${attempt}\u0000${prompt}`;
     const hit = cache.get(key);
-    if (hit) return hit.then((r) => (r.ok ? { ...r, cached: true } : r));
-    const call = callModel(deps, limiterFor(model), model, prompt, hooks.signal);
+    if (hit) return hit.then((r) => (r.ok && !r.reused ? { ...r, cached: true } : r));
+    const call = askOnce(model, prompt, attempt);
     cache.set(key, call);
     // Failures are not cached: the next identical prompt tries again.
     void call.then(
@@ -74,12 +104,26 @@ export async function runBench(deps: BenchDeps, input: RunInput, hooks: BenchHoo
     return call;
   };
 
+  /** An answer kept from an earlier run (resume), else a model call whose answer is then kept. */
+  const askOnce = async (model: ModelInfo, prompt: string, attempt: number): Promise<CallResult> => {
+    const store = deps.answers;
+    const key = answerKey(model, prompt, attempt);
+    const kept = store && !input.fresh ? await store.get(key).catch(() => undefined) : undefined;
+    if (kept) return { ok: true, ...kept, attempts: 0, cached: false, reused: true };
+    const result = await callModel(deps, limiterFor(model), model, prompt, hooks.signal);
+    if (result.ok && store) {
+      const { text, inputTokens, outputTokens, latencyMs } = result;
+      // A full disk loses the resume, not the run.
+      await store.put(key, { text, inputTokens, outputTokens, latencyMs }).catch(() => undefined);
+    }
+    return result;
+  };
+
   /** The graded part of a cell: the grader's (or judge's) verdict on the answer, or why there is none. */
   const gradeAnswer = async (
     answer: CallResult,
-    prompt: string,
-    expected: string,
-  ): Promise<Pick<RunCell, 'answer' | 'outcome' | 'error'>> => {
+    row: RowInput,
+  ): Promise<Pick<RunCell, 'answer' | 'outcome' | 'error' | 'score' | 'failed' | 'assertions'>> => {
     if (!answer.ok) {
       return {
         outcome: answer.code === 'model.aborted' ? 'cancelled' : 'error',
@@ -87,14 +131,26 @@ export async function runBench(deps: BenchDeps, input: RunInput, hooks: BenchHoo
         error: `${answer.code}: ${answer.message}`,
       };
     }
+    const expected = row.expected[0] ?? '';
     if (input.grader.type === 'judge') {
       const verdict =
         judgeModel?.ok && judgeTally
-          ? await judge(deps, judgeTally, prompt, expected, answer.text, hooks.signal)
+          ? await judge(deps, judgeTally, row.prompt, row.expected.join('\n'), answer.text, hooks.signal)
           : undefined;
       return { answer, outcome: verdict ?? 'ungradable' };
     }
-    const g = layout?.promptfoo ? gradeExpectedCell(answer.text, expected) : grade(input.grader, answer.text, expected);
+    if (layout?.promptfoo) {
+      const v = gradeRow(answer.text, row.expected, row.threshold);
+      return {
+        answer,
+        outcome: v.error !== undefined ? 'ungradable' : v.pass ? 'correct' : 'wrong',
+        score: v.score,
+        failed: v.failed,
+        assertions: v.results,
+        ...(v.error === undefined ? {} : { error: v.error }),
+      };
+    }
+    const g = grade(input.grader, answer.text, expected);
     return {
       answer,
       outcome: 'error' in g ? 'ungradable' : g.pass ? 'correct' : 'wrong',
@@ -102,19 +158,29 @@ export async function runBench(deps: BenchDeps, input: RunInput, hooks: BenchHoo
     };
   };
 
-  const runCell = async (row: number, tally: ModelTally, prompt: string, expected: string): Promise<void> => {
-    const answer = await ask(tally.model, prompt);
-    const graded = await gradeAnswer(answer, prompt, expected);
-    const cell: RunCell = { row, model: tally.model.id, prompt, expected, ...graded, attempts: answer.attempts };
+  const runCell = async (row: RowInput, tally: ModelTally, attempt: number): Promise<void> => {
+    const answer = await ask(tally.model, row.prompt, attempt);
+    const graded = await gradeAnswer(answer, row);
+    const cell: RunCell = {
+      row: row.row,
+      model: tally.model.id,
+      repeat: attempt,
+      prompt: row.prompt,
+      expected: row.expected.filter(Boolean).join(' | '),
+      ...graded,
+      attempts: answer.attempts,
+      ...(row.description === undefined ? {} : { description: row.description }),
+      ...(row.metadata === undefined ? {} : { metadata: row.metadata }),
+    };
     tally.add(cell);
     if (cells.length < deps.limits.resultRows) cells.push(cell);
     const done = tallies.reduce((n, t) => n + t.cells, 0);
     const expectedCells = Math.max(
       done,
-      Math.min(deps.limits.maxRunRows, fraction > 0 ? rowsSeen / fraction : rowsSeen) * tallies.length,
+      Math.min(deps.limits.maxRunRows, fraction > 0 ? rowsSeen / fraction : rowsSeen) * tallies.length * repeat,
     );
     pacer.update(
-      Math.floor(done / tallies.length),
+      Math.floor(done / (tallies.length * repeat)),
       done,
       overallAccuracy(tallies),
       concurrencyLine(tallies),
@@ -145,14 +211,15 @@ export async function runBench(deps: BenchDeps, input: RunInput, hooks: BenchHoo
           break reading;
         }
         rowsRead++;
-        const prompt =
-          typeof layout.prompt === 'number' ? (row.cells[layout.prompt] ?? '') : fillTemplate(layout.prompt, row.cells);
-        const expected = row.cells[layout.expected] ?? '';
-        if (prompt.trim() === '' || expected.trim() === '') {
+        const next = rowInput(layout, row);
+        if (next.prompt.trim() === '' || next.expected.every((e) => e.trim() === '')) {
           blankRows++;
           continue;
         }
-        for (const tally of tallies) await schedule(runCell(row.row, tally, prompt, expected));
+        if (next.description) descriptions.set(next.row, next.description);
+        for (let attempt = 1; attempt <= repeat; attempt++) {
+          for (const tally of tallies) await schedule(runCell(next, tally, attempt));
+        }
       }
     } else if (event.type === 'error') {
       if (!layout || rowsRead === 0) return err(event.error);
@@ -164,13 +231,24 @@ export async function runBench(deps: BenchDeps, input: RunInput, hooks: BenchHoo
   if (hooks.signal.aborted)
     stopped = appError('bench.cancelled', `Cancelled after ${rowsRead.toLocaleString('en')} rows.`);
   const order = tallies.map((t) => t.model.id as string);
-  cells.sort((a, b) => a.row - b.row || order.indexOf(a.model) - order.indexOf(b.model));
+  cells.sort((a, b) => a.row - b.row || a.repeat - b.repeat || order.indexOf(a.model) - order.indexOf(b.model));
+  const summaries = tallies.map((t) => t.summary(repeat));
   return ok({
     fileName: input.file.name,
     format,
     columns: layout.names,
-    grader: layout.promptfoo ? 'per-row __expected' : input.grader.type,
-    models: tallies.map((t) => t.summary()),
+    grader: layout.promptfoo ? 'promptfoo assertions per row' : input.grader.type,
+    models: summaries,
+    comparisons: pairsOf(tallies).map(([a, b]) =>
+      compareModels(
+        { name: a.model.id, outcomes: a.rowOutcomes },
+        { name: b.model.id, outcomes: b.rowOutcomes },
+        repeat,
+      ),
+    ),
+    repeat,
+    flaky: flakyRows(summaries, descriptions),
+    metadataKeys: layout.promptfoo?.metadata.map((m) => m.key) ?? [],
     ...(judgeTally ? { judge: judgeTally.summary() } : {}),
     rowsRead,
     blankRows,
@@ -180,6 +258,41 @@ export async function runBench(deps: BenchDeps, input: RunInput, hooks: BenchHoo
     cellsTruncated: tallies.reduce((n, t) => n + t.cells, 0) > cells.length,
     elapsedMs: deps.clock() - started,
   });
+}
+
+/** A row's prompt (column or template, with promptfoo's prefix and suffix) and what grades its answers. */
+function rowInput(layout: RunLayout, row: { row: number; cells: readonly string[] }): RowInput {
+  const cell = (i: number | undefined) => (i === undefined ? '' : (row.cells[i] ?? ''));
+  const body = typeof layout.prompt === 'number' ? cell(layout.prompt) : fillTemplate(layout.prompt, row.cells);
+  const pf = layout.promptfoo;
+  const expected = layout.expected.map((i) => cell(i));
+  if (!pf) return { row: row.row, prompt: body, expected };
+  const description = cell(pf.description);
+  return {
+    row: row.row,
+    prompt: `${cell(pf.prefix)}${body}${cell(pf.suffix)}`,
+    expected,
+    threshold: cell(pf.threshold),
+    ...(description ? { description } : {}),
+    metadata: pf.metadata.map((m) => cell(m.index)),
+  };
+}
+
+const pairsOf = <T>(items: readonly T[]): [T, T][] =>
+  items.flatMap((a, i) => items.slice(i + 1).map((b): [T, T] => [a, b]));
+
+const MAX_FLAKY_LISTED = 20;
+
+function flakyRows(models: readonly ModelSummary[], descriptions: ReadonlyMap<number, string>): RunReport['flaky'] {
+  return models
+    .flatMap((m) =>
+      m.figures.flakyRows.map((row) => {
+        const description = descriptions.get(row);
+        return { model: m.model.id as string, row, ...(description ? { description } : {}) };
+      }),
+    )
+    .sort((a, b) => a.row - b.row)
+    .slice(0, MAX_FLAKY_LISTED);
 }
 
 const overallAccuracy = (tallies: readonly ModelTally[]): number => {

@@ -1,8 +1,10 @@
+import { type Interval, wilson } from '../../domain/bench/intervals.ts';
 import { percentile } from '../../domain/bench/stats.ts';
 import { costUsd, type ModelInfo } from '../../domain/models/catalog.ts';
 import type { AppError } from '../../domain/result.ts';
 import type { CallResult } from './call-model.ts';
 import type { AdaptiveLimiter } from './limiter.ts';
+import { type AccuracyFigures, accuracyFigures, type Comparison, type RowTally } from './run-stats.ts';
 
 export type CellOutcome = 'correct' | 'wrong' | 'ungradable' | 'error' | 'cancelled';
 
@@ -10,12 +12,28 @@ export type CellOutcome = 'correct' | 'wrong' | 'ungradable' | 'error' | 'cancel
 export interface RunCell {
   readonly row: number;
   readonly model: string;
+  /** 1-based attempt at this row (`repeat:N` asks each row N times). */
+  readonly repeat: number;
   readonly prompt: string;
   readonly expected: string;
   readonly answer: Extract<CallResult, { ok: true }> | undefined;
   readonly outcome: CellOutcome;
   readonly attempts: number;
   readonly error?: string;
+  /** promptfoo rows: the share of assertions passed and those that failed. */
+  readonly score?: number;
+  readonly failed?: readonly string[];
+  readonly assertions?: readonly { readonly type: string; readonly pass: boolean }[];
+  readonly description?: string;
+  readonly metadata?: readonly string[];
+}
+
+/** Pass rate of one assertion type (promptfoo files), with its Wilson interval. */
+export interface AssertionRate {
+  readonly type: string;
+  readonly passed: number;
+  readonly ran: number;
+  readonly ci: Interval;
 }
 
 export interface ModelSummary {
@@ -25,6 +43,9 @@ export interface ModelSummary {
   readonly correct: number;
   readonly errors: number;
   readonly accuracy: number;
+  /** Accuracy's 95 % interval, rows, pass^N and flaky rows (see run-stats.ts). */
+  readonly figures: AccuracyFigures;
+  readonly assertionRates: readonly AssertionRate[];
   readonly p50Ms: number | undefined;
   readonly p95Ms: number | undefined;
   /** Latencies of real calls (cache hits excluded), for the chart. */
@@ -33,6 +54,8 @@ export interface ModelSummary {
   readonly outputTokens: number;
   readonly costUsd: number;
   readonly cacheHits: number;
+  /** Answers reused from an earlier run of the same prompts (resume). */
+  readonly reused: number;
   readonly retries: number;
   readonly throttles: number;
   readonly lowestConcurrency: number;
@@ -47,6 +70,14 @@ export interface RunReport {
   readonly columns: { readonly prompt: string; readonly expected: string };
   readonly grader: string;
   readonly models: readonly ModelSummary[];
+  /** Every pair of models compared on the rows both graded. */
+  readonly comparisons: readonly Comparison[];
+  /** Attempts per row (`repeat:N`). */
+  readonly repeat: number;
+  /** Rows whose outcome flipped between repeats, per model (the first few, for the report). */
+  readonly flaky: readonly { readonly model: string; readonly row: number; readonly description?: string }[];
+  /** The promptfoo `__metadata:` keys, in the results CSV's order. */
+  readonly metadataKeys: readonly string[];
   /** The judge model's own calls (grader judge). */
   readonly judge?: ModelSummary;
   readonly rowsRead: number;
@@ -71,7 +102,10 @@ export class ModelTally {
   #input = 0;
   #output = 0;
   #cacheHits = 0;
+  #reused = 0;
   #retries = 0;
+  readonly #rows = new Map<number, RowTally>();
+  readonly #assertions = new Map<string, { passed: number; ran: number }>();
   #firstError: string | undefined;
 
   constructor(model: ModelInfo, limiter: AdaptiveLimiter) {
@@ -79,16 +113,29 @@ export class ModelTally {
     this.limiter = limiter;
   }
 
-  add(cell: Pick<RunCell, 'answer' | 'outcome' | 'attempts' | 'error'>): void {
+  add(cell: Pick<RunCell, 'row' | 'answer' | 'outcome' | 'attempts' | 'error' | 'assertions'>): void {
     this.cells++;
-    if (cell.outcome === 'correct' || cell.outcome === 'wrong') this.graded++;
+    if (cell.outcome === 'correct' || cell.outcome === 'wrong') {
+      this.graded++;
+      const row = this.#rows.get(cell.row) ?? { passed: 0, graded: 0 };
+      row.graded++;
+      if (cell.outcome === 'correct') row.passed++;
+      this.#rows.set(cell.row, row);
+    }
     if (cell.outcome === 'correct') this.correct++;
+    for (const a of cell.assertions ?? []) {
+      const rate = this.#assertions.get(a.type) ?? { passed: 0, ran: 0 };
+      rate.ran++;
+      if (a.pass) rate.passed++;
+      this.#assertions.set(a.type, rate);
+    }
     if (cell.outcome === 'error') {
       this.errors++;
       this.#firstError ??= cell.error;
     }
     this.#retries += Math.max(0, cell.attempts - 1);
     if (cell.answer?.cached) this.#cacheHits++;
+    else if (cell.answer?.reused) this.#reused++;
     else if (cell.answer) this.call(cell.answer);
   }
 
@@ -99,21 +146,30 @@ export class ModelTally {
     this.#output += answer.outputTokens;
   }
 
-  summary(): ModelSummary {
+  /** Per row: how many graded attempts passed (for intervals, repeats and paired comparisons). */
+  get rowOutcomes(): ReadonlyMap<number, RowTally> {
+    return this.#rows;
+  }
+
+  summary(repeat = 1): ModelSummary {
     const usage = { inputTokens: this.#input, outputTokens: this.#output };
+    const figures = accuracyFigures(this.#rows, repeat);
     return {
       model: this.model,
       cells: this.cells,
       graded: this.graded,
       correct: this.correct,
       errors: this.errors,
-      accuracy: this.graded === 0 ? 0 : this.correct / this.graded,
+      accuracy: figures.accuracy,
+      figures,
+      assertionRates: [...this.#assertions].map(([type, r]) => ({ type, ...r, ci: wilson(r.passed, r.ran) })),
       p50Ms: percentile(this.#latencies, 50),
       p95Ms: percentile(this.#latencies, 95),
       latenciesMs: this.#latencies,
       ...usage,
       costUsd: costUsd(this.model, usage),
       cacheHits: this.#cacheHits,
+      reused: this.#reused,
       retries: this.#retries,
       throttles: this.limiter.throttles,
       lowestConcurrency: this.limiter.lowest,

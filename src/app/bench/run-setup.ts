@@ -1,4 +1,5 @@
 import { findColumn } from '../../domain/bench/columns.ts';
+import { type PromptfooLayout, promptfooLayout } from '../../domain/bench/promptfoo.ts';
 import { compileTemplate, type PromptTemplate } from '../../domain/bench/template.ts';
 import type { ModelInfo } from '../../domain/models/catalog.ts';
 import { appError, err, ok, type Result } from '../../domain/result.ts';
@@ -8,10 +9,11 @@ import type { RunInput } from './run-bench.ts';
 /** Where a run's prompts and expected values come from: a prompt column or a compiled template. */
 export interface RunLayout {
   readonly prompt: PromptTemplate | number;
-  readonly expected: number;
+  /** The expected column, or promptfoo's `__expected…` columns (each cell its own assertion). */
+  readonly expected: readonly number[];
   readonly names: { readonly prompt: string; readonly expected: string };
-  /** The expected column is promptfoo's `__expected`: cells carry their own grader (`contains:…`, `regex:…`). */
-  readonly promptfoo: boolean;
+  /** The file is in promptfoo's CSV test format: rows carry their own assertions, threshold and metadata. */
+  readonly promptfoo?: PromptfooLayout;
 }
 
 export function resolveModels(deps: BenchDeps, keys: readonly string[]): Result<ModelInfo[]> {
@@ -45,33 +47,36 @@ export function resolveJudge(deps: BenchDeps, key: string | undefined): Result<M
 }
 
 export function resolveLayout(header: readonly string[], input: RunInput): Result<RunLayout> {
-  const expected = findColumn(header, 'expected', input.expected);
+  const promptfoo = promptfooLayout(header);
+  const expected = promptfoo ? ok(promptfoo.expected) : findColumn(header, 'expected', input.expected);
   if (!expected.ok) return expected;
-  const names = (prompt: string) => ({ prompt, expected: header[expected.value] ?? '' });
-  const promptfoo = header[expected.value]?.trim() === '__expected';
+  const expectedColumns = typeof expected.value === 'number' ? [expected.value] : expected.value;
+  const names = (prompt: string) => ({
+    prompt,
+    expected: expectedColumns.map((i) => header[i] ?? '').join(', '),
+  });
+  const base = { expected: expectedColumns, ...(promptfoo ? { promptfoo } : {}) };
   if (input.template !== undefined) {
     const template = compileTemplate(input.template, header);
     if (!template.ok) return template;
-    return ok({
-      prompt: template.value as PromptTemplate | number,
-      expected: expected.value,
-      promptfoo,
-      names: names(`template “${clip(input.template)}”`),
-    });
+    return ok({ ...base, prompt: template.value, names: names(`template “${clip(input.template)}”`) });
   }
-  const prompt = findColumn(header, 'prompt', input.prompt, [expected.value]);
+  // promptfoo files keep their prompt in the config, not the CSV: a lone variable column is the prompt.
+  const lone = promptfoo?.variables.length === 1 ? promptfoo.variables[0] : undefined;
+  const prompt =
+    lone !== undefined && input.prompt === undefined
+      ? ok(lone)
+      : findColumn(header, 'prompt', input.prompt, [
+          ...expectedColumns,
+          ...header.flatMap((h, i) => (h.trim().startsWith('__') ? [i] : [])),
+        ]);
   if (!prompt.ok) {
     return err({
       ...prompt.error,
       hint: `${prompt.error.hint ?? ''} Or write a \`template:\` with {column} placeholders.`.trim(),
     });
   }
-  return ok({
-    prompt: prompt.value as PromptTemplate | number,
-    expected: expected.value,
-    promptfoo,
-    names: names(header[prompt.value] ?? ''),
-  });
+  return ok({ ...base, prompt: prompt.value, names: names(header[prompt.value] ?? '') });
 }
 
 const clip = (text: string): string => (text.length > 80 ? `${text.slice(0, 79)}…` : text);

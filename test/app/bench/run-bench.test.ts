@@ -153,7 +153,7 @@ describe('runBench', () => {
     );
     const result = await run(depsWith(model), { file });
     if (!result.ok) throw new Error(result.error.message);
-    expect(result.value.grader).toBe('per-row __expected');
+    expect(result.value.grader).toBe('promptfoo assertions per row');
     expect(result.value.cells.map((c) => c.outcome)).toEqual(['correct', 'correct', 'correct', 'wrong']);
   });
 

@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AimdLimit } from '../../../src/domain/bench/aimd.ts';
 import { findColumn } from '../../../src/domain/bench/columns.ts';
 import { csvCell, csvLine } from '../../../src/domain/bench/csv-escape.ts';
-import {
-  firstNumber,
-  grade,
-  gradeExpectedCell,
-  parseExpectedCell,
-  parseGrader,
-} from '../../../src/domain/bench/graders.ts';
+import { firstNumber, grade, parseGrader } from '../../../src/domain/bench/graders.ts';
 import { percentile, progressBar } from '../../../src/domain/bench/stats.ts';
 import { compileTemplate, fillTemplate } from '../../../src/domain/bench/template.ts';
 
@@ -130,25 +124,5 @@ describe('stats', () => {
     ).toBe(95);
     expect(percentile([], 50)).toBeUndefined();
     expect(progressBar(0.5, 10)).toBe('▓▓▓▓▓░░░░░');
-  });
-});
-
-describe('promptfoo __expected cells', () => {
-  it.each([
-    ['Paris', 'Paris', true],
-    ['paris', 'Paris', false],
-    ['The capital is Paris', 'contains:paris', true],
-    ['The capital is Lyon', 'not-contains:paris', true],
-    ['Answer: 42', 'regex:^answer:\\s*\\d+$', true],
-    ['Yes, indeed', 'starts-with:Yes', true],
-    ['about 3.14', 'numeric(0.01):3.14159', true],
-    ['1030', 'numeric(2%):1000', false],
-    ['x', 'unknown:x', false],
-  ])('%j against %j -> %s', (answer, cell, pass) => {
-    expect(gradeExpectedCell(answer, cell)).toEqual({ pass });
-  });
-
-  it('reads a bare value as equals', () => {
-    expect(parseExpectedCell('42')).toEqual({ grader: { type: 'exact' }, value: '42', negate: false });
   });
 });
