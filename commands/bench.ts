@@ -1,7 +1,8 @@
 import { progressReply } from '../src/app/bench/present-progress.ts';
 import { runReply } from '../src/app/bench/present-run.ts';
 import { scoreReply } from '../src/app/bench/present-score.ts';
-import { runBench } from '../src/app/bench/run-bench.ts';
+import { MAX_REPEAT, runBench } from '../src/app/bench/run-bench.ts';
+import { isPromptfooFile } from '../src/app/bench/run-setup.ts';
 import { scoreFile } from '../src/app/bench/score-file.ts';
 import { defineCommand } from '../src/chat/command.ts';
 import type { CommandContext } from '../src/chat/context.ts';
@@ -96,9 +97,27 @@ export const benchCommand = defineCommand({
       required: false,
       maxLength: 100,
     },
+    repeat: {
+      type: 'integer',
+      description: `run: ask each row 1-${MAX_REPEAT} times to find flaky rows (pass^N)`,
+      required: false,
+      min: 1,
+      max: MAX_REPEAT,
+    },
+    fresh: {
+      type: 'boolean',
+      description: 'run: ask every prompt again instead of reusing answers from an earlier run',
+      required: false,
+    },
   },
   async run(ctx, v): Promise<Reply> {
-    const mode = v.mode ?? (v.models === undefined ? 'score' : 'run');
+    // A promptfoo test file (`__expected` columns) runs as it is: its assertions, with the default model.
+    const promptfoo =
+      v.mode === undefined && v.models === undefined && v.expected_file === undefined
+        ? await isPromptfooFile(ctx.deps.bench, v.file, v.sheet, ctx.signal)
+        : false;
+    const mode = v.mode ?? (v.models === undefined && !promptfoo ? 'score' : 'run');
+    const models = v.models ?? (promptfoo ? ctx.deps.bench.catalog.defaultModel.id : undefined);
     const grader = parseGrader(v.grader ?? (v.normalize === false ? 'exact' : 'normalized'), v.tolerance, v.judge);
     if (!grader.ok) return errorReply(grader.error);
     if (mode === 'run') {
@@ -109,7 +128,7 @@ export const benchCommand = defineCommand({
           hint: 'For run mode, put the prompts and expected values in one file.',
         });
       }
-      if (v.models === undefined) {
+      if (models === undefined) {
         return errorReply({
           code: 'bench.bad_models',
           message: 'Run mode needs the models to run.',
@@ -120,14 +139,19 @@ export const benchCommand = defineCommand({
         ctx.deps.bench,
         {
           file: v.file,
-          models: v.models.split(','),
+          models: models.split(','),
           grader: grader.value,
-          ...pick(v, ['prompt', 'template', 'expected', 'sheet']),
+          ...pick(v, ['prompt', 'template', 'expected', 'sheet', 'repeat', 'fresh']),
         },
         hooks(ctx, `Running ${v.file.name}`),
       );
       if (!run.ok) return errorReply(run.error);
-      return runReply(ctx.deps.bench, run.value, (error) => ctx.log.warn({ err: error }, 'bench chart failed'));
+      const reply = await runReply(ctx.deps.bench, run.value, (error) =>
+        ctx.log.warn({ err: error }, 'bench chart failed'),
+      );
+      if (!promptfoo || v.models !== undefined || reply.kind !== 'composite') return reply;
+      const note = `promptfoo test file: its assertions ran with the default model \`${models}\`. Add \`models:\` to compare up to 4.`;
+      return { ...reply, parts: [{ kind: 'text', text: note }, ...reply.parts] };
     }
     if (grader.value.type === 'judge') {
       return errorReply({

@@ -29,6 +29,8 @@ export class FileAnswerCache implements AnswerCache {
   readonly #now: () => number;
   #entries: Promise<Map<string, Entry>> | undefined;
   #bytes = 0;
+  /** The file ends in a line torn by a crash: the next write starts on a fresh line. */
+  #torn = false;
   #writes: Promise<void> = Promise.resolve();
 
   constructor(dir: string, options: FileAnswerCacheOptions = {}) {
@@ -49,7 +51,8 @@ export class FileAnswerCache implements AnswerCache {
     const k = hash(key);
     const entry = { t: this.#now(), a: answer };
     entries.set(k, entry);
-    const line = `${JSON.stringify({ k, ...entry })}\n`;
+    const line = `${this.#torn ? '\n' : ''}${JSON.stringify({ k, ...entry })}\n`;
+    this.#torn = false;
     this.#bytes += Buffer.byteLength(line);
     const write = this.#writes.then(async () => {
       await appendFile(this.#file, line);
@@ -71,6 +74,7 @@ export class FileAnswerCache implements AnswerCache {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
       this.#bytes = Buffer.byteLength(text);
+      this.#torn = text.length > 0 && !text.endsWith('\n');
       const oldest = this.#now() - this.#ttlMs;
       for (const line of text.split('\n')) {
         const parsed = parseLine(line);

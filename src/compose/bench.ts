@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { CanvasChartRenderer } from '../../adapters/charts/canvas-chart-renderer.ts';
 import { FileTableSource } from '../../adapters/files/file-table-source.ts';
+import { FileAnswerCache } from '../../adapters/local/file-answer-cache.ts';
 import type { AskDeps } from '../app/ask/deps.ts';
 import { type BenchDeps, defaultBenchLimits } from '../app/bench/deps.ts';
 import type { Env } from '../config.ts';
@@ -11,6 +13,7 @@ export function composeBench(env: Env, ask: AskDeps): BenchDeps {
     charts: new CanvasChartRenderer(env.BENCH_CHART_FONT ? { fontPaths: [env.BENCH_CHART_FONT] } : {}),
     textModel: ask.textModel,
     catalog: ask.catalog,
+    answers: new FileAnswerCache(join(env.DATA_DIR, 'bench-cache')),
     limits: {
       ...defaultBenchLimits,
       maxBytes: env.BENCH_MAX_BYTES,

@@ -25,6 +25,7 @@ describe('/bench score mode', () => {
     const reply = composite(await runCommand(benchCommand, ctx, { file: fileAt(fixture('bom-semicolon.csv')) }));
     const text = renderMarkdown(reply);
     expect(text).toContain('Accuracy 66.7%');
+    expect(text).toMatch(/Macro-F1 \d\.\d{3} \(95% CI \d\.\d{3}–\d\.\d{3}, bootstrap\)/);
     expect(text).toContain('Expected: `Label` · prediction: `Output`');
     expect(text).toContain('Per class');
     expect(text).toContain('Confusion matrix');
@@ -69,7 +70,7 @@ describe('/bench score mode', () => {
     const file = fileOf('half.csv', `prediction,expected\n${'a,a\n'.repeat(100)}"oops,a\n`, 64);
     const reply = composite(await runCommand(benchCommand, ctx, { file }));
     expect(reply.parts[0]).toMatchObject({ kind: 'error', code: 'bench.malformed_csv' });
-    expect(renderMarkdown(reply)).toContain('Accuracy 100.0%** (100 of 100 scored rows)');
+    expect(renderMarkdown(reply)).toContain('Accuracy 100.0%** (100 of 100 scored rows; 95% CI 96.3%–100.0%)');
   });
 });
 
@@ -87,14 +88,16 @@ describe('/bench run mode', () => {
     );
     const text = renderMarkdown(reply);
     expect(text).toContain('Bench run: qa.csv');
-    expect(text).toMatch(/nova-lite\s+100\.0% \(3\/3\)/);
-    expect(text).toMatch(/claude-haiku\s+0\.0% \(0\/3\)/);
+    expect(text).toMatch(/nova-lite\s+100\.0% \(3\/3, CI 43\.9–100\.0\)/);
+    expect(text).toMatch(/claude-haiku\s+0\.0% \(0\/3, CI 0\.0–56\.1\)/);
+    // Three rows cannot tell them apart (McNemar p = 0.25): the report says so instead of crowning a winner.
+    expect(text).toContain('nova-lite vs claude-haiku: no significant difference (+100.0 points');
     expect(text).toContain('Prompt: `question` · expected: `answer` · exact grader');
     expect(text).toContain('1 answers came from the cache');
     expect(reply.files?.map((f) => f.name)).toEqual(['bench-chart.png', 'bench-results.csv']);
     const csv = new TextDecoder().decode(reply.files?.[1]?.data).trimEnd().split('\r\n');
     expect(csv).toHaveLength(1 + 3 * 2);
-    expect(csv[2]).toMatch(/^2,claude-haiku,paris,PARIS,'=1\+1,wrong,/);
+    expect(csv[2]).toMatch(/^2,claude-haiku,1,paris,PARIS,'=1\+1,wrong,/);
     expect(model.calls).toHaveLength(4);
     expect(ctx.reply.progressTexts.at(-1)).toContain('nova-lite: 0 in flight, limit 4');
   });
@@ -105,5 +108,21 @@ describe('/bench run mode', () => {
     expect(none).toMatchObject({ kind: 'error', code: 'bench.bad_models' });
     const unknown = await runCommand(benchCommand, ctx, { file: fileAt(fixture('quoted.csv')), models: 'gpt-9' });
     expect(unknown).toMatchObject({ kind: 'error', code: 'bench.unknown_model' });
+  });
+
+  it('runs a promptfoo test file as it is, with no options, and honours repeat', async () => {
+    const model = new ScriptedTextModel(({ prompt }) => ({ answer: prompt.includes('France') ? 'Paris' : 'Rome?' }));
+    const ctx = aCommandContext({ deps: { bench: benchDeps({ textModel: model, catalog }) } });
+    const file = fileOf(
+      'tests.csv',
+      'question,__expected\ncapital of France?,icontains:paris\ncapital of Italy?,Rome\n',
+    );
+    const reply = composite(await runCommand(benchCommand, ctx, { file }));
+    const text = renderMarkdown(reply);
+    expect(text).toContain('promptfoo test file: its assertions ran with the default model `nova-lite`');
+    expect(text).toContain('promptfoo assertions per row');
+    expect(text).toMatch(/nova-lite\s+50\.0% \(1\/2,/);
+    const repeated = composite(await runCommand(benchCommand, ctx, { file, repeat: 2 }));
+    expect(renderMarkdown(repeated)).toContain('pass^2 (95% CI)');
   });
 });

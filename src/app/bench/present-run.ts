@@ -64,7 +64,7 @@ function summaryTable(report: RunReport): TableReply {
     const f = m.figures;
     return [
       isJudge ? `${m.model.id} (judge)` : m.model.id,
-      isJudge ? '' : `${percent(m.accuracy)} (${interval(f.ci)})`,
+      isJudge ? '' : `${percent(m.accuracy)} (${m.correct}/${m.graded}, CI ${interval(f.ci)})`,
       ...(repeats ? [isJudge || !f.passAll ? '' : `${percent(f.passAll.rate)} (${interval(f.passAll.ci)})`] : []),
       ms(m.p50Ms),
       ms(m.p95Ms),

@@ -3,6 +3,7 @@ import { type PromptfooLayout, promptfooLayout } from '../../domain/bench/prompt
 import { compileTemplate, type PromptTemplate } from '../../domain/bench/template.ts';
 import type { ModelInfo } from '../../domain/models/catalog.ts';
 import { appError, err, ok, type Result } from '../../domain/result.ts';
+import type { FileSource } from '../../ports/file-source.ts';
 import type { BenchDeps } from './deps.ts';
 import type { RunInput } from './run-bench.ts';
 
@@ -80,3 +81,26 @@ export function resolveLayout(header: readonly string[], input: RunInput): Resul
 }
 
 const clip = (text: string): string => (text.length > 80 ? `${text.slice(0, 79)}…` : text);
+
+/**
+ * Whether a file is in promptfoo's CSV test format (it has an `__expected` column): read up to its header only.
+ * Lets `/bench file:tests.csv` with no options run the file's assertions instead of looking for predictions.
+ */
+export async function isPromptfooFile(
+  deps: Pick<BenchDeps, 'tables' | 'limits'>,
+  file: FileSource,
+  sheet: string | undefined,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const stop = new AbortController();
+  const both = AbortSignal.any([signal, stop.signal]);
+  const options = { maxBytes: deps.limits.maxBytes, ...(sheet === undefined ? {} : { sheet }) };
+  try {
+    for await (const event of deps.tables.read(file, options, both)) {
+      return event.type === 'header' && promptfooLayout(event.columns) !== undefined;
+    }
+    return false;
+  } finally {
+    stop.abort();
+  }
+}

@@ -70,7 +70,7 @@ describe('run mode statistics', () => {
     expect(textOf(reply)).toMatch(
       /claude-haiku beats nova-lite by 15\.0 points \(95% CI \d+\.\d–\d+\.\d; McNemar p = < 0\.001; 200 rows\)/,
     );
-    expect(textOf(reply)).toContain('80.0% (73.9–85.0)');
+    expect(textOf(reply)).toContain('80.0% (160/200, CI 73.9–85.0)');
   });
 
   it('says "no significant difference" when two models differ by noise', async () => {
