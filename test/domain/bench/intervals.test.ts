@@ -86,7 +86,7 @@ describe('bootstrap', () => {
         sums[i] = (sums[i] ?? 0) + d;
       });
     }
-    sums.forEach((s, i) => expect(s / 200 / (counts[i] ?? 1)).toBeCloseTo(1, 1));
+    for (const [i, s] of sums.entries()) expect(s / 200 / (counts[i] ?? 1)).toBeCloseTo(1, 1);
   });
 
   it('small binomial draws have the right mean', () => {
