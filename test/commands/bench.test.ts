@@ -99,7 +99,7 @@ describe('/bench run mode', () => {
     expect(csv).toHaveLength(1 + 3 * 2);
     expect(csv[2]).toMatch(/^2,claude-haiku,1,paris,PARIS,'=1\+1,wrong,/);
     expect(model.calls).toHaveLength(4);
-    expect(ctx.reply.progressTexts.at(-1)).toContain('nova-lite: 0 in flight, limit 4');
+    expect(ctx.reply.progressTexts.at(-1)).toContain('nova-lite: 0 in flight');
   });
 
   it('needs models, and checks them', async () => {

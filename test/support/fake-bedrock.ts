@@ -259,17 +259,17 @@ const waitForClose = (stream: http2.ServerHttp2Stream, closing: AbortSignal): Pr
     closing.addEventListener('abort', () => resolve(), { once: true });
   });
 
+/** Waits `ms` or until the fake closes. The listener goes when the timer fires: thousands of calls would otherwise
+ * pile listeners on the one closing signal, and each `addEventListener` scans them all (13 % of a bench's CPU). */
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 
 const toChunk = (c: string | ScriptChunk): ScriptChunk => (typeof c === 'string' ? { text: c } : c);

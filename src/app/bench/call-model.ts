@@ -56,8 +56,9 @@ export async function callModel(
   const { maxAttempts, backoffMs, rowTimeoutMs } = deps.limits;
   let last: CallResult = { ok: false, code: 'model.unavailable', message: 'not called', attempts: 0 };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    let sentAt: number;
     try {
-      await limiter.acquire(signal);
+      sentAt = await limiter.acquire(signal);
     } catch {
       return { ok: false, code: 'model.aborted', message: 'cancelled', attempts: attempt - 1 };
     }
@@ -82,7 +83,11 @@ export async function callModel(
       attempts: attempt,
     };
     if (!TRANSIENT.has(code)) return last;
-    if (code === 'model.throttled') limiter.throttled();
+    if (code === 'model.throttled') {
+      // The limiter now paces every call of this model under the quota: retry at its pace, no backoff of our own.
+      limiter.throttled(sentAt);
+      continue;
+    }
     if (attempt < maxAttempts) {
       try {
         await deps.sleep(backoff(backoffMs, attempt), signal);

@@ -71,9 +71,7 @@ function summaryTable(report: RunReport): TableReply {
       `${m.inputTokens.toLocaleString('en')} / ${m.outputTokens.toLocaleString('en')}`,
       formatUsd(m.costUsd),
       `${m.errors} / ${m.throttles}`,
-      m.finalConcurrency === m.lowestConcurrency
-        ? String(m.finalConcurrency)
-        : `${m.finalConcurrency} (min ${m.lowestConcurrency})`,
+      `${m.settledRate === undefined ? 'unlimited' : `${m.settledRate.toFixed(1)}/s`}, ≤ ${m.peakInFlight} in flight`,
     ];
   });
   const accuracy = repeats ? 'pass@1 (95% CI)' : 'accuracy (95% CI)';
@@ -89,7 +87,7 @@ function summaryTable(report: RunReport): TableReply {
       'tokens in / out',
       'cost',
       'errors / throttles',
-      'concurrency',
+      'pace',
     ],
     rows,
     footer: `${report.format} · ${report.rowsRead.toLocaleString('en')} rows${repeats ? ` × ${report.repeat} repeats` : ''} · ${duration(report.elapsedMs)}`,
@@ -150,7 +148,11 @@ function reusedNote(report: RunReport): string {
 function throttleNote(m: ModelSummary): string {
   const cached = m.cacheHits > 0 ? ` ${m.cacheHits} answers came from the cache.` : '';
   if (m.throttles === 0) return cached ? `${m.model.id}:${cached}` : '';
-  return `${m.model.id}: throttled ${m.throttles} times; concurrency went down to ${m.lowestConcurrency} and ended at ${m.finalConcurrency} (${m.retries} retries).${cached}`;
+  const settled =
+    m.settledRate === undefined
+      ? ''
+      : `; the send rate settled at ${m.settledRate.toFixed(1)} requests/s (lowest ${(m.lowestRate ?? m.settledRate).toFixed(1)}/s)`;
+  return `${m.model.id}: throttled ${m.throttles} times${settled}; ${m.retries} retries.${cached}`;
 }
 
 function resultsCsv(report: RunReport): Uint8Array {

@@ -58,8 +58,11 @@ export interface ModelSummary {
   readonly reused: number;
   readonly retries: number;
   readonly throttles: number;
-  readonly lowestConcurrency: number;
-  readonly finalConcurrency: number;
+  /** The send rate the limiter settled at and its lowest, in requests per second; absent if never throttled. */
+  readonly settledRate?: number;
+  readonly lowestRate?: number;
+  /** Most calls in flight at once (at most BENCH_MAX_CONCURRENCY). */
+  readonly peakInFlight: number;
   /** The most frequent error, to show why a model failed. */
   readonly firstError?: string;
 }
@@ -172,8 +175,10 @@ export class ModelTally {
       reused: this.#reused,
       retries: this.#retries,
       throttles: this.limiter.throttles,
-      lowestConcurrency: this.limiter.lowest,
-      finalConcurrency: this.limiter.limit,
+      ...(Number.isFinite(this.limiter.rate)
+        ? { settledRate: this.limiter.rate, lowestRate: this.limiter.lowestRate }
+        : {}),
+      peakInFlight: this.limiter.peak,
       ...(this.#firstError === undefined ? {} : { firstError: this.#firstError }),
     };
   }
