@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { AimdLimit } from '../../../src/domain/bench/aimd.ts';
 import { findColumn } from '../../../src/domain/bench/columns.ts';
 import { csvCell, csvLine } from '../../../src/domain/bench/csv-escape.ts';
 import { firstNumber, grade, parseGrader } from '../../../src/domain/bench/graders.ts';
@@ -91,25 +90,6 @@ describe('templates', () => {
     expect(!bad.ok && bad.error.message).toContain('{question}');
     const none = compileTemplate('Always the same', ['sentence']);
     expect(!none.ok && none.error.code).toBe('bench.bad_template');
-  });
-});
-
-describe('AimdLimit', () => {
-  it('halves on throttling and grows back by one per window of successes', () => {
-    const limit = new AimdLimit(4, 4);
-    limit.onThrottled();
-    expect(limit.limit).toBe(2);
-    limit.onThrottled();
-    limit.onThrottled();
-    expect(limit.limit).toBe(1);
-    expect(limit.lowest).toBe(1);
-    limit.onSuccess();
-    expect(limit.limit).toBe(2);
-    limit.onSuccess();
-    limit.onSuccess();
-    expect(limit.limit).toBe(3);
-    for (let i = 0; i < 20; i++) limit.onSuccess();
-    expect(limit.limit).toBe(4);
   });
 });
 
