@@ -66,7 +66,9 @@ export class AdaptiveRate {
     }
     const dt = Math.min(1, (now - this.#lastGrowth) / 1000);
     const since = (now - this.#lastDecrease) / 1000;
-    this.#rate *= Math.exp(AdaptiveRate.GROWTH * since * dt);
+    // Never more than twice what the service admitted over the last second: a rate nobody uses is no estimate.
+    const ceiling = Math.max(AdaptiveRate.MIN_RATE, 2 * this.#admittedRate(admitted, now));
+    this.#rate = Math.min(this.#rate * Math.exp(AdaptiveRate.GROWTH * since * dt), Math.max(ceiling, this.#rate));
     this.#lastGrowth = now;
   }
 

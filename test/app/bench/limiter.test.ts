@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AdaptiveLimiter } from '../../../src/app/bench/limiter.ts';
+import { AdaptiveRate } from '../../../src/domain/bench/adaptive-rate.ts';
 
 /**
  * The limiter against a simulated rate quota in virtual time (no wall clock, so the figures are exact on any
@@ -115,5 +116,28 @@ describe('AdaptiveLimiter against a rate quota (virtual time)', () => {
     controller.abort(new Error('cancelled'));
     await expect(waiting).rejects.toThrow('cancelled');
     expect(limiter.active).toBe(2);
+  });
+});
+
+describe('AdaptiveRate', () => {
+  it('grows back after a decrease but never past twice the rate the service admits', () => {
+    let now = 0;
+    const rate = new AdaptiveRate(() => now);
+    for (let i = 0; i < 10; i++) {
+      now += 100;
+      rate.take();
+      rate.admitted();
+    }
+    rate.throttled(now);
+    expect(rate.rate).toBeGreaterThan(8);
+    expect(rate.rate).toBeLessThan(11);
+    // 100 s of answers at 10/s with no refusal: the rate climbs, then stops at twice that.
+    for (let i = 0; i < 1000; i++) {
+      now += 100;
+      rate.take();
+      rate.admitted();
+    }
+    expect(rate.rate).toBeGreaterThan(15);
+    expect(rate.rate).toBeLessThanOrEqual(20.5);
   });
 });
