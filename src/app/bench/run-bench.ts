@@ -293,7 +293,7 @@ function rowInput(layout: RunLayout, row: { row: number; cells: readonly string[
 const pairsOf = <T>(items: readonly T[]): [T, T][] =>
   items.flatMap((a, i) => items.slice(i + 1).map((b): [T, T] => [a, b]));
 
-const MAX_FLAKY_LISTED = 20;
+const MAX_FLAKY_LISTED = 8;
 
 function flakyRows(models: readonly ModelSummary[], descriptions: ReadonlyMap<number, string>): RunReport['flaky'] {
   return models

@@ -144,7 +144,7 @@ export function meanInterval(values: readonly number[]): Interval {
 
 /** The plain sentence for a comparison, e.g. "claude beats nova by 3.1 points (95% CI 0.4–5.8; McNemar p = 0.02)". */
 export function comparisonSentence(c: Comparison): string {
-  const points = (x: number) => (x * 100).toFixed(1);
+  const points = (x: number) => `${x < 0 ? '−' : ''}${Math.abs(x * 100).toFixed(1)}`;
   const p = c.pValue === undefined ? '' : `; McNemar p = ${formatP(c.pValue)}`;
   if (c.rows === 0) return `${c.first} vs ${c.second}: no rows graded by both.`;
   if (!c.significant) {
