@@ -1,5 +1,6 @@
 import { ButtonStyle, ComponentType, MessageFlags } from 'discord.js';
 import type { ReplyChannel } from '../../src/chat/context.ts';
+import type { EditBudget } from '../../src/chat/edit-budget.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
 import type { Logger } from '../../src/ports/logger.ts';
@@ -21,6 +22,8 @@ export interface InteractionReplyOptions {
   /** How long we trust the interaction token (Discord: 15 minutes); later edits go to a normal message. */
   readonly tokenLifetimeMs: number;
   readonly now: () => number;
+  /** The channel's edit budget, shared with every answer streaming there. */
+  readonly budget?: EditBudget;
 }
 
 /**
@@ -42,6 +45,7 @@ export class InteractionReply implements ReplyChannel {
       (p) => this.#edit(p),
       options.editIntervalMs,
       (error) => options.log.warn({ err: error }, 'discord progress edit failed'),
+      options.budget,
     );
   }
 
@@ -64,6 +68,8 @@ export class InteractionReply implements ReplyChannel {
   /** Replaces the progress with the final reply; extra messages go as follow-ups. */
   async finish(reply: Reply): Promise<void> {
     await this.#edits.close();
+    // The final edit never waits for the budget, but it counts against the channel's share.
+    this.#o.budget?.spend();
     const [first, ...rest] = renderReply(reply);
     await this.#edit({ ...(first ?? { content: '…' }), components: [] });
     for (const payload of rest) await this.#followUp(payload);
