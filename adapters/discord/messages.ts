@@ -121,7 +121,7 @@ class MessageReply implements ReplyChannel {
   }
 
   async finish(reply: Reply | undefined): Promise<void> {
-    await this.#edits.close();
+    this.#edits.close();
     if (!reply) return;
     this.#budget?.spend();
     const [first, ...rest] = renderReply(reply);

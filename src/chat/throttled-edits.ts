@@ -8,8 +8,9 @@ export interface ProgressEditBudget {
  * Coalesces rapid updates into at most one edit per `intervalMs` (platform edit limits: about 1/s per message).
  * At most one edit is in flight and one waits, always the latest value: a slow or rate-limited send never builds a
  * queue of stale edits. With a `budget` (the channel's or workspace's), an edit the budget refuses is dropped and
- * the latest value tried again an interval later. `close()` drops what waits and only lets the one edit in flight
- * finish, so the final answer follows the last token by at most one edit.
+ * the latest value tried again an interval later. `close()` drops what waits and does not wait for the edit in
+ * flight: the final answer goes out at once. The surface must apply edits of one message in the order they were
+ * made (discord.js queues requests per route and sends them in order), so the older edit cannot land last.
  */
 export class ThrottledEdits<T> {
   readonly #send: (value: T) => Promise<void>;
@@ -40,13 +41,17 @@ export class ThrottledEdits<T> {
     this.#schedule();
   }
 
-  /** Drops the waiting update (the final reply replaces it) and waits for the one edit in flight, if any. */
-  async close(): Promise<void> {
+  /** Drops the waiting update (the final reply replaces it); an edit in flight finishes on its own. */
+  close(): void {
     this.#closed = true;
     this.#pending = undefined;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    await this.#inFlight;
+  }
+
+  /** Settles once no edit is in flight (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.#inFlight) await this.#inFlight;
   }
 
   /** Edits sent so far (benches and tests). */

@@ -43,6 +43,30 @@ describe('Discord per-channel edit budget', () => {
     streams.forEach((s, i) => expect(s.edits.at(-1)?.content).toContain(`final ${i}`));
   });
 
+  it('starts the final edit at once while a slow (429-waiting) progress edit is still in flight', async () => {
+    const started: string[] = [];
+    class SlowInteraction extends FakeChatInput {
+      override async editReply(payload: Parameters<FakeChatInput['editReply']>[0]) {
+        started.push(String(payload.content ?? payload.embeds?.[0]?.description ?? ''));
+        await new Promise((resolve) => setTimeout(resolve, 5_000));
+        return super.editReply(payload);
+      }
+    }
+    const interaction = new SlowInteraction('ask');
+    const reply = answer(interaction, discordChannelEditBudgets());
+    reply.progress(text('first words'));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(started).toHaveLength(1);
+    for (let t = 0; t < 10; t++) reply.progress(text(`more ${t}`));
+    const finishing = reply.finish(text('the final answer'));
+    await vi.advanceTimersByTimeAsync(0);
+    // Before: the final queued behind every stale progress edit (5.0 s per 10 edits, scaled).
+    expect(started.at(-1)).toContain('the final answer');
+    expect(started).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await finishing;
+  });
+
   it('keeps channels apart', () => {
     const budgets = discordChannelEditBudgets();
     expect(budgets.for('c-1')).toBe(budgets.for('c-1'));
