@@ -1,8 +1,9 @@
 import type { AskAnswer, AskProgress } from '../src/app/ask/ask.ts';
 import type { Comparison } from '../src/app/ask/compare.ts';
-import type { Attempt, ModelFailure } from '../src/app/ask/stream-answer.ts';
+import type { Attempt } from '../src/app/ask/stream-answer.ts';
 import { errorReply, type Reply, type TableReply, type TextReply, text } from '../src/chat/reply.ts';
 import { formatUsd } from '../src/domain/models/catalog.ts';
+import { cutLine, quotedAttempts, reasonOf, spentNote, stopNote, whyOthers } from './ask-notes.ts';
 
 /** How /ask answers look on every surface: the answer, then a footer with model, latency, tokens and cost. */
 
@@ -10,27 +11,50 @@ import { formatUsd } from '../src/domain/models/catalog.ts';
 export const CANCELLABLE = { cancellable: true } as const;
 
 export function progressReply(p: AskProgress): TextReply {
-  const notice = p.failed.length > 0 ? `_${whyOthers(p.failed)}; ${p.model.name} is answering._\n\n` : '';
-  return text(`${notice}${p.text || '…'}`, { footer: `${p.model.name} · answering…` });
+  const notes: string[] = [];
+  if (p.failed.length > 0) {
+    // What the failed model had written stays on screen while the next one starts.
+    const quoted = quotedAttempts(p.failed);
+    if (quoted) notes.push(quoted);
+    notes.push(`_${whyOthers(p.failed)}; ${p.model.name} is answering._`);
+  }
+  const body = p.text || '…';
+  return text(notes.length > 0 ? `${notes.join('\n\n')}\n\n${body}` : body, {
+    footer: `${p.model.name} · answering…`,
+  });
 }
 
 export function answerReply(answer: AskAnswer): TextReply {
   const notes: string[] = [];
-  if (answer.failed.length > 0) notes.push(`_Answered by ${answer.model.name}: ${whyOthers(answer.failed)}._`);
-  if (answer.stopReason === 'max_tokens') notes.push('_The answer was cut at the output limit._');
-  if (answer.stopReason === 'content_filtered') notes.push('_The model stopped: content filtered._');
+  if (answer.failed.length > 0) {
+    const quoted = quotedAttempts(answer.failed);
+    if (quoted) notes.push(quoted);
+    notes.push(`_${answer.cut ? 'Kept from' : 'Answered by'} ${answer.model.name}: ${whyOthers(answer.failed)}._`);
+  }
+  const stop = stopNote(answer);
+  if (stop) notes.push(stop);
+  const cut = cutLine(answer);
   const body = answer.text.trim() === '' ? '_(The model returned no text.)_' : answer.text;
+  const full = `${notes.length > 0 ? `${notes.join('\n\n')}\n\n` : ''}${body}${cut ? `\n\n${cut}` : ''}`;
   const footer = [footerOf(answer)];
+  const spent = spentNote(answer);
+  if (spent) footer.push(spent);
   if (answer.droppedTurns > 0) footer.push(`${answer.droppedTurns} older messages left out to fit`);
-  return text(notes.length > 0 ? `${notes.join('\n')}\n\n${body}` : body, { footer: footer.join(' · ') });
+  return text(full, { footer: footer.join(' · ') });
 }
 
 export function comparisonReply(comparison: Comparison): Reply {
-  const parts: (TextReply | TableReply | ReturnType<typeof errorReply>)[] = comparison.attempts.map((a) =>
-    a.ok
-      ? text(a.text.trim() === '' ? '_(no text)_' : a.text, { title: a.model.name, footer: statsOf(a) })
-      : errorReply({ code: a.code, message: `${a.model.name}: ${a.message}` }),
-  );
+  const parts: (TextReply | TableReply | ReturnType<typeof errorReply>)[] = comparison.attempts.map((a) => {
+    if (a.ok) return text(a.text.trim() === '' ? '_(no text)_' : a.text, { title: a.model.name, footer: statsOf(a) });
+    // A model that failed after streaming keeps its words, marked where they stop.
+    if (a.partialText.trim() !== '') {
+      return text(`${a.partialText}\n\n_✂ Cut off here: ${a.model.name} ${reasonOf(a)} (${a.message})_`, {
+        title: a.model.name,
+        footer: `${a.spend.estimated ? '~' : ''}${formatUsd(a.spend.costUsd)}${a.spend.estimated ? ' (estimated)' : ''}`,
+      });
+    }
+    return errorReply({ code: a.code, message: `${a.model.name}: ${a.message}` });
+  });
   parts.push({
     kind: 'table',
     title: 'Comparison',
@@ -59,10 +83,19 @@ const grouped = (n: number): string => {
 };
 
 const statsOf = (a: Extract<Attempt, { ok: true }>): string =>
-  `${seconds(a.latencyMs)} · ${grouped(a.usage.inputTokens)} in / ${grouped(a.usage.outputTokens)} out tokens · ${formatUsd(a.costUsd)}`;
+  `${seconds(a.latencyMs)} · ${grouped(a.usage.inputTokens)} in / ${grouped(a.usage.outputTokens)} out tokens${cacheOf(a)} · ${a.usageEstimated ? '~' : ''}${formatUsd(a.costUsd)}${a.usageEstimated ? ' (estimated)' : ''}`;
+
+const cacheOf = (a: Extract<Attempt, { ok: true }>): string => {
+  const read = a.usage.cacheReadInputTokens ?? 0;
+  const write = a.usage.cacheWriteInputTokens ?? 0;
+  return read + write === 0 ? '' : ` (cache ${grouped(read)} read / ${grouped(write)} written)`;
+};
 
 function summaryRow(a: Attempt): string[] {
-  if (!a.ok) return [a.model.name, '-', '-', '-', reasonOf(a)];
+  if (!a.ok) {
+    const cost = a.spend.costUsd > 0 ? `${a.spend.estimated ? '~' : ''}${formatUsd(a.spend.costUsd)}` : '-';
+    return [a.model.name, '-', '-', cost, reasonOf(a)];
+  }
   return [
     a.model.name,
     seconds(a.latencyMs),
@@ -73,33 +106,3 @@ function summaryRow(a: Attempt): string[] {
 }
 
 const seconds = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
-
-/** "Nova Lite was throttled, Claude Haiku 4.5 is not enabled for this account". */
-export const whyOthers = (failed: readonly ModelFailure[]): string =>
-  failed.map((f) => `${f.model.name} ${reasonOf(f)}`).join(', ');
-
-function reasonOf(f: ModelFailure): string {
-  switch (f.code) {
-    case 'model.throttled':
-      return 'was throttled';
-    case 'model.access_denied':
-      return 'is not enabled for this account';
-    case 'model.not_found':
-      return 'was not found in this region';
-    case 'model.timeout':
-      return 'timed out';
-    case 'model.stream_failed':
-      return f.partialText ? 'failed mid-answer' : 'failed';
-    case 'model.unavailable':
-      return 'was unavailable';
-    case 'model.context_exceeded':
-    case 'ask.prompt_too_long':
-      return 'could not fit the conversation';
-    case 'model.invalid_request':
-      return 'rejected the request';
-    case 'model.no_credentials':
-      return 'had no AWS credentials';
-    case 'model.aborted':
-      return 'was cancelled';
-  }
-}

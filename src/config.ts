@@ -64,7 +64,10 @@ const envSchema = z.object({
   ASK_DEFAULT_MODEL: z.string().default('nova-lite'),
   /** Models tried in order when the chosen one fails (throttled, not enabled, timed out). */
   ASK_FALLBACK_CHAIN: list,
+  /** Idle limit: an answer is given up when nothing streams for this long (it resets on every streamed event). */
   ASK_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** Overall cap on one answer, however steadily it streams. */
+  ASK_MAX_ANSWER_MS: z.coerce.number().int().min(1000).default(600_000),
 
   // --- /ask conversation memory ---
   /** memory: threads kept in process (lost on restart); dynamodb: the ASK_CONVERSATIONS_TABLE table. */

@@ -25,7 +25,7 @@ guardSdkStreamErrors(log);
 
 const notifier = new RoutingNotifier(log.child({ area: 'notifications' }));
 const tools = new ToolRegistry();
-const ask = await composeAsk(env);
+const ask = await composeAsk(env, log.child({ area: 'ask' }));
 const orders = await composeOrders(env, notifier, log.child({ area: 'orders' }));
 // The order tools serve the order assistant and both voice engines; they act for the caller our code names.
 tools.register(...orderTools(orders.deps));

@@ -21,8 +21,13 @@ import { toModelFailure } from './bedrock-errors.ts';
 import { toConverseInput, toMessages, toSystem } from './converse-request.ts';
 
 export interface BedrockTextModelOptions {
-  /** Whole-call limit per answer (ASK_TIMEOUT_MS); the stream is aborted and `model.timeout` reported. */
+  /**
+   * Idle limit (ASK_TIMEOUT_MS): the call is given up when nothing arrives for this long (no first byte, or no
+   * streamed event since the last one). A long answer that keeps arriving is never cut by it.
+   */
   readonly timeoutMs?: number;
+  /** Overall cap on one answer however steadily it streams (ASK_MAX_ANSWER_MS); default 10 minutes. */
+  readonly maxDurationMs?: number;
   /** Where the per-call deadline is armed; the process-wide ticker by default. */
   readonly timers?: CoarseTimers;
 }
@@ -32,47 +37,79 @@ export class BedrockTextModel implements TextModel {
   readonly #client: BedrockRuntimeClient;
   readonly #catalog: ModelCatalog;
   readonly #timeoutMs: number;
+  readonly #maxDurationMs: number;
   readonly #timers: CoarseTimers;
 
   constructor(client: BedrockRuntimeClient, catalog: ModelCatalog, options: BedrockTextModelOptions = {}) {
     this.#client = client;
     this.#catalog = catalog;
     this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#maxDurationMs = Math.max(this.#timeoutMs, options.maxDurationMs ?? 600_000);
     this.#timers = options.timers ?? coarseTimers;
   }
 
   async generate(request: TextRequest, options: GenerateOptions = {}): Promise<TextOutcome> {
     const model = this.#catalog.get(request.model);
     const modelName = model?.name ?? request.model;
-    const deadline = new Deadline(this.#timers, this.#timeoutMs, options.signal);
+    const deadline = new Deadline(this.#timers, this.#timeoutMs, this.#maxDurationMs, options.signal);
     const answer = new AnswerBuilder(options.onText);
+    const input = toConverseInput(request, model);
     try {
-      const output = await this.#client.send(new ConverseStreamCommand(toConverseInput(request, model)), {
-        abortSignal: deadline.signal,
-      });
-      for await (const event of output.stream ?? []) answer.accept(event);
+      const output = await this.#client.send(new ConverseStreamCommand(input), { abortSignal: deadline.signal });
+      for await (const event of output.stream ?? []) {
+        deadline.touch();
+        answer.accept(event);
+      }
     } catch (error) {
       if (answer.inCallback) throw error;
-      return failure(error, modelName, answer, deadline);
+      return this.#failure(error, modelName, input.modelId, answer, deadline);
     } finally {
       deadline.clear();
     }
     // An abort after the response started ends the SDK's loop quietly, like a cut connection: check both.
-    if (deadline.signal.aborted) return failure(new Error('aborted'), modelName, answer, deadline);
+    if (deadline.signal.aborted) return this.#failure(new Error('aborted'), modelName, input.modelId, answer, deadline);
     return (
       answer.outcome() ?? {
         ok: false,
         code: 'model.stream_failed',
         message: `The answer from ${modelName} ended before it was complete.`,
-        partialText: answer.text,
+        ...answer.soFar(),
       }
     );
+  }
+
+  async #failure(
+    error: unknown,
+    modelName: string,
+    modelId: string | undefined,
+    answer: AnswerBuilder,
+    deadline: Deadline,
+  ): Promise<TextFailure> {
+    const region = await this.#region();
+    const mapped = toModelFailure(error, {
+      modelName,
+      ...(modelId === undefined ? {} : { modelId }),
+      ...(region === undefined ? {} : { region }),
+      midStream: answer.started,
+      timedOut: deadline.timedOut && !deadline.cancelled,
+      cancelled: deadline.cancelled,
+    });
+    return { ok: false, code: mapped.code, message: mapped.message, ...answer.soFar() };
+  }
+
+  /** The client's region, only asked for when a failure message names it. */
+  async #region(): Promise<string | undefined> {
+    try {
+      return await this.#client.config.region();
+    } catch {
+      return undefined;
+    }
   }
 
   async countTokens(request: TextRequest, signal?: AbortSignal): Promise<number | undefined> {
     const model: ModelInfo | undefined = this.#catalog.get(request.model);
     if (model && !model.supportsCountTokens) return undefined;
-    const deadline = new Deadline(this.#timers, this.#timeoutMs, signal);
+    const deadline = new Deadline(this.#timers, this.#timeoutMs, this.#timeoutMs, signal);
     try {
       const system = toSystem(request.system);
       const answer = await this.#client.send(
@@ -95,23 +132,29 @@ export class BedrockTextModel implements TextModel {
 }
 
 /**
- * One signal for the SDK that aborts on the caller's signal or after the per-call timeout, remembering which.
- * A plain controller and a coarse timer, cancelled after the call: cheaper per answer than AbortSignal.any +
- * AbortSignal.timeout, or a setTimeout of its own (see CoarseTimers).
+ * One signal for the SDK that aborts on the caller's signal, after `idleMs` without a streamed event, or after
+ * `maxMs` in all, remembering which. A plain controller and one coarse timer: `touch()` on every event only stores
+ * a time; when the timer fires early because events kept coming, it re-arms for the rest (cheaper per answer than
+ * re-arming per event, or AbortSignal.any + AbortSignal.timeout; see CoarseTimers).
  */
 class Deadline {
   readonly #controller = new AbortController();
-  readonly #timer: CoarseTimer;
+  readonly #timers: CoarseTimers;
+  readonly #idleMs: number;
+  readonly #endAt: number;
+  #timer: CoarseTimer;
+  #lastEventAt: number;
   readonly #caller: AbortSignal | undefined;
   readonly #onAbort = () => this.#controller.abort();
   timedOut = false;
 
-  constructor(timers: CoarseTimers, timeoutMs: number, caller: AbortSignal | undefined) {
+  constructor(timers: CoarseTimers, idleMs: number, maxMs: number, caller: AbortSignal | undefined) {
+    this.#timers = timers;
+    this.#idleMs = idleMs;
     this.#caller = caller;
-    this.#timer = timers.after(timeoutMs, () => {
-      this.timedOut = true;
-      this.#controller.abort();
-    });
+    this.#lastEventAt = performance.now();
+    this.#endAt = this.#lastEventAt + maxMs;
+    this.#timer = timers.after(Math.min(idleMs, maxMs), this.#check);
     if (caller?.aborted) this.#controller.abort();
     else caller?.addEventListener('abort', this.#onAbort, { once: true });
   }
@@ -124,20 +167,26 @@ class Deadline {
     return this.#caller?.aborted === true;
   }
 
+  /** Something arrived: the idle clock starts again. */
+  touch(): void {
+    this.#lastEventAt = performance.now();
+  }
+
   clear(): void {
     this.#timer.cancel();
     this.#caller?.removeEventListener('abort', this.#onAbort);
   }
-}
 
-function failure(error: unknown, modelName: string, answer: AnswerBuilder, deadline: Deadline): TextFailure {
-  const mapped = toModelFailure(error, {
-    modelName,
-    midStream: answer.started,
-    timedOut: deadline.timedOut && !deadline.cancelled,
-    cancelled: deadline.cancelled,
-  });
-  return { ok: false, code: mapped.code, message: mapped.message, partialText: answer.text };
+  readonly #check = (): void => {
+    const now = performance.now();
+    const next = Math.min(this.#lastEventAt + this.#idleMs, this.#endAt);
+    if (now < next) {
+      this.#timer = this.#timers.after(next - now, this.#check);
+      return;
+    }
+    this.timedOut = true;
+    this.#controller.abort();
+  };
 }
 
 /** Folds ConverseStream events into one answer: text passed on as it comes, tool input assembled per content block. */
@@ -152,6 +201,7 @@ class AnswerBuilder {
   #stopReason: StopReason | undefined;
   #usage: TokenUsage | undefined;
   #latencyMs: number | undefined;
+  #reasoningChars = 0;
 
   constructor(onText: ((delta: string, textSoFar: string) => void) | undefined) {
     this.#onText = onText;
@@ -163,6 +213,11 @@ class AnswerBuilder {
       const { delta, contentBlockIndex = 0 } = event.contentBlockDelta;
       if (delta?.text !== undefined) {
         if (delta.text !== '') this.#addText(delta.text);
+        return;
+      }
+      // Reasoning is shown to nobody but billed as output: only its size is kept, for estimates and notes.
+      if (delta?.reasoningContent?.text !== undefined) {
+        this.#reasoningChars += delta.reasoningContent.text.length;
         return;
       }
       const tool = this.#openTools.get(contentBlockIndex);
@@ -180,7 +235,12 @@ class AnswerBuilder {
       this.#stopReason = toStopReason(event.messageStop.stopReason);
     } else if (event.metadata) {
       const usage = event.metadata.usage;
-      this.#usage = { inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0 };
+      this.#usage = {
+        inputTokens: usage?.inputTokens ?? 0,
+        outputTokens: usage?.outputTokens ?? 0,
+        ...(usage?.cacheReadInputTokens ? { cacheReadInputTokens: usage.cacheReadInputTokens } : {}),
+        ...(usage?.cacheWriteInputTokens ? { cacheWriteInputTokens: usage.cacheWriteInputTokens } : {}),
+      };
       this.#latencyMs = event.metadata.metrics?.latencyMs;
     }
     // Exception members are thrown by the SDK as errors; anything else (messageStart, unknown) carries nothing for us.
@@ -195,7 +255,18 @@ class AnswerBuilder {
       toolUses: this.#toolUses,
       stopReason: this.#stopReason,
       usage: this.#usage,
+      reasoningChars: this.#reasoningChars,
       ...(this.#latencyMs === undefined ? {} : { serverLatencyMs: this.#latencyMs }),
+    };
+  }
+
+  /** What a failure carries: the text so far, whether Bedrock had begun (and so bills), usage if it was reported. */
+  soFar(): Pick<TextFailure, 'partialText' | 'started' | 'reasoningChars' | 'usage'> {
+    return {
+      partialText: this.text,
+      started: this.started,
+      reasoningChars: this.#reasoningChars,
+      ...(this.#usage === undefined ? {} : { usage: this.#usage }),
     };
   }
 
@@ -228,6 +299,8 @@ function toStopReason(reason: string | undefined): StopReason {
     case 'content_filtered':
     case 'guardrail_intervened':
       return 'content_filtered';
+    case 'model_context_window_exceeded':
+      return 'context_window_exceeded';
     default:
       return 'other';
   }

@@ -27,6 +27,8 @@ export function toConverseInput(request: TextRequest, model: ModelInfo | undefin
       ...(temperature === undefined ? {} : { temperature }),
     };
   }
+  // Models that think by default get their effort / thinking setting, as the catalog words it.
+  if (model?.reasoning) input.additionalModelRequestFields = model.reasoning.requestFields as DocumentType;
   if (request.tools && request.tools.length > 0) {
     input.toolConfig = {
       tools: request.tools.map(

@@ -1,6 +1,7 @@
 import { Client, Events, GatewayIntentBits, type Interaction, type Message, Partials } from 'discord.js';
 import { type Core, commandsFor, type Surface } from '../../src/chat/surface.ts';
 import type { Logger } from '../../src/ports/logger.ts';
+import { discordChannelEditBudgets } from './channel-edit-budget.ts';
 import { DiscordDirectMessenger } from './direct-messenger.ts';
 import { InteractionHandler, type VoiceFor } from './interactions.ts';
 import { MessageRouter } from './messages.ts';
@@ -48,6 +49,8 @@ export class DiscordSurface implements Surface {
     const shared = {
       core: options.core,
       staffRole: options.staffRole,
+      // One edit budget per channel, shared by slash-command answers and thread follow-ups streaming there.
+      editBudgets: discordChannelEditBudgets(),
       ...(options.voiceFor ? { voiceFor: options.voiceFor } : {}),
     };
     this.#interactions = new InteractionHandler({

@@ -1,5 +1,6 @@
 import { ButtonStyle, ComponentType, MessageFlags } from 'discord.js';
 import type { ReplyChannel } from '../../src/chat/context.ts';
+import type { EditBudget } from '../../src/chat/edit-budget.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
 import type { Logger } from '../../src/ports/logger.ts';
@@ -21,6 +22,8 @@ export interface InteractionReplyOptions {
   /** How long we trust the interaction token (Discord: 15 minutes); later edits go to a normal message. */
   readonly tokenLifetimeMs: number;
   readonly now: () => number;
+  /** The channel's edit budget, shared with every answer streaming there. */
+  readonly budget?: EditBudget;
 }
 
 /**
@@ -32,7 +35,8 @@ export class InteractionReply implements ReplyChannel {
   readonly #o: InteractionReplyOptions;
   readonly #startedAt: number;
   readonly #edits: ThrottledEdits<DiscordPayload>;
-  #fallback: SentMessage | undefined;
+  /** Set when the first post-token message is sent, before it resolves: a concurrent final edits it, not a second. */
+  #fallback: Promise<SentMessage> | undefined;
   #replyId: Promise<string> | undefined;
 
   constructor(options: InteractionReplyOptions) {
@@ -42,6 +46,7 @@ export class InteractionReply implements ReplyChannel {
       (p) => this.#edit(p),
       options.editIntervalMs,
       (error) => options.log.warn({ err: error }, 'discord progress edit failed'),
+      options.budget,
     );
   }
 
@@ -56,14 +61,16 @@ export class InteractionReply implements ReplyChannel {
     // Nobody can start a thread on an ephemeral message.
     if (this.#o.ephemeral) return undefined;
     this.#replyId ??= this.#fallback
-      ? Promise.resolve(this.#fallback.id)
+      ? this.#fallback.then((m) => m.id)
       : this.#o.interaction.fetchReply().then((m) => m.id);
     return conversationKey(await this.#replyId);
   }
 
   /** Replaces the progress with the final reply; extra messages go as follow-ups. */
   async finish(reply: Reply): Promise<void> {
-    await this.#edits.close();
+    this.#edits.close();
+    // The final edit never waits for the budget, but it counts against the channel's share.
+    this.#o.budget?.spend();
     const [first, ...rest] = renderReply(reply);
     await this.#edit({ ...(first ?? { content: '…' }), components: [] });
     for (const payload of rest) await this.#followUp(payload);
@@ -80,10 +87,16 @@ export class InteractionReply implements ReplyChannel {
       return;
     }
     if (this.#fallback) {
-      await this.#fallback.edit(full);
+      await (await this.#fallback).edit(full);
       return;
     }
-    this.#fallback = await this.#fallbackTarget().send(payload);
+    this.#fallback = this.#fallbackTarget().send(payload);
+    try {
+      await this.#fallback;
+    } catch (error) {
+      this.#fallback = undefined;
+      throw error;
+    }
   }
 
   async #followUp(payload: DiscordPayload): Promise<void> {

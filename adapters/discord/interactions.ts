@@ -2,6 +2,7 @@ import { MessageFlags } from 'discord.js';
 import type { Command } from '../../src/chat/command.ts';
 import type { CommandContext } from '../../src/chat/context.ts';
 import { newCorrelationId, runCommand } from '../../src/chat/dispatcher.ts';
+import type { EditBudgets } from '../../src/chat/edit-budget.ts';
 import { errorReply, type Reply } from '../../src/chat/reply.ts';
 import type { Core } from '../../src/chat/surface.ts';
 import type { VoiceSurface } from '../../src/chat/voice-surface.ts';
@@ -30,6 +31,8 @@ export interface InteractionHandlerOptions {
   readonly tokenLifetimeMs?: number;
   readonly now?: () => number;
   readonly fetch?: typeof fetch;
+  /** Per channel: the edit budget every answer streaming there shares (none: only the per-message interval). */
+  readonly editBudgets?: EditBudgets;
 }
 
 interface Running {
@@ -80,6 +83,9 @@ export class InteractionHandler {
       editIntervalMs: this.#o.editIntervalMs ?? 1100,
       tokenLifetimeMs: this.#o.tokenLifetimeMs ?? 14 * 60_000,
       now,
+      ...(this.#o.editBudgets && interaction.channelId
+        ? { budget: this.#o.editBudgets.for(interaction.channelId) }
+        : {}),
     });
     try {
       const result = await this.#run(command, interaction, {

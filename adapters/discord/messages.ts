@@ -1,5 +1,6 @@
 import type { ReplyChannel } from '../../src/chat/context.ts';
 import { handleMessage, newCorrelationId } from '../../src/chat/dispatcher.ts';
+import type { EditBudget, EditBudgets } from '../../src/chat/edit-budget.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import type { Core } from '../../src/chat/surface.ts';
 import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
@@ -16,6 +17,8 @@ export interface MessageRouterOptions {
   readonly botUserId: () => string | undefined;
   readonly voiceFor?: VoiceFor;
   readonly editIntervalMs?: number;
+  /** Per channel: the edit budget every answer streaming there shares. */
+  readonly editBudgets?: EditBudgets;
 }
 
 /**
@@ -41,7 +44,8 @@ export class MessageRouter {
 
     const correlationId = newCorrelationId();
     const log = this.#o.core.log.child({ platform: 'discord', correlationId, invocationId: message.id });
-    const channel = new MessageReply(message, place.threadKey, log, this.#o.editIntervalMs ?? 1100);
+    const budget = this.#o.editBudgets?.for(message.channelId);
+    const channel = new MessageReply(message, place.threadKey, log, this.#o.editIntervalMs ?? 1100, budget);
     const controller = new AbortController();
     this.#running.add(controller);
     const voice = message.guildId ? this.#o.voiceFor?.(message.guildId, message.author.id) : undefined;
@@ -85,14 +89,23 @@ class MessageReply implements ReplyChannel {
   readonly #placeThreadKey: string | undefined;
   readonly #edits: ThrottledEdits<DiscordPayload>;
   #sent: Promise<SentMessage> | undefined;
+  readonly #budget: EditBudget | undefined;
 
-  constructor(message: MessageShape, placeThreadKey: string | undefined, log: Logger, intervalMs: number) {
+  constructor(
+    message: MessageShape,
+    placeThreadKey: string | undefined,
+    log: Logger,
+    intervalMs: number,
+    budget: EditBudget | undefined,
+  ) {
     this.#message = message;
     this.#placeThreadKey = placeThreadKey;
+    this.#budget = budget;
     this.#edits = new ThrottledEdits(
       (p) => this.#show(p),
       intervalMs,
       (error) => log.warn({ err: error }, 'discord progress edit failed'),
+      budget,
     );
   }
 
@@ -108,8 +121,9 @@ class MessageReply implements ReplyChannel {
   }
 
   async finish(reply: Reply | undefined): Promise<void> {
-    await this.#edits.close();
+    this.#edits.close();
     if (!reply) return;
+    this.#budget?.spend();
     const [first, ...rest] = renderReply(reply);
     if (first) await this.#show(first);
     for (const payload of rest) await this.#message.channel.send?.(payload);

@@ -54,15 +54,32 @@ export interface ToolSpec {
   readonly inputSchema: Readonly<Record<string, unknown>>;
 }
 
+/** As Converse reports it; cache tokens are counted apart from `inputTokens` (and priced apart). */
 export interface TokenUsage {
   readonly inputTokens: number;
   readonly outputTokens: number;
+  readonly cacheReadInputTokens?: number;
+  readonly cacheWriteInputTokens?: number;
 }
 
-export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'content_filtered' | 'other';
+export type StopReason =
+  | 'end_turn'
+  | 'tool_use'
+  | 'max_tokens'
+  | 'stop_sequence'
+  | 'content_filtered'
+  /** The model filled its context window while answering: the answer is incomplete. */
+  | 'context_window_exceeded'
+  | 'other';
 
 export type ModelFailureCode =
   | 'model.throttled'
+  /** The account's Bedrock quota for this model is used up: it does not lift in a minute. */
+  | 'model.quota_exceeded'
+  /** The model is still being made ready (ModelNotReadyException). */
+  | 'model.not_ready'
+  /** Bedrock does not take this model id here (wrong id, a profile needed, a profile of another region). */
+  | 'model.bad_model_id'
   | 'model.access_denied'
   | 'model.not_found'
   | 'model.timeout'
@@ -90,6 +107,8 @@ export interface TextAnswer {
   readonly usage: TokenUsage;
   /** Server-side latency reported by the model, when known. */
   readonly serverLatencyMs?: number;
+  /** Characters of reasoning the model streamed (kept out of `text`; billed as output, inside `usage`). */
+  readonly reasoningChars?: number;
 }
 
 export interface TextFailure {
@@ -98,4 +117,14 @@ export interface TextFailure {
   readonly message: string;
   /** What was streamed before the failure ('' when it failed before the first token). */
   readonly partialText: string;
+  /**
+   * Bedrock accepted the call and began answering before it failed: it bills the input and what was generated.
+   * False when the call was refused (throttled, denied, invalid), which Bedrock does not bill. Absent: assumed
+   * when some text was streamed.
+   */
+  readonly started?: boolean;
+  /** Characters of reasoning streamed before the failure (billed as output). */
+  readonly reasoningChars?: number;
+  /** Usage, when the stream reported it before failing; otherwise the caller estimates it. */
+  readonly usage?: TokenUsage;
 }

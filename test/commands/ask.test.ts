@@ -129,7 +129,8 @@ describe('/ask through the dispatcher', () => {
       if (r.kind === 'text' && r.text.includes('first words')) ctx.cancel();
     };
     const reply = await runCommand(command, ctx, { prompt: 'q' });
-    expect(reply).toMatchObject({ kind: 'error', code: 'model.aborted' });
+    // The words that had arrived stay, with where and why they stop (before: a bare "cancelled" error).
+    expect(textOf(reply)).toMatch(/^first words\n\n_✂ Cut off here after 2 words: the question was cancelled/);
     expect(ctx.reply.progressCalls.every((c) => c.cancellable)).toBe(true);
     // Cancelled means cancelled: no fallback model was asked.
     expect(bedrock.fake.requests).toHaveLength(1);

@@ -45,10 +45,20 @@ export interface ScriptToolUse {
 /** How the fake answers one request. Everything is optional: `{}` answers "OK" with estimated usage. */
 export interface Script {
   readonly chunks?: readonly (string | ScriptChunk)[];
+  /**
+   * Reasoning streamed before the answer (as Claude 5.x does by default): a reasoningContent block at index 0 with
+   * these text deltas and a signature, the answer's text moving to block 1. Counts toward output tokens.
+   */
+  readonly reasoning?: readonly (string | ScriptChunk)[];
   readonly toolUses?: readonly ScriptToolUse[];
   readonly stopReason?: string;
   /** Defaults: input = request text chars / 4, output = answer chars / 4 (at least 1 each). */
-  readonly usage?: { readonly inputTokens: number; readonly outputTokens: number };
+  readonly usage?: {
+    readonly inputTokens: number;
+    readonly outputTokens: number;
+    readonly cacheReadInputTokens?: number;
+    readonly cacheWriteInputTokens?: number;
+  };
   readonly latencyMs?: number;
   /** For count-tokens; when absent, count-tokens answers the char/4 estimate. */
   readonly countTokens?: number;
@@ -162,12 +172,24 @@ export async function startFakeBedrock(handler: FakeHandler = () => ({})): Promi
     frame('messageStart', { role: 'assistant' });
     const chunks = (script.chunks ?? ['OK']).map(toChunk);
     const fail = script.fail;
+    const reasoning = (script.reasoning ?? []).map(toChunk);
+    const textIndex = reasoning.length > 0 ? 1 : 0;
+    if (reasoning.length > 0) {
+      frame('contentBlockStart', { contentBlockIndex: 0, start: {} });
+      for (const chunk of reasoning) {
+        if (chunk.delayMs) await sleep(chunk.delayMs, closing.signal);
+        if (stream.destroyed) return;
+        frame('contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { text: chunk.text } } });
+      }
+      frame('contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { signature: 'sig-fake' } } });
+      frame('contentBlockStop', { contentBlockIndex: 0 });
+    }
     let sent = 0;
     for (const chunk of chunks) {
       if (fail && fail.type !== 'http' && sent === fail.afterChunks) break;
       if (chunk.delayMs) await sleep(chunk.delayMs, closing.signal);
       if (stream.destroyed) return;
-      frame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: chunk.text } });
+      frame('contentBlockDelta', { contentBlockIndex: textIndex, delta: { text: chunk.text } });
       sent++;
     }
     if (fail?.type === 'exception') {
@@ -176,9 +198,9 @@ export async function startFakeBedrock(handler: FakeHandler = () => ({})): Promi
     }
     if (fail?.type === 'abruptEnd') return void stream.end();
     if (fail?.type === 'hang') return waitForClose(stream, closing.signal);
-    if (chunks.length > 0) frame('contentBlockStop', { contentBlockIndex: 0 });
+    if (chunks.length > 0) frame('contentBlockStop', { contentBlockIndex: textIndex });
     (script.toolUses ?? []).forEach((tool, i) => {
-      const contentBlockIndex = i + 1;
+      const contentBlockIndex = textIndex + i + 1;
       frame('contentBlockStart', {
         contentBlockIndex,
         start: { toolUse: { toolUseId: tool.toolUseId, name: tool.name } },
@@ -187,7 +209,10 @@ export async function startFakeBedrock(handler: FakeHandler = () => ({})): Promi
       frame('contentBlockStop', { contentBlockIndex });
     });
     frame('messageStop', { stopReason: stopReasonOf(script) });
-    frame('metadata', { usage: usageOf(script, body, chunks), metrics: { latencyMs: script.latencyMs ?? 1 } });
+    frame('metadata', {
+      usage: usageOf(script, body, [...reasoning, ...chunks]),
+      metrics: { latencyMs: script.latencyMs ?? 1 },
+    });
     stream.end();
   }
 
@@ -280,7 +305,16 @@ function usageOf(script: Script, body: RecordedBody, chunks: readonly ScriptChun
   const inputTokens = script.usage?.inputTokens ?? estimate(body);
   const outputTokens =
     script.usage?.outputTokens ?? Math.max(1, Math.ceil(chunks.map((c) => c.text).join('').length / 4));
-  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
+  const cacheRead = script.usage?.cacheReadInputTokens;
+  const cacheWrite = script.usage?.cacheWriteInputTokens;
+  return {
+    inputTokens,
+    outputTokens,
+    // Bedrock counts cache tokens apart from inputTokens, and in the total.
+    totalTokens: inputTokens + outputTokens + (cacheRead ?? 0) + (cacheWrite ?? 0),
+    ...(cacheRead === undefined ? {} : { cacheReadInputTokens: cacheRead }),
+    ...(cacheWrite === undefined ? {} : { cacheWriteInputTokens: cacheWrite }),
+  };
 }
 
 /** chars/4 of every text in the body (messages and system, Converse or CountTokens shape). */

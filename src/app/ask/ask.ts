@@ -5,11 +5,25 @@ import { type AppError, appError, err, ok, type Result } from '../../domain/resu
 import type { ModelFailureCode } from '../../ports/text-model.ts';
 import type { AskDeps } from './deps.ts';
 import { checkPrompt, resolveModel, resolveTemplate } from './resolve.ts';
-import { type AnswerRequest, budgetFor, type ModelAnswer, type ModelFailure, streamAnswer } from './stream-answer.ts';
+import {
+  type AnswerRequest,
+  type Attempt,
+  addSpends,
+  budgetFor,
+  type ModelAnswer,
+  type ModelFailure,
+  NO_SPEND,
+  type Spend,
+  spendOf,
+  streamAnswer,
+} from './stream-answer.ts';
 
 /** Failures where another model may well succeed; the others (bad request, no credentials, cancel) stop the chain. */
 const FALLBACK_CODES: ReadonlySet<string> = new Set<ModelFailureCode>([
   'model.throttled',
+  'model.quota_exceeded',
+  'model.not_ready',
+  'model.bad_model_id',
   'model.access_denied',
   'model.not_found',
   'model.timeout',
@@ -36,6 +50,11 @@ export interface AskInput {
   readonly continuing?: Conversation;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: AskProgress) => void;
+  /**
+   * Each call's cost as soon as it is known, failed ones included (estimated when unreported): what usage records
+   * and budgets add up, whether or not the question ends with an answer.
+   */
+  readonly onSpend?: (model: ModelInfo, spend: Spend) => void;
 }
 
 export interface AskAnswer extends ModelAnswer {
@@ -44,6 +63,8 @@ export interface AskAnswer extends ModelAnswer {
   readonly templateName?: string;
   /** The conversation including this exchange, ready to remember under a thread key. */
   readonly turns: readonly ConversationTurn[];
+  /** Everything this question cost: the answer and every failed attempt before it. */
+  readonly spent: Spend;
 }
 
 /** /ask: checks input and budget, streams the answer, falls back along the configured chain. */
@@ -63,41 +84,78 @@ export async function ask(deps: AskDeps, input: AskInput): Promise<Result<AskAns
     ...(template.value ? { system: template.value.system } : {}),
   };
 
+  const askedAt = deps.clock();
   const failed: ModelFailure[] = [];
+  const answered = (attempt: ModelAnswer): Result<AskAnswer, AppError> => {
+    const turns: ConversationTurn[] = [
+      ...history,
+      { role: 'user', text: userText },
+      { role: 'assistant', text: attempt.text },
+    ];
+    const spent = addSpends([...failed.map(spendOf), spendOf(attempt)]);
+    return ok({ ...attempt, failed, turns, spent, ...(template.value ? { templateName: template.value.name } : {}) });
+  };
+  const record = (attempt: Attempt) => {
+    const spend = spendOf(attempt);
+    if (spend !== NO_SPEND && (spend.usage.inputTokens > 0 || spend.usage.outputTokens > 0))
+      input.onSpend?.(attempt.model, spend);
+  };
   for (const model of chainFrom(first.value, deps.catalog.fallbackChain)) {
     if (input.signal?.aborted) break;
     const budget = await budgetFor(deps, model, request, input.signal);
     if (!budget.ok) {
       // The user's own choice is refused with the numbers; a fallback model that is too small is just skipped.
       if (model === first.value) return budget;
-      failed.push({ ok: false, model, code: 'ask.prompt_too_long', message: budget.error.message, partialText: '' });
+      failed.push({
+        ok: false,
+        model,
+        code: 'ask.prompt_too_long',
+        message: budget.error.message,
+        partialText: '',
+        spend: NO_SPEND,
+      });
       continue;
     }
     const failedSoFar = [...failed];
     input.onProgress?.({ model, text: '', failed: failedSoFar });
     const onText =
       input.onProgress && ((_delta: string, text: string) => input.onProgress?.({ model, text, failed: failedSoFar }));
-    const attempt = await streamAnswer(
-      deps,
-      model,
-      budget.value.request,
-      budget.value.droppedTurns,
-      onText,
-      input.signal,
-    );
-    if (attempt.ok) {
-      const turns: ConversationTurn[] = [
-        ...history,
-        { role: 'user', text: userText },
-        { role: 'assistant', text: attempt.text },
-      ];
-      return ok({ ...attempt, failed, turns, ...(template.value ? { templateName: template.value.name } : {}) });
+    const attempt = await streamAnswer(deps, model, budget.value, onText, input.signal);
+    record(attempt);
+    if (attempt.ok) return answered(attempt);
+    const stops = !FALLBACK_CODES.has(attempt.code) || input.signal?.aborted === true;
+    // Words already streamed are never thrown away: when nothing comes after them, they are the answer, marked cut.
+    if (stops && attempt.partialText !== '') {
+      return answered(cutAnswer(attempt, budget.value.droppedTurns, deps.clock() - askedAt));
     }
     failed.push(attempt);
-    if (!FALLBACK_CODES.has(attempt.code)) return err(appError(attempt.code, attempt.message, hintFor(attempt.code)));
+    if (stops) return err(appError(attempt.code, attempt.message, hintFor(attempt.code)));
   }
+  const lastWithText = failed.findLastIndex((f) => f.partialText !== '');
+  const [kept] = lastWithText < 0 ? [] : failed.splice(lastWithText, 1);
+  if (kept) return answered(cutAnswer(kept, 0, deps.clock() - askedAt));
   if (input.signal?.aborted) return err(appError('model.aborted', 'The question was cancelled.'));
   return err(allFailed(failed));
+}
+
+/** A failed attempt's streamed text as the answer, saying where and why it stopped. */
+function cutAnswer(failure: ModelFailure, droppedTurns: number, latencyMs: number): ModelAnswer {
+  return {
+    ok: true,
+    model: failure.model,
+    text: failure.partialText,
+    usage: failure.spend.usage,
+    costUsd: failure.spend.costUsd,
+    usageEstimated: failure.spend.estimated,
+    latencyMs: Math.max(0, latencyMs),
+    stopReason: 'other',
+    droppedTurns,
+    reasoningChars: 0,
+    cut: {
+      code: failure.code === 'ask.prompt_too_long' ? 'model.context_exceeded' : failure.code,
+      message: failure.message,
+    },
+  };
 }
 
 /** Stores the exchange so a follow-up in the answer's thread continues it. */
@@ -150,6 +208,12 @@ function hintFor(code: string): string | undefined {
       return 'Set AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and AWS_REGION, then restart the bot.';
     case 'model.invalid_request':
       return 'Rephrase the prompt or pick another model.';
+    case 'model.quota_exceeded':
+      return 'Pick another model, or ask staff to request a higher Bedrock quota (Service Quotas console).';
+    case 'model.not_ready':
+      return 'Try again in a few minutes, or pick another model.';
+    case 'model.bad_model_id':
+      return 'Staff: fix the model id in MODELS_FILE for this AWS_REGION (`npm run check:models` shows which work).';
     default:
       return undefined;
   }

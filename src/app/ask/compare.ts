@@ -2,7 +2,7 @@ import { applyTemplate } from '../../domain/models/prompt-templates.ts';
 import { type AppError, appError, err, ok, type Result } from '../../domain/result.ts';
 import type { AskDeps } from './deps.ts';
 import { checkPrompt, resolveModel, resolveTemplate } from './resolve.ts';
-import { type AnswerRequest, type Attempt, budgetFor, streamAnswer } from './stream-answer.ts';
+import { type AnswerRequest, type Attempt, budgetFor, NO_SPEND, streamAnswer } from './stream-answer.ts';
 
 export const MIN_COMPARE = 2;
 export const MAX_COMPARE = 4;
@@ -66,8 +66,15 @@ export async function compare(deps: AskDeps, input: CompareInput): Promise<Resul
     models.map(async (model): Promise<Attempt> => {
       const budget = await budgetFor(deps, model, request, input.signal);
       const attempt: Attempt = budget.ok
-        ? await streamAnswer(deps, model, budget.value.request, 0, undefined, input.signal)
-        : { ok: false, model, code: 'ask.prompt_too_long', message: budget.error.message, partialText: '' };
+        ? await streamAnswer(deps, model, budget.value, undefined, input.signal)
+        : {
+            ok: false,
+            model,
+            code: 'ask.prompt_too_long',
+            message: budget.error.message,
+            partialText: '',
+            spend: NO_SPEND,
+          };
       done.push(attempt);
       input.onProgress?.(done, models.length);
       return attempt;

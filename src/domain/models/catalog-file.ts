@@ -1,9 +1,21 @@
 import { z } from 'zod';
 import type { ModelId } from '../ids.ts';
 import { type AppError, appError, err, ok, type Result } from '../result.ts';
-import type { ModelCatalog, ModelInfo } from './catalog.ts';
+import type { ModelCatalog, ModelInfo, ModelPrice } from './catalog.ts';
 
-/** config/models.json, checked at startup: a typo in a price or id must stop the bot, not mislead users. */
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-10-01');
+const perMTok = z.number().nonnegative();
+const bandShape = {
+  inputPerMTok: perMTok,
+  outputPerMTok: perMTok,
+  cacheReadPerMTok: perMTok.optional(),
+  cacheWritePerMTok: perMTok.optional(),
+};
+
+/**
+ * config/models.json, checked at startup: a typo in a price or id must stop the bot, not mislead users. Every entry
+ * says when it was checked and where (`asOf`, `source`): entries added after the file's own date carry theirs.
+ */
 const modelSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'lower-case letters, digits, dots and dashes'),
   name: z.string().min(1),
@@ -12,16 +24,27 @@ const modelSchema = z.object({
   provider: z.enum(['amazon', 'anthropic', 'other']),
   contextWindow: z.number().int().positive(),
   maxOutputTokens: z.number().int().positive(),
-  price: z.object({ inputPerMTok: z.number().nonnegative(), outputPerMTok: z.number().nonnegative() }),
+  price: z.object({
+    ...bandShape,
+    tiers: z.array(z.object({ abovePromptTokens: z.number().int().positive(), ...bandShape }).strict()).optional(),
+  }),
   supportsCountTokens: z.boolean().default(false),
   fixedSampling: z.boolean().default(false),
   tokenEstimateFactor: z.number().min(0.5).max(3).default(1),
-  asOf: z.string().optional(),
+  asOf: isoDate,
+  source: z.url({ message: 'a public https address where the id, limits and prices can be checked' }),
+  reasoning: z
+    .object({
+      requestFields: z.record(z.string(), z.unknown()),
+      reserveTokens: z.number().int().nonnegative(),
+    })
+    .strict()
+    .optional(),
   note: z.string().optional(),
 });
 
 const fileSchema = z.object({
-  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-10-01'),
+  asOf: isoDate,
   source: z.string().optional(),
   fallbackChain: z.array(z.string()).default([]),
   models: z.array(modelSchema).min(1),
@@ -53,11 +76,14 @@ export function parseModelCatalog(json: unknown, options: CatalogOptions): Resul
       provider: m.provider,
       contextWindow: m.contextWindow,
       maxOutputTokens: m.maxOutputTokens,
-      price: m.price,
+      // zod omits absent optional keys, which is what the exact domain type means.
+      price: m.price as ModelPrice,
       supportsCountTokens: m.supportsCountTokens,
       fixedSampling: m.fixedSampling,
       tokenEstimateFactor: m.tokenEstimateFactor,
-      asOf: m.asOf ?? file.asOf,
+      asOf: m.asOf,
+      source: m.source,
+      ...(m.reasoning ? { reasoning: m.reasoning } : {}),
     });
   }
   const known = [...byId.keys()].join(', ');

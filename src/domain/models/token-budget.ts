@@ -10,8 +10,11 @@ const PER_TURN_OVERHEAD = 4;
 export const DEFAULT_OUTPUT_RESERVE = 4_096;
 
 /** Local token estimate of a text for a model: chars/4, scaled by the model's tokenizer factor, with a margin. */
-export const estimateTokens = (text: string, model: ModelInfo): number =>
-  Math.ceil((text.length / 4) * model.tokenEstimateFactor * ESTIMATE_MARGIN);
+export const estimateTokens = (text: string, model: ModelInfo): number => estimateTokensOfChars(text.length, model);
+
+/** The same estimate from a character count (streamed text and reasoning of a failed call). */
+export const estimateTokensOfChars = (chars: number, model: ModelInfo): number =>
+  Math.ceil((chars / 4) * model.tokenEstimateFactor * ESTIMATE_MARGIN);
 
 export interface BudgetRequest {
   readonly model: ModelInfo;
@@ -20,7 +23,7 @@ export interface BudgetRequest {
   readonly history: readonly ConversationTurn[];
   /** The new user message. */
   readonly prompt: string;
-  /** Output tokens to reserve; defaults to min(model max output, DEFAULT_OUTPUT_RESERVE). */
+  /** Output tokens to reserve; defaults to min(model max output, DEFAULT_OUTPUT_RESERVE + the model's reasoning reserve). */
   readonly reserveOutput?: number;
   /** Exact input tokens of the whole request (CountTokens), when the model could count them. */
   readonly countedInputTokens?: number;
@@ -43,7 +46,9 @@ export interface BudgetPlan {
  */
 export function planBudget(request: BudgetRequest): Result<BudgetPlan, AppError> {
   const { model } = request;
-  const maxOutputTokens = Math.min(request.reserveOutput ?? DEFAULT_OUTPUT_RESERVE, model.maxOutputTokens);
+  // A model that reasons by default spends part of maxTokens thinking before the first word of the answer.
+  const reserve = request.reserveOutput ?? DEFAULT_OUTPUT_RESERVE + (model.reasoning?.reserveTokens ?? 0);
+  const maxOutputTokens = Math.min(reserve, model.maxOutputTokens);
   const available = model.contextWindow - maxOutputTokens;
   const turnCost = (text: string) => estimateTokens(text, model) + PER_TURN_OVERHEAD;
   const fixedEstimate = (request.system ? estimateTokens(request.system, model) : 0) + turnCost(request.prompt);

@@ -66,6 +66,7 @@ describe('BedrockTextModel against the fake Bedrock', () => {
       toolUses: [],
       stopReason: 'end_turn',
       usage: { inputTokens: 12, outputTokens: 4 },
+      reasoningChars: 0,
       serverLatencyMs: 33,
     });
     const sent = fake.requests.at(-1);
