@@ -33,6 +33,7 @@ describe('order task Lambda (the same handlers, DynamoDB deps from the environme
       return 'started';
     },
     completeTask: async () => false,
+    failTask: async () => false,
   };
 
   const env = (endpoint: string) => ({
