@@ -26,7 +26,11 @@ export class DynamoInventory implements Inventory {
   restock = (productId: string, quantity: number) => this.#catalog.restock(productId, quantity);
   put = (product: StockedProduct): Promise<void> => this.#catalog.put(product);
 
-  async reserve(productId: string, order: OrderId, quantity: number): Promise<'reserved' | 'insufficient' | 'released'> {
+  async reserve(
+    productId: string,
+    order: OrderId,
+    quantity: number,
+  ): Promise<'reserved' | 'insufficient' | 'released'> {
     const { doc, table } = this.#catalog;
     try {
       await doc.send(

@@ -20,7 +20,6 @@ import { isConditionFailure } from './dynamo-client.ts';
 import { BY_USER_INDEX } from './dynamo-tables.ts';
 import { itemToOrder, orderToItem, stateFields } from './order-item.ts';
 
-
 /** Orders in DynamoDB (or dynalite): one item per order with its status history as a list. */
 export class DynamoOrderStore implements OrderStore {
   readonly #doc: DynamoDBDocumentClient;

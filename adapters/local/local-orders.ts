@@ -8,10 +8,10 @@ import type { DeliveryZone } from '../../src/domain/orders/zones.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { Notifier } from '../../src/ports/notifier.ts';
 import { makeDynamo, type OrderTables } from '../aws/dynamo-client.ts';
-import { LocalInventory } from './local-inventory.ts';
 import { DynamoOrderStore } from '../aws/dynamo-order-store.ts';
 import { ensureOrderTables } from '../aws/dynamo-tables.ts';
 import { startEmbeddedDynamo } from './embedded-dynalite.ts';
+import { LocalInventory } from './local-inventory.ts';
 import { LocalOrderWorkflow } from './local-order-workflow.ts';
 import { SandboxPaymentGateway } from './sandbox-payment-gateway.ts';
 

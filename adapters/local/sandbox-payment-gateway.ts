@@ -100,7 +100,11 @@ export class SandboxPaymentGateway implements PaymentGateway {
   async #putNew(record: PaymentState): Promise<boolean> {
     try {
       await this.#doc.send(
-        new PutCommand({ TableName: this.#table, Item: record, ConditionExpression: 'attribute_not_exists(idempotencyKey)' }),
+        new PutCommand({
+          TableName: this.#table,
+          Item: record,
+          ConditionExpression: 'attribute_not_exists(idempotencyKey)',
+        }),
       );
       return true;
     } catch (error) {

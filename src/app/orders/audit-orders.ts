@@ -4,9 +4,9 @@ import type { OrderStore } from '../../ports/order-store.ts';
 import type { PaymentGateway } from '../../ports/payment-gateway.ts';
 
 export interface AuditDeps {
-  readonly store: OrderStore;
-  readonly inventory: Inventory;
-  readonly payments: PaymentGateway;
+  readonly store: Pick<OrderStore, 'listAll'>;
+  readonly inventory: Pick<Inventory, 'reservations' | 'list'>;
+  readonly payments: Pick<PaymentGateway, 'lookup'>;
 }
 
 export interface AuditReport {
