@@ -7,13 +7,18 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { OrderId, UserId } from '../../src/domain/ids.ts';
-import type { AwaitingCourier, Order, OrderState, OrderStatus, StatusEntry } from '../../src/domain/orders/order.ts';
+import {
+  type AwaitingCourier,
+  FINAL_STATUSES as FINISHED,
+  type Order,
+  type OrderState,
+  type OrderStatus,
+  type StatusEntry,
+} from '../../src/domain/orders/order.ts';
 import type { OrderStore } from '../../src/ports/order-store.ts';
 import { isConditionFailure } from './dynamo-client.ts';
 import { BY_USER_INDEX } from './dynamo-tables.ts';
 import { itemToOrder, orderToItem, stateFields } from './order-item.ts';
-
-const FINISHED: readonly OrderStatus[] = ['delivered', 'unavailable', 'payment_declined', 'refunded'];
 
 /** Orders in DynamoDB (or dynalite): one item per order with its status history as a list. */
 export class DynamoOrderStore implements OrderStore {
@@ -62,17 +67,31 @@ export class DynamoOrderStore implements OrderStore {
     return (out.Items ?? []).map(itemToOrder);
   }
 
-  async listUnfinished(): Promise<Order[]> {
+  listAll(): Promise<Order[]> {
+    return this.#scan({});
+  }
+
+  listUnfinished(): Promise<Order[]> {
+    const values = Object.fromEntries(FINISHED.map((s, i) => [`:f${i}`, s]));
+    return this.#scan({
+      FilterExpression: `NOT #s IN (${Object.keys(values).join(', ')})`,
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: values,
+    });
+  }
+
+  async #scan(filter: {
+    FilterExpression?: string;
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  }): Promise<Order[]> {
     const orders: Order[] = [];
     let start: Record<string, unknown> | undefined;
-    const values = Object.fromEntries(FINISHED.map((s, i) => [`:f${i}`, s]));
     do {
       const out = await this.#doc.send(
         new ScanCommand({
           TableName: this.#table,
-          FilterExpression: `NOT #s IN (${Object.keys(values).join(', ')})`,
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: values,
+          ...filter,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );

@@ -11,6 +11,9 @@ const statuses = [
   'unavailable',
   'payment_declined',
   'refunded',
+  'failed',
+  'cancelled',
+  'needs_attention',
 ] as const;
 
 /** A stored order item, checked on read: the table is a trust boundary (other writers, older versions). */
@@ -58,7 +61,11 @@ export function stateFields(state: OrderState): Record<string, string> {
     case 'unavailable':
     case 'payment_declined':
       return { reason: state.reason };
+    case 'failed':
+      return { reason: state.reason };
     case 'refunded':
+    case 'cancelled':
+    case 'needs_attention':
       return state.chargeId === undefined
         ? { reason: state.reason }
         : { chargeId: state.chargeId, reason: state.reason };
@@ -93,7 +100,11 @@ function toState(status: (typeof statuses)[number], chargeId = '', reason = ''):
     case 'unavailable':
     case 'payment_declined':
       return { status, reason };
+    case 'failed':
+      return { status, reason };
     case 'refunded':
+    case 'cancelled':
+    case 'needs_attention':
       return chargeId ? { status, chargeId, reason } : { status, reason };
   }
 }

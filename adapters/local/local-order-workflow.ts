@@ -18,9 +18,15 @@ export interface LocalWorkflowOptions {
   readonly retryDelayMs?: number;
   /** How long a courier step may wait; absent: the Task's TimeoutSeconds. */
   readonly courierTimeoutMs?: number;
+  /** How long a non-callback Task may run before it fails with States.Timeout; absent: its TimeoutSeconds. */
+  readonly taskTimeoutMs?: number;
   /** Replaces the handler of some states (tests inject failures). */
   readonly stateOverrides?: Readonly<Record<string, Handler>>;
+  /** Wraps every Task state's handler (the fault suite injects throws, hangs and crashes around the real one). */
+  readonly around?: (state: string, input: Json, run: () => Promise<Json>) => Promise<Json>;
 }
+
+export type { Handler as LocalTaskHandler, Json as LocalJson };
 
 interface ParkedTask {
   readonly resolve: (output: Json) => void;
@@ -60,14 +66,20 @@ export class LocalOrderWorkflow implements OrderWorkflow {
     this.#handlers = {};
     this.#retryOverrides = {};
     for (const info of taskStates(definition as never)) {
-      const timeoutMs = options.courierTimeoutMs ?? (info.timeoutSeconds ?? 60) * 1000;
-      this.#handlers[info.state] =
+      const asl = (info.timeoutSeconds ?? 60) * 1000;
+      const timeoutMs = info.waitsForToken
+        ? (options.courierTimeoutMs ?? asl)
+        : Math.min(options.taskTimeoutMs ?? asl, asl);
+      const real: Handler =
         options.stateOverrides?.[info.state] ??
         (info.waitsForToken
           ? this.#callbackHandler(timeoutMs)
           : info.task === 'validate'
             ? (input) => this.#validate(input)
             : (input) => this.#track(runTask(options.deps, input) as Promise<Json>));
+      const around = options.around;
+      const wrapped: Handler = around ? (input) => around(info.state, input, () => real(input)) : real;
+      this.#handlers[info.state] = (input) => this.#withTimeout(wrapped(input), timeoutMs);
       if (options.retryDelayMs !== undefined) this.#retryOverrides[info.state] = options.retryDelayMs;
     }
   }
@@ -109,12 +121,25 @@ export class LocalOrderWorkflow implements OrderWorkflow {
     return true;
   }
 
-  /** Restarts every order whose workflow had not finished (after a restart). Returns how many. */
+  async failTask(token: string, error: string, cause: string): Promise<boolean> {
+    const parked = this.#parked.get(token);
+    if (!parked) return false;
+    this.#parked.delete(token);
+    clearTimeout(parked.timer);
+    parked.reject(Object.assign(new Error(cause), { name: error }));
+    return true;
+  }
+
+  /**
+   * The reconciler: restarts every order whose workflow is not running here (after a restart, an execution that
+   * ended without a final status, a start that failed after the row was written). Orders marked for staff
+   * (`needs_attention`) are left to staff. Returns how many it restarted.
+   */
   async resumeUnfinished(): Promise<number> {
     const orders = await this.#options.deps.orders.listUnfinished();
     let resumed = 0;
     for (const order of orders) {
-      if (this.#running.has(order.id)) continue;
+      if (this.#running.has(order.id) || order.status === 'needs_attention') continue;
       // A token from the previous process resolves nothing now; the replay parks under a fresh one.
       if (order.awaiting) await this.#options.deps.orders.clearAwaiting(order.id);
       if ((await this.start(order.id)) === 'started') resumed += 1;
@@ -132,6 +157,26 @@ export class LocalOrderWorkflow implements OrderWorkflow {
     return this.#running.size;
   }
 
+  /** Resolves once no execution runs and no task handler (a late one included) is still in flight. */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0 || this.#inFlight.size > 0) {
+      await Promise.allSettled([...[...this.#running.values()].map((e) => e.done), ...this.#inFlight]);
+    }
+  }
+
+  /**
+   * Simulates the process dying (fault suite): every execution stops where it is, nothing is awaited. Handlers
+   * already running carry on, as a Lambda does after its execution is gone; their writes meet the tombstones.
+   */
+  crash(): void {
+    for (const execution of this.#running.values()) execution.abort();
+    for (const parked of this.#parked.values()) {
+      clearTimeout(parked.timer);
+      parked.reject(Object.assign(new Error('The process died'), { name: 'Shutdown' }));
+    }
+    this.#parked.clear();
+  }
+
   /**
    * Stops all executions (shutdown); their orders resume on the next start. Executions are aborted first, so
    * failing their parked callbacks afterwards runs no Catch (no refund for an order that is merely paused); it
@@ -146,6 +191,22 @@ export class LocalOrderWorkflow implements OrderWorkflow {
     }
     this.#parked.clear();
     await Promise.allSettled([...running.map((e) => e.done), ...this.#inFlight]);
+  }
+
+  /**
+   * Step Functions' task timeout: the state fails with States.Timeout, the handler is not cancelled. The real
+   * handler's promise is tracked, so `stop()` and `idle()` wait for its late writes too (the tombstones make them
+   * harmless).
+   */
+  #withTimeout(tracked: Promise<Json>, timeoutMs: number): Promise<Json> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(Object.assign(new Error(`Task timed out after ${timeoutMs} ms`), { name: 'States.Timeout' })),
+        timeoutMs,
+      );
+    });
+    return Promise.race([tracked, timeout]).finally(() => clearTimeout(timer));
   }
 
   #track<T>(promise: Promise<T>): Promise<T> {

@@ -8,10 +8,10 @@ import type { DeliveryZone } from '../../src/domain/orders/zones.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { Notifier } from '../../src/ports/notifier.ts';
 import { makeDynamo, type OrderTables } from '../aws/dynamo-client.ts';
-import { DynamoInventory } from '../aws/dynamo-inventory.ts';
 import { DynamoOrderStore } from '../aws/dynamo-order-store.ts';
 import { ensureOrderTables } from '../aws/dynamo-tables.ts';
 import { startEmbeddedDynamo } from './embedded-dynalite.ts';
+import { LocalInventory } from './local-inventory.ts';
 import { LocalOrderWorkflow } from './local-order-workflow.ts';
 import { SandboxPaymentGateway } from './sandbox-payment-gateway.ts';
 
@@ -27,6 +27,8 @@ export interface LocalOrdersOptions {
   /** Demo courier delays; absent: staff report each step with /deliver. */
   readonly demoCourier?: CourierDelays;
   readonly courierTimeoutMs?: number;
+  /** How often the reconciler looks for orders whose workflow is gone (default 60 s; 0: only at start). */
+  readonly reconcileEveryMs?: number;
   readonly maxQuantity: number;
   readonly preparationMinutes: number;
   readonly now: () => Date;
@@ -34,7 +36,10 @@ export interface LocalOrdersOptions {
 
 export interface LocalOrders {
   readonly deps: OrderDeps;
-  /** Replays every unfinished order (call once the surfaces can deliver notifications). */
+  /**
+   * Repairs a reservation a crash cut in half, replays every unfinished order, then keeps reconciling periodically
+   * (call once the surfaces can deliver notifications).
+   */
   resume(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -47,7 +52,7 @@ export async function startLocalOrders(options: LocalOrdersOptions): Promise<Loc
   });
   const { client, doc } = makeDynamo({ region: 'local', endpoint: dynamo.endpoint, unsignedLoopback: true });
   await ensureOrderTables(client, options.tables);
-  const inventory = new DynamoInventory(doc, options.tables.catalog);
+  const inventory = new LocalInventory(doc, options.tables.catalog);
   if ((await inventory.list()).length === 0) for (const product of options.initialCatalog) await inventory.put(product);
   const store = new DynamoOrderStore(doc, options.tables.orders);
   const courier = options.demoCourier ? new DemoCourier(options.demoCourier, options.log) : undefined;
@@ -78,10 +83,25 @@ export async function startLocalOrders(options: LocalOrdersOptions): Promise<Loc
     const outcome = await advanceDelivery(deps, { orderRef: order, stage });
     if (!outcome.ok) options.log.info({ order, stage, code: outcome.error.code }, 'demo courier step skipped');
   });
+  const log = options.log.child({ area: 'orders' });
+  let reconciler: NodeJS.Timeout | undefined;
   return {
     deps,
-    resume: () => workflow.resumeUnfinished(),
+    async resume() {
+      const repaired = await inventory.repair();
+      if (repaired > 0) log.warn({ repaired }, 'completed reservation writes cut by a crash');
+      const resumed = await workflow.resumeUnfinished();
+      const every = options.reconcileEveryMs ?? 60_000;
+      if (every > 0 && reconciler === undefined) {
+        reconciler = setInterval(() => {
+          workflow.resumeUnfinished().catch((error: unknown) => log.error({ err: error }, 'reconciler failed'));
+        }, every);
+        reconciler.unref();
+      }
+      return resumed;
+    },
     async stop() {
+      clearInterval(reconciler);
       courier?.stop();
       await workflow.stop();
       client.destroy();

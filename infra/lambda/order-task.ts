@@ -9,6 +9,7 @@ import { SandboxPaymentGateway } from '../../adapters/local/sandbox-payment-gate
 import { createPinoLogger } from '../../adapters/logging/pino-logger.ts';
 import { manualCouriers } from '../../src/app/orders/demo-courier.ts';
 import { parseZonesFile } from '../../src/domain/orders/config-files.ts';
+import type { Inventory } from '../../src/ports/inventory.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { runTask, type TaskDeps } from '../../src/workflows/tasks.ts';
 
@@ -53,7 +54,7 @@ export interface TaskRuntime {
 /** DynamoDB-backed task deps from the function's environment; clients may be given (tests). */
 export function buildTaskRuntime(
   env: TaskEnv,
-  clients: { sns?: SNSClient; sfn?: SFNClient; log?: Logger } = {},
+  clients: { sns?: SNSClient; sfn?: SFNClient; log?: Logger; inventory?: Inventory } = {},
 ): TaskRuntime {
   const log = clients.log ?? createPinoLogger(env.LOG_LEVEL);
   const { doc } = makeDynamo({
@@ -63,7 +64,8 @@ export function buildTaskRuntime(
   const sns = clients.sns ?? new SNSClient({ region: env.AWS_REGION });
   const deps: TaskDeps = {
     orders: new DynamoOrderStore(doc, env.ORDERS_TABLE),
-    inventory: new DynamoInventory(doc, env.CATALOG_TABLE),
+    // TransactWriteItems: a stand-in without transactions (dynalite in tests) passes its own inventory.
+    inventory: clients.inventory ?? new DynamoInventory(doc, env.CATALOG_TABLE),
     // The sandbox gateway keeps its outcomes in the payments table, so it works here too; a real PSP adapter
     // implementing PaymentGateway replaces it without touching the tasks.
     payments: new SandboxPaymentGateway(doc, env.PAYMENTS_TABLE),

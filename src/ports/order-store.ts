@@ -8,6 +8,8 @@ export interface OrderStore {
   get(id: OrderId): Promise<Order | undefined>;
   /** The user's orders, newest first. */
   listByUser(user: UserId, limit: number): Promise<Order[]>;
+  /** Every order (audits, invariant checks). */
+  listAll(): Promise<Order[]>;
   /** Orders whose workflow has not finished (resumed after a restart). */
   listUnfinished(): Promise<Order[]>;
   /**

@@ -10,6 +10,8 @@ export interface OrderWorkflow {
   start(order: OrderId, known?: Order): Promise<'started' | 'already_started'>;
   /** Completes a waiting courier task. False when no execution waits on this token (stale or unknown). */
   completeTask(token: string, output: { readonly stage: CourierStage }): Promise<boolean>;
+  /** Fails a waiting courier task with `error` (its Catch runs the compensation). False when nothing waits on it. */
+  failTask(token: string, error: string, cause: string): Promise<boolean>;
 }
 
 /** Where the workflow asks for a courier step (a demo courier, a courier app, or nobody: staff use /deliver). */

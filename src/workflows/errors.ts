@@ -13,3 +13,11 @@ export class PaymentDeclined extends Error {
 export class OrderMissing extends Error {
   override readonly name = 'OrderMissing';
 }
+
+/** The payment or the reservation was cancelled before this step (a compensation ran first): compensate. */
+export class AlreadyCompensated extends Error {
+  override readonly name = 'AlreadyCompensated';
+}
+
+/** The customer cancelled: the waiting courier task fails with this, its Catch runs the compensation. */
+export const CANCELLED_BY_CUSTOMER = 'CancelledByCustomer';

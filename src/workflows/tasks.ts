@@ -3,6 +3,7 @@ import type { OrderId } from '../domain/ids.ts';
 import {
   COURIER_STAGES,
   type CourierStage,
+  isFinished,
   type Order,
   type OrderDetails,
   type OrderState,
@@ -15,9 +16,8 @@ import type { Notifier } from '../ports/notifier.ts';
 import type { OrderStore } from '../ports/order-store.ts';
 import type { CourierDispatch } from '../ports/order-workflow.ts';
 import type { PaymentGateway } from '../ports/payment-gateway.ts';
-import { OrderMissing, PaymentDeclined, TransientError } from './errors.ts';
-
-const PAID: ReadonlySet<string> = new Set(['confirmed', 'preparing', 'out_for_delivery', 'delivered']);
+import { AlreadyCompensated, CANCELLED_BY_CUSTOMER, OrderMissing, PaymentDeclined, TransientError } from './errors.ts';
+import { failureCause, moneySentence } from './task-messages.ts';
 
 /** What the task handlers use; the same handlers run in-process and as the cloud's task Lambda. */
 export interface TaskDeps {
@@ -31,21 +31,15 @@ export interface TaskDeps {
 }
 
 /**
- * One handler per task name. Each is idempotent: after a restart the execution replays from the start and
- * every step that already happened finds its trace (status, reservation, idempotent charge) and changes nothing.
+ * One handler per task name. Each is idempotent: after a restart the execution replays from the start and every
+ * step that already happened finds its trace (status, reservation item, payment record) and changes nothing. A
+ * step that finds a compensation already ran (payment cancelled, reservation released) throws AlreadyCompensated,
+ * so the replay finishes the compensation instead of carrying on as paid.
  */
 export const TASKS = {
   /** Loads the order once; later tasks work on this snapshot (`$.order`) instead of reading it again. */
   async validate(deps: TaskDeps, input: TaskInput): Promise<OrderSnapshot> {
     return snapshotOf(await load(deps, input.orderId));
-  },
-
-  async reserveStock(deps: TaskDeps, input: TaskInput) {
-    const order = await snapshot(deps, input);
-    // Replayed after the order moved on: available only if it went on to be paid, not if it ended unavailable.
-    if (order.status !== 'received') return { available: PAID.has(order.status) };
-    const outcome = await deps.inventory.reserve(order.productId, order.id, order.quantity);
-    return { available: outcome === 'reserved' };
   },
 
   async quoteDelivery(deps: TaskDeps, input: TaskInput) {
@@ -54,40 +48,68 @@ export const TASKS = {
     return { deliverable: zone !== undefined, deliveryCents: zone?.feeCents ?? 0, eta: order.eta };
   },
 
-  async markUnavailable(deps: TaskDeps, input: TaskInput) {
+  /** Holds the amount on the card (no stock is held before this succeeds). */
+  async authorizePayment(deps: TaskDeps, input: TaskInput) {
     const order = await snapshot(deps, input);
-    await deps.inventory.release(order.productId, order.id);
-    const reason = 'Not enough stock (or the address left our delivery zones).';
-    await move(
-      deps,
-      order,
-      { status: 'unavailable', reason },
-      'Sorry, we cannot fulfil this order right now: nothing was charged.',
-    );
-    return {};
-  },
-
-  async chargePayment(deps: TaskDeps, input: TaskInput) {
-    const order = await snapshot(deps, input);
-    const outcome = await deps.payments.charge({
+    const outcome = await deps.payments.authorize({
       idempotencyKey: order.id,
       amountCents: order.totalCents,
       method: order.paymentMethod,
       description: `${order.quantity} × ${order.productName}`,
     });
     switch (outcome.status) {
-      case 'succeeded':
+      case 'authorized':
         return { chargeId: outcome.chargeId };
       case 'declined':
         throw new PaymentDeclined(outcome.reason);
+      case 'cancelled':
+        throw new AlreadyCompensated(`the payment of order ${order.id} was cancelled before`);
       case 'transient':
         throw new TransientError(outcome.reason);
     }
   },
 
+  async reserveStock(deps: TaskDeps, input: TaskInput) {
+    const order = await snapshot(deps, input);
+    const outcome = await deps.inventory.reserve(order.productId, order.id, order.quantity);
+    if (outcome === 'released') throw new AlreadyCompensated(`the stock of order ${order.id} was released before`);
+    return { available: outcome === 'reserved' };
+  },
+
+  async capturePayment(deps: TaskDeps, input: TaskInput) {
+    const outcome = await deps.payments.capture(input.orderId);
+    switch (outcome.status) {
+      case 'captured':
+        return { chargeId: outcome.chargeId };
+      case 'not_capturable':
+        throw new AlreadyCompensated(`the payment of order ${input.orderId} is ${outcome.stage}`);
+      case 'transient':
+        throw new TransientError(outcome.reason);
+    }
+  },
+
+  /** Voids the authorization, refunds a capture, or leaves the tombstone a late authorize respects. */
+  async cancelPayment(deps: TaskDeps, input: TaskInput) {
+    const outcome = await deps.payments.cancel(input.orderId);
+    if (outcome.status === 'transient') throw new TransientError(outcome.reason);
+    return { payment: outcome.status };
+  },
+
   async releaseStock(deps: TaskDeps, input: TaskInput) {
+    const order = input.order ?? (await load(deps, input.orderId));
+    await deps.inventory.release(order.productId, input.orderId);
+    return {};
+  },
+
+  async markUnavailable(deps: TaskDeps, input: TaskInput) {
     const order = await snapshot(deps, input);
     await deps.inventory.release(order.productId, order.id);
+    const reason =
+      input.cause === 'zone'
+        ? 'The delivery address is outside our delivery zones.'
+        : `Not enough ${order.productName} in stock.`;
+    const money = moneySentence(await deps.payments.lookup(order.id));
+    await move(deps, order, { status: 'unavailable', reason }, `${reason} ${money}`);
     return {};
   },
 
@@ -124,20 +146,39 @@ export const TASKS = {
     return {};
   },
 
-  async refundPayment(deps: TaskDeps, input: TaskInput) {
-    const outcome = await deps.payments.refund(input.orderId);
-    if (outcome.status === 'transient') throw new TransientError(outcome.reason);
-    return { refunded: outcome.status === 'refunded' };
+  /** The end of every compensation: the status follows what the payment provider actually did. */
+  async markCompensated(deps: TaskDeps, input: TaskInput) {
+    const order = await load(deps, input.orderId);
+    if (isFinished(order.status)) return {};
+    const payment = await deps.payments.lookup(order.id);
+    const reason = failureCause(input);
+    const chargeId = payment?.stage === 'refunded' ? payment.chargeId : undefined;
+    const withCharge = chargeId === undefined ? {} : { chargeId };
+    const state: OrderState =
+      input.error?.Error === CANCELLED_BY_CUSTOMER
+        ? { status: 'cancelled', reason, ...withCharge }
+        : payment?.stage === 'refunded'
+          ? { status: 'refunded', reason, ...withCharge }
+          : { status: 'failed', reason };
+    await move(deps, order, state, `${reason} ${moneySentence(payment)}`);
+    return {};
   },
 
-  async markRefunded(deps: TaskDeps, input: TaskInput) {
+  /** Compensation failed after its retries: the order is marked for staff and the customer told so. */
+  async markNeedsAttention(deps: TaskDeps, input: TaskInput) {
     const order = await load(deps, input.orderId);
-    const why = input.error?.Error === 'States.Timeout' ? 'No courier update arrived in time.' : 'A step failed.';
+    if (isFinished(order.status)) return {};
+    const reason = `${input.error?.Error ?? 'Error'}: ${(input.error?.Cause ?? '').slice(0, 300)}`;
     const state: OrderState =
       'chargeId' in order
-        ? { status: 'refunded', chargeId: order.chargeId, reason: why }
-        : { status: 'refunded', reason: why };
-    await move(deps, order, state, `${why} The order is cancelled and any payment refunded.`);
+        ? { status: 'needs_attention', chargeId: order.chargeId, reason }
+        : { status: 'needs_attention', reason };
+    await move(
+      deps,
+      order,
+      state,
+      'Something went wrong with this order. Our staff have been alerted and will sort out the payment; you do not need to do anything.',
+    );
     return {};
   },
 } as const;
@@ -177,6 +218,8 @@ export interface TaskInput {
   readonly stage?: string;
   readonly token?: string;
   readonly chargeId?: string;
+  readonly cause?: string;
+  readonly failedStep?: string;
   readonly error?: { readonly Error?: string; readonly Cause?: string };
 }
 

@@ -43,7 +43,7 @@ describe('/order, /track, /deliver, /restock', { timeout: 120_000 }, () => {
     expect(asText(second)).toMatch(/already received/);
     expect(await stack.store.listByUser(userId('web', 'dave'), 10)).toHaveLength(1);
     await stack.waitForStatus(idIn(first) as never, 'confirmed');
-    expect((await stack.payments.record(idIn(first)))?.outcome).toBe('succeeded');
+    expect((await stack.payments.record(idIn(first)))?.stage).toBe('captured');
   });
 
   it.each([

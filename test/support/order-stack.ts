@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { makeDynamo } from '../../adapters/aws/dynamo-client.ts';
-import { DynamoInventory } from '../../adapters/aws/dynamo-inventory.ts';
+import { LocalInventory } from '../../adapters/local/local-inventory.ts';
 import { DynamoOrderStore } from '../../adapters/aws/dynamo-order-store.ts';
 import { ensureOrderTables } from '../../adapters/aws/dynamo-tables.ts';
 import { startEmbeddedDynamo } from '../../adapters/local/embedded-dynalite.ts';
@@ -62,7 +62,7 @@ export async function startOrderStack(options: StackOptions = {}) {
   });
   const { client, doc } = makeDynamo({ region: 'local', endpoint: dynamo.endpoint, unsignedLoopback: true });
   if (!options.reopen) await ensureOrderTables(client, TABLES);
-  const inventory = new DynamoInventory(doc, TABLES.catalog);
+  const inventory = new LocalInventory(doc, TABLES.catalog);
   if (!options.reopen) for (const p of options.products ?? [aProduct()]) await inventory.put(p);
   const store = new DynamoOrderStore(doc, TABLES.orders);
   const payments = new SandboxPaymentGateway(doc, TABLES.payments);

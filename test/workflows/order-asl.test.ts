@@ -38,14 +38,28 @@ describe('order.asl.json', () => {
     }
   });
 
-  it('catches failures after the charge into the refund', () => {
-    for (const state of ['ConfirmOrder', 'AwaitPreparing', 'MarkPreparing', 'AwaitDelivered', 'MarkDelivered']) {
-      const catches = definition.States[state].Catch as { Next: string }[];
-      expect(
-        catches.map((c) => c.Next),
-        state,
-      ).toContain('RefundPayment');
+  it('catches every Task: into compensation, or (compensation itself, the delivered step) into needs-attention', () => {
+    const compensation = new Set(['RefundPayment', 'ReleaseStock', 'MarkRefunded', 'MarkNeedsAttention']);
+    for (const t of taskStates(definition)) {
+      const catches = (definition.States[t.state].Catch ?? []) as { ErrorEquals: string[]; Next: string }[];
+      const all = catches.find((c) => c.ErrorEquals.includes('States.ALL'));
+      expect(all, `${t.state} has no Catch States.ALL`).toBeDefined();
+      const next = definition.States[all?.Next ?? ''];
+      if (compensation.has(t.state) || t.state === 'MarkDelivered') {
+        expect(all?.Next, t.state).toMatch(/NeedsAttention/);
+      } else {
+        // A Pass records the failed step (the DM names it), then the compensation starts.
+        expect(next.Type, t.state).toBe('Pass');
+        expect(next.Result, t.state).toBe(t.state);
+        expect(next.Next, t.state).toBe('RefundPayment');
+      }
     }
     expect(definition.States.ChargePayment.Retry[0].ErrorEquals).toContain('Transient');
+  });
+
+  it('holds stock only after the payment is authorized', () => {
+    expect(definition.States.ChargePayment.Next).toBe('ReserveStock');
+    expect(definition.States.ReserveStock.Next).toBe('IsAvailable');
+    expect(definition.States.IsAvailable.Default).toBe('VoidAuthorization');
   });
 });

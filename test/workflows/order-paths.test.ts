@@ -23,16 +23,18 @@ describe('order workflow paths', { timeout: 120_000 }, () => {
     stack = undefined;
   });
 
-  it('out of stock: ends unavailable, nothing charged, stock untouched', async () => {
+  it('out of stock: the authorization is voided, ends unavailable, nothing charged, stock untouched', async () => {
     const s = await start({ products: [aProduct({ stock: 1 })] });
     const id = nextId();
     await placeOrder(s.orders, { orderId: id, user: alice, request: { ...base, quantity: 2 } });
     await s.workflow.settled(id);
     const order = await s.waitForStatus(id, 'unavailable');
     expect(order.history.map((h) => h.status)).toEqual(['received', 'unavailable']);
-    expect(await s.payments.record(id)).toBeUndefined();
+    expect((await s.payments.record(id))?.stage).toBe('voided');
     expect((await s.inventory.get('margherita'))?.stock).toBe(1);
-    expect(s.notifier.textsFor(alice).join()).toMatch(/unavailable/);
+    const [dm] = s.notifier.textsFor(alice);
+    expect(dm).toMatch(/Not enough Pizza Margherita in stock\. The hold on your card was released/);
+    expect(dm).not.toMatch(/delivery zones/);
   });
 
   it('declined: releases the stock, notifies, ends', async () => {
@@ -52,7 +54,7 @@ describe('order workflow paths', { timeout: 120_000 }, () => {
     await placeOrder(s.orders, { orderId: id, user: alice, request: { ...base, paymentMethod: 'tok_transient' } });
     const order = await s.waitForStatus(id, 'confirmed');
     const record = await s.payments.record(id);
-    expect(record?.outcome).toBe('succeeded');
+    expect(record?.stage).toBe('captured');
     expect(order.status === 'confirmed' && order.chargeId).toBe(record?.chargeId);
   });
 
@@ -70,7 +72,7 @@ describe('order workflow paths', { timeout: 120_000 }, () => {
     await s.workflow.settled(id);
     const order = await s.waitForStatus(id, 'refunded');
     expect(order.history.map((h) => h.status)).toEqual(['received', 'refunded']);
-    expect((await s.payments.record(id))?.refunded).toBe(true);
+    expect((await s.payments.record(id))?.stage).toBe('refunded');
     expect((await s.inventory.get('margherita'))?.stock).toBe(3);
   });
 
@@ -81,7 +83,7 @@ describe('order workflow paths', { timeout: 120_000 }, () => {
     await s.workflow.settled(id);
     const order = await s.waitForStatus(id, 'refunded');
     expect(order.status === 'refunded' && order.reason).toMatch(/courier/i);
-    expect((await s.payments.record(id))?.refunded).toBe(true);
+    expect((await s.payments.record(id))?.stage).toBe('refunded');
     expect((await s.inventory.get('margherita'))?.stock).toBe(3);
   });
 

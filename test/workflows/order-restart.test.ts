@@ -52,7 +52,7 @@ describe('restart in the middle (dynalite on disk)', { timeout: 120_000 }, () =>
     expect(stack.notifier.textsFor(bob)).toHaveLength(3);
   });
 
-  it('a crash between reserving stock and charging replays without reserving or charging twice', async () => {
+  it('a crash between reserving stock and capturing replays without reserving or charging twice', async () => {
     let charging!: () => void;
     const reached = new Promise<void>((resolve) => {
       charging = resolve;
@@ -62,7 +62,7 @@ describe('restart in the middle (dynalite on disk)', { timeout: 120_000 }, () =>
       products: [aProduct({ stock: 10 })],
       stateOverrides: {
         // The process "dies" here: the task never returns.
-        ChargePayment: () => {
+        CapturePayment: () => {
           charging();
           return new Promise(() => {});
         },
@@ -72,13 +72,14 @@ describe('restart in the middle (dynalite on disk)', { timeout: 120_000 }, () =>
     await placeOrder(stack.orders, { orderId: id, user: bob, request });
     await reached;
     expect((await stack.inventory.get('margherita'))?.stock).toBe(7);
+    expect((await stack.payments.record(id))?.stage).toBe('authorized');
     await stack.close();
 
     stack = await startOrderStack({ path: dir, reopen: true });
     await stack.workflow.resumeUnfinished();
     await stack.waitForAwaiting(id, 'preparing');
     expect((await stack.inventory.get('margherita'))?.stock).toBe(7);
-    expect((await stack.payments.record(id))?.outcome).toBe('succeeded');
+    expect((await stack.payments.record(id))?.stage).toBe('captured');
     // Placing the same interaction again after the restart answers with the same order.
     const again = await placeOrder(stack.orders, { orderId: id, user: bob, request });
     expect(again.ok && again.value.repeated).toBe(true);

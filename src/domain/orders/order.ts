@@ -14,7 +14,13 @@ export type OrderState =
   | { readonly status: 'delivered'; readonly chargeId: string }
   | { readonly status: 'unavailable'; readonly reason: string }
   | { readonly status: 'payment_declined'; readonly reason: string }
-  | { readonly status: 'refunded'; readonly chargeId?: string; readonly reason: string };
+  | { readonly status: 'refunded'; readonly chargeId?: string; readonly reason: string }
+  /** A step failed before any money was taken (an authorization, if any, was voided). */
+  | { readonly status: 'failed'; readonly reason: string }
+  /** The customer cancelled before courier pickup; any captured payment was refunded, an authorization voided. */
+  | { readonly status: 'cancelled'; readonly chargeId?: string; readonly reason: string }
+  /** Compensation itself failed: staff must look (the workflow stopped; nothing else will change it). */
+  | { readonly status: 'needs_attention'; readonly chargeId?: string; readonly reason: string };
 
 export type OrderStatus = OrderState['status'];
 
@@ -61,8 +67,26 @@ export type Order = OrderDetails &
     readonly awaiting?: AwaitingCourier;
   };
 
-const TERMINAL: ReadonlySet<OrderStatus> = new Set(['delivered', 'unavailable', 'payment_declined', 'refunded']);
+/** Statuses no workflow step changes any more. */
+export const FINAL_STATUSES: readonly OrderStatus[] = [
+  'delivered',
+  'unavailable',
+  'payment_declined',
+  'refunded',
+  'failed',
+  'cancelled',
+];
+const TERMINAL: ReadonlySet<OrderStatus> = new Set(FINAL_STATUSES);
 export const isFinished = (status: OrderStatus): boolean => TERMINAL.has(status);
+
+/** Statuses in which the order's payment is captured and kept. */
+export const CHARGED_STATUSES: readonly OrderStatus[] = ['confirmed', 'preparing', 'out_for_delivery', 'delivered'];
+/** Statuses in which a captured payment was given back. */
+export const REFUNDED_STATUSES: readonly OrderStatus[] = ['refunded', 'cancelled'];
+/** Statuses whose order still holds its stock reservation. */
+export const HOLDING_STATUSES: readonly OrderStatus[] = ['received', 'confirmed', 'preparing', 'out_for_delivery'];
+/** The customer may cancel until the courier picks the order up. */
+export const CANCELLABLE: readonly OrderStatus[] = ['confirmed', 'preparing'];
 
 /** Which statuses may precede each status: the store applies a transition only from these. */
 export const PREDECESSORS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
@@ -74,6 +98,9 @@ export const PREDECESSORS: Readonly<Record<OrderStatus, readonly OrderStatus[]>>
   unavailable: ['received'],
   payment_declined: ['received'],
   refunded: ['received', 'confirmed', 'preparing', 'out_for_delivery'],
+  failed: ['received'],
+  cancelled: ['received', 'confirmed', 'preparing'],
+  needs_attention: ['received', 'confirmed', 'preparing', 'out_for_delivery'],
 };
 
 /** The delivery address may change only before the order leaves. */
@@ -85,7 +112,10 @@ export const STATUS_LABEL: Readonly<Record<OrderStatus, string>> = {
   preparing: 'being prepared',
   out_for_delivery: 'out for delivery',
   delivered: 'delivered',
-  unavailable: 'unavailable (not enough stock)',
+  unavailable: 'unavailable',
   payment_declined: 'payment declined',
   refunded: 'cancelled and refunded',
+  failed: 'not completed (nothing charged)',
+  cancelled: 'cancelled by you',
+  needs_attention: 'waiting for our staff',
 };

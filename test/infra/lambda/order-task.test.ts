@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeDynamo } from '../../../adapters/aws/dynamo-client.ts';
 import { ensureOrderTables } from '../../../adapters/aws/dynamo-tables.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../../adapters/local/embedded-dynalite.ts';
+import { LocalInventory } from '../../../adapters/local/local-inventory.ts';
 import { buildTaskRuntime, handleTask, readTaskEnv, type TaskRuntime } from '../../../infra/lambda/order-task.ts';
 import { placeOrder } from '../../../src/app/orders/place-order.ts';
 import { type OrderId, userId } from '../../../src/domain/ids.ts';
@@ -21,6 +22,7 @@ const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 describe('order task Lambda (the same handlers, DynamoDB deps from the environment, on dynalite)', () => {
   let dynamo: EmbeddedDynamo;
+  let dynamoClient: ReturnType<typeof makeDynamo>['client'] | undefined;
   let runtime: TaskRuntime;
   const snsClient = new SNSClient({ region: 'us-east-1', credentials });
   const sfnClient = new SFNClient({ region: 'us-east-1', credentials });
@@ -33,6 +35,7 @@ describe('order task Lambda (the same handlers, DynamoDB deps from the environme
       return 'started';
     },
     completeTask: async () => false,
+    failTask: async () => false,
   };
 
   const env = (endpoint: string) => ({
@@ -70,13 +73,16 @@ describe('order task Lambda (the same handlers, DynamoDB deps from the environme
 
   beforeAll(async () => {
     dynamo = await startEmbeddedDynamo();
-    const { client } = makeDynamo({ region: 'local', endpoint: dynamo.endpoint });
+    const { client, doc } = makeDynamo({ region: 'local', endpoint: dynamo.endpoint });
+    dynamoClient = client;
     await ensureOrderTables(client, TABLES);
-    client.destroy();
     runtime = buildTaskRuntime(readTaskEnv(env(dynamo.endpoint)), {
       sns: snsClient,
       sfn: sfnClient,
       log: silentLogger,
+      // dynalite has no TransactWriteItems: the single-writer inventory stands in (dynamo-inventory.test.ts
+      // checks the transactional one's requests).
+      inventory: new LocalInventory(doc, TABLES.catalog),
     });
     await runtime.deps.inventory.put(aProduct({ stock: 10 }));
   });
@@ -86,18 +92,22 @@ describe('order task Lambda (the same handlers, DynamoDB deps from the environme
     sns.on(PublishCommand).resolves({ MessageId: 'm' });
     sfn.on(SendTaskSuccessCommand).resolves({});
   });
-  afterAll(async () => dynamo?.close());
+  afterAll(async () => {
+    dynamoClient?.destroy();
+    await dynamo?.close();
+  });
 
-  it('runs the tasks as Step Functions passes them: reserve, quote, charge, confirm (published to SNS), await courier', async () => {
+  it('runs the tasks as Step Functions passes them: quote, authorize, reserve, capture, confirm (published to SNS), await courier', async () => {
     const orderId = await newOrder('lambda-happy', 'tok_ok');
     const order = await handleTask(runtime, { task: 'validate', orderId });
     expect(order).toMatchObject({ id: orderId, user: alice, quantity: 2, status: 'received' });
-    await expect(handleTask(runtime, { task: 'reserveStock', orderId, order })).resolves.toEqual({ available: true });
-    expect((await runtime.deps.inventory.get('margherita'))?.stock).toBe(8);
     await expect(handleTask(runtime, { task: 'quoteDelivery', orderId, order })).resolves.toMatchObject({
       deliverable: true,
     });
-    const payment = await handleTask(runtime, { task: 'chargePayment', orderId, order });
+    await handleTask(runtime, { task: 'authorizePayment', orderId, order });
+    await expect(handleTask(runtime, { task: 'reserveStock', orderId, order })).resolves.toEqual({ available: true });
+    expect((await runtime.deps.inventory.get('margherita'))?.stock).toBe(8);
+    const payment = await handleTask(runtime, { task: 'capturePayment', orderId, order });
     expect(payment.chargeId).toMatch(/^ch_/);
     await handleTask(runtime, { task: 'confirmOrder', orderId, order, chargeId: payment.chargeId });
     expect((await runtime.deps.orders.get(orderId))?.status).toBe('confirmed');
@@ -123,8 +133,9 @@ describe('order task Lambda (the same handlers, DynamoDB deps from the environme
   it('completes the callback itself when the courier step already happened, so the execution does not hang', async () => {
     const orderId = await newOrder('lambda-replay', 'tok_ok');
     const order = await handleTask(runtime, { task: 'validate', orderId });
+    await handleTask(runtime, { task: 'authorizePayment', orderId, order });
     await handleTask(runtime, { task: 'reserveStock', orderId, order });
-    const { chargeId } = await handleTask(runtime, { task: 'chargePayment', orderId, order });
+    const { chargeId } = await handleTask(runtime, { task: 'capturePayment', orderId, order });
     await handleTask(runtime, { task: 'confirmOrder', orderId, order, chargeId });
     await handleTask(runtime, { task: 'awaitCourier', stage: 'preparing', orderId, token: 'first' });
     await handleTask(runtime, { task: 'markStage', stage: 'preparing', orderId, order, chargeId });
@@ -139,7 +150,7 @@ describe('order task Lambda (the same handlers, DynamoDB deps from the environme
   it('throws errors named as the ASL’s Catch expects (Lambda reports the name as errorType)', async () => {
     const orderId = await newOrder('lambda-declined', 'tok_decline');
     const order = await handleTask(runtime, { task: 'validate', orderId });
-    await expect(handleTask(runtime, { task: 'chargePayment', orderId, order })).rejects.toMatchObject({
+    await expect(handleTask(runtime, { task: 'authorizePayment', orderId, order })).rejects.toMatchObject({
       name: 'PaymentDeclined',
     });
     await expect(handleTask(runtime, { task: 'validate', orderId: 'ord_0000000000000000' })).rejects.toMatchObject({
