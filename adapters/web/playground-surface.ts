@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
@@ -24,6 +25,8 @@ export interface PlaygroundOptions {
 }
 
 const staticRoot = fileURLToPath(new URL('./static/', import.meta.url));
+/** The command-line grammar the server parses with, served as it is so the browser's box reads lines the same way. */
+const commandLineModule = new URL('../../src/chat/command-line.js', import.meta.url);
 const maxMessageBytes = 1024 * 1024;
 
 /** The local web playground: the same commands as Discord and Slack, in a browser. */
@@ -57,6 +60,10 @@ export class PlaygroundSurface implements Surface {
     await app.register(fastifyStatic, { root: staticRoot, index: 'index.html' });
     const host = this.#options.host ?? '127.0.0.1';
     app.addHook('onRequest', sameOriginOnly(isLoopback(host)));
+    const grammar = await readFile(commandLineModule, 'utf8');
+    app.get('/lib/command-line.js', (_request, reply) =>
+      reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(grammar),
+    );
     app.get('/ws', { websocket: true }, (socket) => this.#openSession(socket));
     app.get('/voice', { websocket: true }, (socket, request) => {
       void this.#voice.connect(socket, request.query).catch((error: unknown) => {
