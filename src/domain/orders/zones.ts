@@ -62,21 +62,25 @@ export function suggestAddresses(zones: readonly DeliveryZone[], typed: string):
   if (known) return [{ label: `${text} · ${known.name}`, address: text }];
   const lastSpace = Math.max(text.lastIndexOf(' '), text.lastIndexOf(','));
   const word = text.slice(lastSpace + 1).toLowerCase();
-  let headEnd = lastSpace + 1;
-  while (headEnd > 0 && (text[headEnd - 1] === ' ' || text[headEnd - 1] === ',')) headEnd--;
-  const head = text.slice(0, headEnd);
+  const head = withoutTrailingSeparators(text.slice(0, lastSpace + 1));
   const entries = zones.flatMap((zone) => [
     ...zone.postalPrefixes.map((p) => ({ zone, word: p.padEnd(4, '0'), label: prefixLabel(p) })),
     ...zone.places.map((place) => ({ zone, word: place, label: place })),
   ]);
   const completing = word ? entries.filter((e) => e.word.startsWith(word) || e.label.startsWith(word)) : [];
   const join = (start: string, end: string) => (start ? `${start}, ${end}` : end);
-  const chosen =
-    completing.length > 0 ? completing.map((e) => ({ ...e, base: head })) : entries.map((e) => ({ ...e, base: text }));
+  const base = completing.length > 0 ? head : withoutTrailingSeparators(text);
+  const chosen = (completing.length > 0 ? completing : entries).map((e) => ({ ...e, base }));
   return chosen
     .map((e) => {
       const address = join(e.base, e.word).slice(0, MAX_ADDRESS);
       return { label: `${address} · ${e.zone.name} (${e.label})`.slice(0, MAX_ADDRESS), address };
     })
     .slice(0, 25);
+}
+
+function withoutTrailingSeparators(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === ',')) end--;
+  return text.slice(0, end);
 }
