@@ -15,7 +15,7 @@ import { playgroundInChromium } from './support/playground-in-chromium.ts';
 const labels = (page: Page) => page.locator('#suggestions:not([hidden]) li .label').allTextContents();
 const hint = (page: Page) => page.locator('#hint').textContent();
 /** The page still answers: a frozen tab (the old backtracking regex) never returns from evaluate. */
-const answers = (page: Page) => page.evaluate(() => document.querySelector<HTMLInputElement>('#command')?.value);
+const answers = (page: Page) => page.evaluate<string>('document.querySelector("#command").value');
 
 // The README's examples typed key by key into the real command box over the real command list. A frozen box
 // shows up as a test that never finishes (the generous timeout); nothing here measures time.
