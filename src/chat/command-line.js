@@ -117,10 +117,11 @@ export function tokenize(text) {
  * @param {string} command the command's name, for messages
  * @param {readonly OptionShape[]} options
  * @param {string} text
+ * @param {Tokenized} [tokenized] `tokenize(text)`, when the caller has it already (the browser box)
  * @returns {ArgsResult}
  */
-export function parseArgs(command, options, text) {
-  const { tokens, unclosedQuoteAt } = tokenize(text);
+export function parseArgs(command, options, text, tokenized = tokenize(text)) {
+  const { tokens, unclosedQuoteAt } = tokenized;
   if (unclosedQuoteAt >= 0) return { ok: false, error: unclosedQuoteError(command, text, unclosedQuoteAt) };
   /** @type {Record<string, string>} */
   const values = {};

@@ -72,7 +72,7 @@ export class CommandBox {
     // The token being typed: the last one, unless a space (outside any quote) already ended it.
     const current = last && last.end === args.length ? last : undefined;
     const base = value.slice(0, argsStart + (current?.start ?? args.length));
-    const problem = this.#problem(command, args, current, unclosedQuoteAt);
+    const problem = this.#problem(command, args, current, { tokens, unclosedQuoteAt });
     const names = command.options.filter((o) => o.type !== 'attachment').map((o) => o.name);
     if (current?.name !== undefined) {
       const option = command.options.find((o) => o.name === current.name);
@@ -117,10 +117,10 @@ export class CommandBox {
    * What the server would refuse in the arguments typed so far: an unknown option name, or a quote left open
    * before the token being typed (an open quote in the value being typed is just unfinished).
    */
-  #problem(command, args, current, unclosedQuoteAt) {
+  #problem(command, args, current, tokenized) {
     const options = command.options.filter((o) => o.type !== 'attachment').map((o) => ({ name: o.name, type: o.type }));
-    if (unclosedQuoteAt >= 0 && current && unclosedQuoteAt >= current.start) return undefined;
-    const parsed = parseArgs(command.name, options, args);
+    if (tokenized.unclosedQuoteAt >= 0 && current && tokenized.unclosedQuoteAt >= current.start) return undefined;
+    const parsed = parseArgs(command.name, options, args, tokenized);
     if (parsed.ok) return undefined;
     const { code } = parsed.error;
     return code === 'input.unknown_option' || code === 'input.unclosed_quote' ? parsed.error : undefined;
