@@ -1,6 +1,6 @@
 // The playground page: one WebSocket per tab, commands and their streamed answers, live notifications, voice.
 import { CommandBox } from './command-box.js';
-import { el } from './render.js';
+import { el, withCode } from './render.js';
 import { Transcript } from './transcript.js';
 import { VoiceLink } from './voice.js';
 

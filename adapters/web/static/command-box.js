@@ -1,10 +1,10 @@
 // The command box: slash-command and option autocomplete like Discord, file fields for attachment options,
 // and submission (uploads first, then the command referencing them). Arguments are read with the server's own
 // grammar (/lib/command-line.js, one linear pass), so what the box suggests is what the server will read.
-import { closestName, parseArgs, quoteValue, tokenize } from '/lib/command-line.js';
+import { closestName, parseArgs, quoteValue, tokenize } from './lib/command-line.js';
 import { el, withCode } from './render.js';
 
-/** `/name rest…` → the command name and where its arguments start, without a regular expression. */
+/** `/name rest…` → the command name and where its arguments start, in one pass (nothing can backtrack). */
 const splitCommand = (value) => {
   let end = 1;
   while (end < value.length && !/\s/.test(value[end])) end++;
@@ -210,8 +210,10 @@ export class CommandBox {
     if (!value) return;
     const files = {};
     for (const [name, input] of this.fileInputs) if (input.files?.[0]) files[name] = input.files[0];
-    const match = /^\/(\S+)\s*([\s\S]*)$/.exec(value);
-    this.onSubmit(match ? { name: match[1], text: match[2], files } : { text: value, files });
+    const split = value.startsWith('/') && value.length > 1 ? splitCommand(`${value} `) : undefined;
+    this.onSubmit(
+      split?.name ? { name: split.name, text: value.slice(split.argsStart), files } : { text: value, files },
+    );
     this.input.value = '';
     // Forget the chosen files: the next command starts with empty file fields.
     this.files.dataset.key = 'sent';
