@@ -4,6 +4,7 @@
  *   docs/playground.png        1280 px: an order, its notifications, /track and product autocomplete
  *   docs/playground-hints.png  1280 px: a misspelled option ("did you mean address?") and zone suggestions
  *   docs/playground-phone.png  390 px: a long unbroken word in bubbles, a toast clear of the Staff switch and mic
+ *   docs/playground-signin.png 390 px: the sign-in a playground with PLAYGROUND_TOKEN asks for
  *
  *   node scripts/screenshot.ts [docs-dir]
  */
@@ -80,7 +81,20 @@ try {
   await mobile.locator('.entry.bot.done .reply-error').waitFor();
   await mobile.locator('.toast').first().waitFor({ timeout: 30_000 });
   await mobile.screenshot({ path: `${dir}/playground-phone.png` });
-  console.log(`wrote ${dir}/playground.png, playground-hints.png, playground-zones.png, playground-phone.png`);
+
+  // A shared playground (PLAYGROUND_TOKEN set) asks for the token before anything else.
+  const shared = await startPlayground(core, { access: { token: 'screenshot-token-0123456789' } });
+  try {
+    const door = await phone.newPage();
+    await door.goto(`${shared.url}?name=dave`);
+    await door.locator('#signin-token').fill('not the token');
+    await door.locator('.signin-submit').click();
+    await door.locator('#signin-error', { hasText: 'not right' }).waitFor();
+    await door.screenshot({ path: `${dir}/playground-signin.png` });
+  } finally {
+    await shared.stop();
+  }
+  console.log(`wrote ${dir}/playground{,-hints,-zones,-phone,-signin}.png`);
 } finally {
   await browser.close();
   await playground.stop();

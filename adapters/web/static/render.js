@@ -22,7 +22,7 @@ export function withCode(tag, className, text) {
     return node;
   }
   parts.forEach((part, i) => {
-    if (i % 2 === 1 && part !== '') node.append(el('code', '', part));
+    if (i % 2 === 1 && part !== '') node.append(el('code', 'inline-code', part));
     else if (part !== '') node.append(part);
   });
   return node;

@@ -7,7 +7,7 @@ export function utcTime(at) {
   const node = el('time', 'at', Number.isNaN(date.getTime()) ? '' : `${date.toISOString().slice(11, 16)} UTC`);
   if (!Number.isNaN(date.getTime())) {
     node.dateTime = date.toISOString();
-    node.title = date.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+    node.title = `${date.toISOString().replace('T', ' ').slice(0, 19)} UTC`;
   }
   return node;
 }
