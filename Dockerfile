@@ -13,6 +13,7 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends tini fonts-dejavu-core ca-certificates \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# The playground listens on every interface here, so it requires PLAYGROUND_TOKEN (refusing to start without it).
 ENV NODE_ENV=production DATA_DIR=/app/data PLAYGROUND_HOST=0.0.0.0
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./

@@ -1,4 +1,5 @@
 import { ask, rememberAnswer } from '../src/app/ask/ask.ts';
+import { awsRefusal } from '../src/app/aws-access.ts';
 import type { MessageHandler } from '../src/chat/command.ts';
 import { errorReply } from '../src/chat/reply.ts';
 import { progressSink } from './ask-progress.ts';
@@ -13,6 +14,8 @@ export const askFollowUp: MessageHandler = {
     const deps = ctx.deps.ask;
     const conversation = await deps.conversations.get(key);
     if (!conversation) return undefined;
+    const refused = awsRefusal(ctx.deps);
+    if (refused) return errorReply(refused);
     const progress = progressSink(ctx.reply);
     const result = await ask(deps, {
       prompt: message,

@@ -1,6 +1,7 @@
 import { ask, rememberAnswer } from '../src/app/ask/ask.ts';
 import { compare, MAX_COMPARE, parseModelList } from '../src/app/ask/compare.ts';
 import { MAX_PROMPT_CHARS } from '../src/app/ask/resolve.ts';
+import { awsRefusal } from '../src/app/aws-access.ts';
 import { defineCommand } from '../src/chat/command.ts';
 import { errorReply } from '../src/chat/reply.ts';
 import { type AskChoices, shippedAskChoices, suggest, suggestList } from './ask-choices.ts';
@@ -40,6 +41,8 @@ export const askCommandWith = (choices: AskChoices) =>
       },
     },
     async run(ctx, values) {
+      const refused = awsRefusal(ctx.deps);
+      if (refused) return errorReply(refused);
       const deps = ctx.deps.ask;
       if (values.compare !== undefined) {
         if (values.model !== undefined) {

@@ -1,3 +1,4 @@
+import { awsRefusal } from '../src/app/aws-access.ts';
 import { progressReply } from '../src/app/bench/present-progress.ts';
 import { runReply } from '../src/app/bench/present-run.ts';
 import { scoreReply } from '../src/app/bench/present-score.ts';
@@ -121,6 +122,8 @@ export const benchCommand = defineCommand({
     const grader = parseGrader(v.grader ?? (v.normalize === false ? 'exact' : 'normalized'), v.tolerance, v.judge);
     if (!grader.ok) return errorReply(grader.error);
     if (mode === 'run') {
+      const refused = awsRefusal(ctx.deps);
+      if (refused) return errorReply(refused);
       if (v.expected_file !== undefined) {
         return errorReply({
           code: 'bench.expected_file_in_run',

@@ -1,3 +1,4 @@
+import { awsRefusal } from '../src/app/aws-access.ts';
 import { defineCommand } from '../src/chat/command.ts';
 import { errorReply, text } from '../src/chat/reply.ts';
 import type { JoinRequest } from '../src/chat/voice-surface.ts';
@@ -51,6 +52,8 @@ export const joinCommand = defineCommand({
   },
   async run(ctx, values) {
     if (!ctx.voice) return errorReply({ code: 'voice.unsupported', message: NO_VOICE_MESSAGE });
+    const refused = awsRefusal(ctx.deps);
+    if (refused) return errorReply(refused);
     const voice = values.voice?.trim();
     if (voice !== undefined && !/^[A-Za-z][A-Za-z-]{1,29}$/.test(voice)) {
       return errorReply({

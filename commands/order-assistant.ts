@@ -1,3 +1,4 @@
+import { awsRefusal } from '../src/app/aws-access.ts';
 import { answerOrderQuestion } from '../src/app/orders/assistant/answer-order-question.ts';
 import { orderTools } from '../src/app/orders/assistant/order-tools.ts';
 import type { MessageHandler } from '../src/chat/command.ts';
@@ -25,6 +26,8 @@ export const orderAssistant: MessageHandler = {
   async handle(ctx, message) {
     const question = message.trim();
     if (question === '' || !(ctx.place.isDirect || ABOUT_ORDERS.test(question))) return undefined;
+    const refused = awsRefusal(ctx.deps);
+    if (refused) return errorReply(refused);
     const { ask, orders } = ctx.deps;
     const key = conversationKey(ctx);
     const history = recentTurns(await ask.conversations.get(key), ctx.deps.now());

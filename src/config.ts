@@ -11,6 +11,10 @@ const optionalText = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+/** A shared secret people type or paste: long enough not to be guessed (openssl rand -hex 16 gives 32 characters). */
+const accessToken = optionalText.refine((v) => v === undefined || v.length >= 16, {
+  message: 'Use at least 16 characters (e.g. the output of `openssl rand -hex 16`).',
+});
 const list = z
   .string()
   .optional()
@@ -48,6 +52,10 @@ const envSchema = z.object({
   PLAYGROUND: z.enum(['auto', 'on', 'off']).default('auto'),
   PLAYGROUND_HOST: z.string().default('127.0.0.1'),
   PLAYGROUND_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Sign-in token for the playground; required when PLAYGROUND_HOST is not a loopback address. */
+  PLAYGROUND_TOKEN: accessToken,
+  /** Sign-in token that also allows staff mode (the Staff switch); keep it apart from PLAYGROUND_TOKEN. */
+  PLAYGROUND_STAFF_TOKEN: accessToken,
   /** Largest file the playground accepts for commands with attachments (/bench), in bytes (25 MB, as BENCH_MAX_BYTES). */
   PLAYGROUND_MAX_UPLOAD_BYTES: z.coerce
     .number()

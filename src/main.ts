@@ -14,6 +14,7 @@ import type { Core } from './chat/surface.ts';
 import { composeAsk } from './compose/ask.ts';
 import { composeBench } from './compose/bench.ts';
 import { composeOrders } from './compose/orders.ts';
+import { composeAwsAccess, logStartupSummary } from './compose/startup.ts';
 import { startSurfaces } from './compose/surfaces.ts';
 import { composeVoice } from './compose/voice.ts';
 import { loadConfig } from './config.ts';
@@ -23,6 +24,7 @@ const { env } = config;
 const log = createPinoLogger(env.LOG_LEVEL);
 guardSdkStreamErrors(log);
 
+const { aws, checked: awsChecked } = composeAwsAccess(config);
 const notifier = new RoutingNotifier(log.child({ area: 'notifications' }));
 const tools = new ToolRegistry();
 const ask = await composeAsk(env, log.child({ area: 'ask' }));
@@ -37,7 +39,8 @@ const deps: AppDeps = {
   ask,
   orders: orders.deps,
   bench: composeBench(env, ask),
-  voice: await composeVoice(env, ask, tools, log),
+  voice: { ...(await composeVoice(env, ask, tools, log)), aws },
+  aws,
 };
 const core: Core = { commands, messageHandlers, deps, log };
 
@@ -47,11 +50,10 @@ const running = await startSurfaces(config, core, notifier).catch(async (error: 
 });
 // Surfaces are attached to the notifier now, so replayed status changes reach their users.
 const resumed = await orders.resume();
-log.info(
-  { surfaces: running.surfaces.map((s) => s.platform), resumedOrders: resumed, ordersMode: env.ORDERS_MODE },
-  'Sonicord is running',
-);
+await awsChecked;
+const summary = logStartupSummary(config, log, { running, aws, resumedOrders: resumed });
 if (running.playgroundUrl) console.log(`\n  Sonicord playground: ${running.playgroundUrl}\n`);
+console.log(`${summary.map((line) => `  ${line}`).join('\n')}\n`);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -23,6 +23,7 @@ export interface AwsOrdersOptions {
   readonly maxQuantity: number;
   readonly preparationMinutes: number;
   readonly now: () => Date;
+  /** Already tagged with `area: orders` by the caller (a second tag would repeat the field in every line). */
   readonly log: Logger;
   /** How often waiting courier steps get a heartbeat; well under the ASL's HeartbeatSeconds (3600). */
   readonly heartbeatMs?: number;
@@ -61,7 +62,7 @@ export function startAwsOrders(options: AwsOrdersOptions): AwsOrders {
   const sfn = options.sfnClient ?? new SFNClient({ region: options.region });
   const store = new DynamoOrderStore(doc, options.tables.orders);
   const workflow = new SfnOrderWorkflow(sfn, options.stateMachineArn);
-  const heartbeats = new CourierHeartbeats(store, workflow, options.log.child({ area: 'orders' }));
+  const heartbeats = new CourierHeartbeats(store, workflow, options.log);
   const deps: OrderDeps = {
     store,
     inventory: new DynamoInventory(doc, options.tables.catalog),
@@ -92,7 +93,7 @@ export function startAwsOrders(options: AwsOrdersOptions): AwsOrders {
 }
 
 function notificationRelay(options: AwsOrdersOptions): { relay: SqsNotificationRelay; client: SQSClient } | undefined {
-  const log = options.log.child({ area: 'orders' });
+  const log = options.log;
   if (options.notificationsQueueUrl === undefined) {
     log.warn({}, 'no ORDERS_NOTIFICATIONS_QUEUE_URL: customers get no direct messages about their orders');
     return undefined;

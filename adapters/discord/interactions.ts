@@ -116,7 +116,7 @@ export class InteractionHandler {
     if (spec?.type === 'string' && spec.autocomplete) {
       try {
         const who = invokerOf(interaction.user, interaction.member, this.#o.staffRole);
-        const found = await spec.autocomplete(focused.value, who);
+        const found = await spec.autocomplete(focused.value, who, this.#o.core.deps);
         choices = found.slice(0, 25).map((c) => ({ name: clip(c.name), value: clip(c.value) }));
       } catch (error) {
         this.#log.error({ err: error, command: interaction.commandName, option: focused.name }, 'autocomplete failed');

@@ -23,6 +23,7 @@ export interface LocalOrdersOptions {
   /** Written when the catalog table is empty (first start); `npm run seed` overwrites stock later. */
   readonly initialCatalog: readonly StockedProduct[];
   readonly notifier: Notifier;
+  /** Already tagged with `area: orders` by the caller (a second tag would repeat the field in every line). */
   readonly log: Logger;
   /** Demo courier delays; absent: staff report each step with /deliver. */
   readonly demoCourier?: CourierDelays;
@@ -66,7 +67,7 @@ export async function startLocalOrders(options: LocalOrdersOptions): Promise<Loc
       zones: options.zones,
       now: options.now,
     },
-    log: options.log.child({ area: 'orders' }),
+    log: options.log,
     ...(options.courierTimeoutMs === undefined ? {} : { courierTimeoutMs: options.courierTimeoutMs }),
   });
   const deps: OrderDeps = {

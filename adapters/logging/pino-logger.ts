@@ -4,6 +4,7 @@ import type { Logger } from '../../src/ports/logger.ts';
 /** Paths pino blanks out wherever they appear: tokens and secrets never reach the logs. */
 const redact = [
   '*.token',
+  '*.staffToken',
   '*.botToken',
   '*.appToken',
   '*.signingSecret',

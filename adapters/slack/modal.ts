@@ -92,7 +92,7 @@ export function readSubmission(
   for (const [name, spec] of Object.entries(command.options)) {
     if (errors[blockIdOf(name)]) continue;
     const one = validateOptions({ [name]: spec }, { [name]: raw[name] });
-    if (!one.ok) errors[blockIdOf(name)] = [one.error.message, one.error.hint].filter(Boolean).join(' ');
+    if (!one.ok) errors[blockIdOf(name)] = plainText([one.error.message, one.error.hint].filter(Boolean).join(' '));
   }
   return Object.keys(errors).length > 0 ? { status: 'invalid', errors } : { status: 'valid', raw };
 }
@@ -170,4 +170,11 @@ function select(options: PlainTextOption[], initial: string | undefined) {
     options,
     ...(chosen ? { initial_option: chosen } : {}),
   };
+}
+
+/** Slack shows a field's error as plain text: `code` becomes “code” rather than showing its backticks. */
+function plainText(text: string): string {
+  const parts = text.split('`');
+  if (parts.length % 2 === 0) return text;
+  return parts.map((part, i) => (i % 2 === 1 ? `“${part}”` : part)).join('');
 }

@@ -23,7 +23,7 @@ export async function autocompleteChoices(
   }
   if (!spec.autocomplete) return [];
   try {
-    const choices = await spec.autocomplete(request.query, invoker);
+    const choices = await spec.autocomplete(request.query, invoker, deps.core.deps);
     return choices.slice(0, maxChoices).map((c) => ({ name: c.name, value: c.value }));
   } catch (error) {
     deps.core.log.warn({ err: error, platform: 'web', command: request.command }, 'autocomplete failed');

@@ -1,9 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { RawData } from 'ws';
 import { type Core, commandsFor, type Surface } from '../../src/chat/surface.ts';
+import { type AccessOptions, PlaygroundAccess } from './access.ts';
 import { PlaygroundDirectMessenger } from './direct-messenger.ts';
 import { PlaygroundSession } from './session.ts';
 import { UploadStore, UploadTooLargeError } from './uploads.ts';
@@ -11,8 +13,13 @@ import { PlaygroundVoice, type PlaygroundVoiceHook } from './voice-route.ts';
 
 export interface PlaygroundOptions {
   readonly core: Core;
-  /** Defaults to 127.0.0.1: the playground has no login, so it stays on this machine unless told otherwise. */
+  /**
+   * Defaults to 127.0.0.1, open to whoever uses this machine. Any other address needs `access` with a token:
+   * the playground refuses to start without one.
+   */
   readonly host?: string;
+  /** Tokens that sign a browser in (PLAYGROUND_TOKEN, PLAYGROUND_STAFF_TOKEN); with one set, sign-in is required. */
+  readonly access?: AccessOptions;
   /** 0 picks a free port (tests). */
   readonly port?: number;
   readonly maxUploadBytes?: number;
@@ -24,6 +31,8 @@ export interface PlaygroundOptions {
 }
 
 const staticRoot = fileURLToPath(new URL('./static/', import.meta.url));
+/** The command-line grammar the server parses with, served as it is so the browser's box reads lines the same way. */
+const commandLineModule = new URL('../../src/chat/command-line.js', import.meta.url);
 const maxMessageBytes = 1024 * 1024;
 
 /** The local web playground: the same commands as Discord and Slack, in a browser. */
@@ -33,6 +42,7 @@ export class PlaygroundSurface implements Surface {
   readonly #options: PlaygroundOptions;
   readonly #uploads: UploadStore;
   readonly #voice: PlaygroundVoice;
+  readonly #access: PlaygroundAccess;
   readonly #sessions = new Set<PlaygroundSession>();
   #app: FastifyInstance | undefined;
   #url: string | undefined;
@@ -42,6 +52,7 @@ export class PlaygroundSurface implements Surface {
     this.messenger = options.messenger ?? new PlaygroundDirectMessenger();
     this.#uploads = new UploadStore({ maxBytes: options.maxUploadBytes ?? 25 * 1024 * 1024 });
     this.#voice = new PlaygroundVoice(options.voice, options.core.log.child({ platform: 'web' }));
+    this.#access = new PlaygroundAccess(options.access ?? {});
   }
 
   /** The page's address, once started. */
@@ -51,15 +62,29 @@ export class PlaygroundSurface implements Surface {
   }
 
   async start(): Promise<void> {
+    const host = this.#options.host ?? '127.0.0.1';
+    if (!isLoopback(host) && !this.#access.required) {
+      throw new Error(
+        `The playground would listen on ${host}, where other machines can reach it, with no sign-in: set ` +
+          'PLAYGROUND_TOKEN (and PLAYGROUND_STAFF_TOKEN for staff mode), or PLAYGROUND_HOST=127.0.0.1.',
+      );
+    }
     const app = Fastify({ logger: false, forceCloseConnections: true });
     this.#app = app;
     await app.register(fastifyWebsocket, { options: { maxPayload: maxMessageBytes } });
     await app.register(fastifyStatic, { root: staticRoot, index: 'index.html' });
-    const host = this.#options.host ?? '127.0.0.1';
     app.addHook('onRequest', sameOriginOnly(isLoopback(host)));
-    app.get('/ws', { websocket: true }, (socket) => this.#openSession(socket));
+    this.#access.register(app);
+    const grammar = await readFile(commandLineModule, 'utf8');
+    app.get('/lib/command-line.js', (_request, reply) =>
+      reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(grammar),
+    );
+    app.get('/ws', { websocket: true }, (socket, request) =>
+      this.#openSession(socket, this.#access.grantOf(request)?.staff === true),
+    );
     app.get('/voice', { websocket: true }, (socket, request) => {
-      void this.#voice.connect(socket, request.query).catch((error: unknown) => {
+      const staffAllowed = this.#access.grantOf(request)?.staff === true;
+      void this.#voice.connect(socket, request.query, staffAllowed).catch((error: unknown) => {
         this.#options.core.log.error({ err: error, platform: 'web' }, 'voice connection failed');
         socket.close(1011, 'voice failed');
       });
@@ -94,7 +119,7 @@ export class PlaygroundSurface implements Surface {
     await this.#uploads.close();
   }
 
-  #openSession(socket: import('ws').WebSocket): void {
+  #openSession(socket: import('ws').WebSocket, staffAllowed: boolean): void {
     const core = this.#options.core;
     const session = new PlaygroundSession(socket, {
       core,
@@ -103,6 +128,7 @@ export class PlaygroundSurface implements Surface {
       messenger: this.messenger,
       editIntervalMs: this.#options.editIntervalMs ?? 250,
       voiceFor: (invoker) => this.#voice.voiceFor(invoker),
+      staffAllowed,
     });
     this.#sessions.add(session);
     socket.on('message', (data: RawData, isBinary: boolean) => {

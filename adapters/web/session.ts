@@ -26,6 +26,8 @@ export interface SessionDeps {
   readonly editIntervalMs: number;
   /** The voice surface commands such as /join see for this tab's user, when voice is configured. */
   readonly voiceFor?: (invoker: Invoker) => VoiceSurface | undefined;
+  /** False when the tab signed in with the user token only: the Staff switch is refused. Default: true. */
+  readonly staffAllowed?: boolean;
 }
 
 type CommandMessage = Extract<ClientMessage, { type: 'command' }>;
@@ -108,7 +110,14 @@ export class PlaygroundSession implements Tab {
     }
   }
 
-  #hello(name: string, staff: boolean): void {
+  #hello(name: string, wantsStaff: boolean): void {
+    const staff = wantsStaff && this.#deps.staffAllowed !== false;
+    if (wantsStaff && !staff) {
+      this.send({
+        type: 'error',
+        message: 'Staff mode needs signing in with the staff token (PLAYGROUND_STAFF_TOKEN).',
+      });
+    }
     this.#invoker = { user: userId('web', name), displayName: name, isStaff: staff };
     const commands = this.#deps.commands.map(commandInfo);
     this.send({ type: 'welcome', user: userId('web', name), staff, commands });

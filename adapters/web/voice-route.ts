@@ -43,7 +43,7 @@ export class PlaygroundVoice {
     this.#log = log;
   }
 
-  async connect(socket: WebSocket, query: unknown): Promise<void> {
+  async connect(socket: WebSocket, query: unknown, staffAllowed = true): Promise<void> {
     const send = (line: string) => socket.send(JSON.stringify({ type: 'line', text: line }));
     const parsed = micQuery.safeParse(query);
     if (!parsed.success) {
@@ -52,7 +52,11 @@ export class PlaygroundVoice {
       return;
     }
     const { name, staff, engine, voice } = parsed.data;
-    const invoker: Invoker = { user: userId('web', name), displayName: name, isStaff: staff === 'true' };
+    const invoker: Invoker = {
+      user: userId('web', name),
+      displayName: name,
+      isStaff: staff === 'true' && staffAllowed,
+    };
     const io = new WebVoiceChannelIo(socket, invoker.user);
     socket.on('message', (data, isBinary) => {
       if (isBinary) io.receive(toBuffer(data));

@@ -1,6 +1,7 @@
 import type { Logger } from '../ports/logger.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { AskDeps } from './ask/deps.ts';
+import type { AwsAccess } from './aws-access.ts';
 import type { BenchDeps } from './bench/deps.ts';
 import type { OrderDeps } from './orders/deps.ts';
 import type { ToolRegistry } from './tools.ts';
@@ -16,4 +17,6 @@ export interface AppDeps {
   readonly orders: OrderDeps;
   readonly bench: BenchDeps;
   readonly voice: VoiceDeps;
+  /** Whether AWS credentials were found; absent means unchecked (features try, and a failure says why). */
+  readonly aws?: AwsAccess;
 }

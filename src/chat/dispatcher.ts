@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isNoCredentials, NO_AWS_CREDENTIALS } from '../app/aws-access.ts';
 import type { Command, MessageHandler } from './command.ts';
 import type { CommandContext } from './context.ts';
 import type { RawOptions } from './options.ts';
@@ -24,7 +25,7 @@ export async function runCommand(command: Command, ctx: CommandContext, raw: Raw
   }
   const values = validateOptions(command.options, raw);
   if (!values.ok) return errorReply(values.error);
-  return guard(ctx, command.name, () => command.run(ctx, values.value));
+  return credentialsAnswer(ctx, await guard(ctx, command.name, () => command.run(ctx, values.value)));
 }
 
 /** Routes free text (thread follow-ups, DMs, mentions) to the first handler that takes it. */
@@ -33,13 +34,24 @@ export async function handleMessage(
   ctx: CommandContext,
   text: string,
 ): Promise<Reply | undefined> {
-  return guard(ctx, 'message', async () => {
+  const reply = await guard(ctx, 'message', async () => {
     for (const handler of handlers) {
       const reply = await handler.handle(ctx, text);
       if (reply) return reply;
     }
     return undefined;
   });
+  return reply && credentialsAnswer(ctx, reply);
+}
+
+/**
+ * Whatever failed for lack of AWS credentials (a model, Sonic, Transcribe, Polly) answers the one message every
+ * AWS feature gives, and the bot remembers, so the next request is refused at once.
+ */
+function credentialsAnswer(ctx: CommandContext, reply: Reply): Reply {
+  if (reply.kind !== 'error' || !isNoCredentials(reply.code)) return reply;
+  ctx.deps.aws?.noted(reply.code);
+  return errorReply(NO_AWS_CREDENTIALS);
 }
 
 async function guard<T>(ctx: CommandContext, what: string, run: () => Promise<T>): Promise<T | Reply> {

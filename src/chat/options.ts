@@ -1,3 +1,4 @@
+import type { AppDeps } from '../app/deps.ts';
 import type { FileSource } from '../ports/file-source.ts';
 import type { Invoker } from './context.ts';
 
@@ -19,7 +20,11 @@ export interface StringOption extends BaseOption {
   /** A fixed list shown as a picker. */
   readonly choices?: readonly Choice[];
   /** Suggestions while typing (Discord autocomplete, playground datalist, Slack usage text). */
-  readonly autocomplete?: (query: string, who: Invoker) => Promise<readonly Choice[]> | readonly Choice[];
+  readonly autocomplete?: (
+    query: string,
+    who: Invoker,
+    deps: AppDeps,
+  ) => Promise<readonly Choice[]> | readonly Choice[];
 }
 
 export interface IntegerOption extends BaseOption {

@@ -56,8 +56,13 @@ function checkValue(name: string, spec: OptionSpec, value: RawValue): Result<unk
       const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
       if (typeof n !== 'number' || !Number.isInteger(n)) return wrongType(name, 'a whole number');
       if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
-        const range = `${spec.min ?? '-∞'} to ${spec.max ?? '∞'}`;
-        return err(appError('input.out_of_range', `\`${name}\` must be from ${range}; got ${n}.`));
+        const range =
+          spec.min !== undefined && spec.max !== undefined
+            ? `from ${spec.min} to ${spec.max}`
+            : spec.min !== undefined
+              ? `at least ${spec.min}`
+              : `at most ${spec.max}`;
+        return err(appError('input.out_of_range', `\`${name}\` must be ${range}; got ${n}.`));
       }
       return ok(n);
     }

@@ -79,6 +79,10 @@ export async function startSurfaces(config: Config, core: Core, notifier: Routin
         host: env.PLAYGROUND_HOST,
         port: env.PLAYGROUND_PORT,
         maxUploadBytes: env.PLAYGROUND_MAX_UPLOAD_BYTES,
+        access: {
+          ...(env.PLAYGROUND_TOKEN ? { token: env.PLAYGROUND_TOKEN } : {}),
+          ...(env.PLAYGROUND_STAFF_TOKEN ? { staffToken: env.PLAYGROUND_STAFF_TOKEN } : {}),
+        },
         voice: conversationVoice(deps.voice, log),
       });
       notifier.attach(playground.messenger);

@@ -35,7 +35,7 @@ describe('parseTextArgs', () => {
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) {
       expect(parsed.error.code).toBe('input.repeated_option');
-      expect(parsed.error.hint).toBe(usage(ask));
+      expect(parsed.error.hint).toBe(`Give each option once.\n\`${usage(ask)}\``);
     }
   });
 

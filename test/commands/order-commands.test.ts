@@ -48,14 +48,61 @@ describe('/order, /track, /deliver, /restock', { timeout: 120_000 }, () => {
 
   it.each([
     [{ product: 'sushi' }, 'order.unknown_product'],
-    [{ quantity: 0 }, 'input.too_small'],
+    [{ quantity: 0 }, 'order.bad_quantity'],
     [{ quantity: 21 }, 'order.bad_quantity'],
     [{ address: '99999 Nowhere' }, 'order.no_delivery_zone'],
   ])('bad input %o answers %s and writes nothing', async (override, code) => {
     const reply = await runCommand(orderCommand, ctx('erin'), { ...good, ...override });
     expect(reply.kind).toBe('error');
-    if (code !== 'input.too_small') expect(codeOf(reply)).toBe(code);
+    expect(codeOf(reply)).toBe(code);
     expect(await stack.store.listByUser(userId('web', 'erin'), 10)).toHaveLength(0);
+  });
+
+  it('says the same range for a quantity too small and too large, never ∞', async () => {
+    const messages = [];
+    for (const quantity of [0, 21]) {
+      const reply = await runCommand(orderCommand, ctx('gina'), { ...good, quantity });
+      messages.push(reply.kind === 'error' ? reply.message : '');
+    }
+    expect(messages).toEqual([
+      'Quantity must be a whole number from 1 to 20 (got 0).',
+      'Quantity must be a whole number from 1 to 20 (got 21).',
+    ]);
+  });
+
+  it('lists the zones with their postal codes and places when an address is outside them', async () => {
+    const reply = await runCommand(orderCommand, ctx('gina'), { ...good, address: '12 Main Street' });
+    expect(reply.kind === 'error' && reply.hint).toBe(
+      'Include a postal code or place of one of our zones: City centre (`1000`, `1001`, `old town`, `centre`); ' +
+        'North (`102x`, `103x`, `northside`); South (`104x`, `105x`, `riverside`).',
+    );
+  });
+
+  it('autocompletes the address with the zones from the configured file', async () => {
+    const complete = orderCommand.options.address.autocomplete;
+    if (!complete) throw new Error('address has no autocomplete');
+    const deps = ctx('gina').deps;
+    const who = { user: userId('web', 'gina'), displayName: 'gina', isStaff: false };
+    const typed = await complete('12 Main Street, north', who, deps);
+    expect(typed).toEqual([
+      { name: '12 Main Street, northside · North (northside)', value: '12 Main Street, northside' },
+    ]);
+    const all = await complete('', who, deps);
+    expect(all.map((c) => c.value)).toEqual([
+      '1000',
+      '1001',
+      'old town',
+      'centre',
+      '1020',
+      '1030',
+      'northside',
+      '1040',
+      '1050',
+      'riverside',
+    ]);
+    expect(await complete('5 Baker Street, 1000', who, deps)).toEqual([
+      { name: '5 Baker Street, 1000 · City centre', value: '5 Baker Street, 1000' },
+    ]);
   });
 
   it('/track shows your latest order; another user gets exactly "not found"', async () => {

@@ -1,6 +1,6 @@
 // The playground page: one WebSocket per tab, commands and their streamed answers, live notifications, voice.
 import { CommandBox } from './command-box.js';
-import { el } from './render.js';
+import { el, withCode } from './render.js';
 import { Transcript } from './transcript.js';
 import { VoiceLink } from './voice.js';
 
@@ -193,7 +193,7 @@ $('mic').addEventListener('click', async () => {
     name: state.name,
     staff: state.staff,
     onLine: (text) => {
-      lines.append(el('p', 'voice-line', text));
+      lines.append(withCode('p', 'voice-line', text));
       transcript.scrollDown();
     },
     onState: (s) => {
@@ -205,5 +205,37 @@ $('mic').addEventListener('click', async () => {
   await state.voice.start();
 });
 
+/** A shared playground (PLAYGROUND_TOKEN set) asks for its token once; the server keeps the session in a cookie. */
+async function signIn() {
+  const session = await fetch('session').then((r) => r.json());
+  if (!session.required || session.signedIn) return session;
+  const dialog = $('signin');
+  dialog.showModal();
+  return new Promise((resolve) => {
+    $('signin-form').addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const response = await fetch('signin', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: $('signin-token').value }),
+      });
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        $('signin-error').textContent = body.error ?? `Sign-in failed (${response.status}).`;
+        return;
+      }
+      dialog.close();
+      resolve({ required: true, signedIn: true, staff: body.staff });
+    });
+  });
+}
+
+const session = await signIn();
+if (!session.staff) {
+  staffInput.checked = false;
+  staffInput.disabled = true;
+  state.staff = false;
+  staffInput.closest('label').title = 'Staff mode needs the staff token (PLAYGROUND_STAFF_TOKEN)';
+}
 connect();
 $('command').focus();

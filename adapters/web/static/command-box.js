@@ -1,12 +1,18 @@
 // The command box: slash-command and option autocomplete like Discord, file fields for attachment options,
-// and submission (uploads first, then the command referencing them).
-import { el } from './render.js';
+// and submission (uploads first, then the command referencing them). Arguments are read with the server's own
+// grammar (/lib/command-line.js, one linear pass), so what the box suggests is what the server will read.
+import { closestName, parseArgs, quoteValue, tokenize } from './lib/command-line.js';
+import { el, withCode } from './render.js';
 
-const tokenAtEnd = (value) => {
-  const match = /(?:[^\s"]+|"(?:[^"\\]|\\.)*"?)+$/.exec(value);
-  return match && match.index + match[0].length === value.length ? match[0] : '';
+/** `/name rest…` → the command name and where its arguments start, in one pass (nothing can backtrack). */
+const splitCommand = (value) => {
+  let end = 1;
+  while (end < value.length && !/\s/.test(value[end])) end++;
+  if (end >= value.length) return undefined;
+  let args = end;
+  while (args < value.length && /\s/.test(value[args])) args++;
+  return { name: value.slice(1, end), argsStart: args };
 };
-const quote = (value) => (/[\s"]/.test(value) ? `"${value.replace(/(["\\])/g, '\\$1')}"` : value);
 
 export class CommandBox {
   /**
@@ -36,8 +42,8 @@ export class CommandBox {
   }
 
   #command() {
-    const match = /^\/(\S+)\s/.exec(this.input.value);
-    return match ? this.commands.find((c) => c.name === match[1]) : undefined;
+    const split = this.input.value.startsWith('/') ? splitCommand(this.input.value) : undefined;
+    return split ? this.commands.find((c) => c.name === split.name) : undefined;
   }
 
   async refresh() {
@@ -59,43 +65,72 @@ export class CommandBox {
         }));
       return this.#show(items, items.length ? 'Tab or Enter picks a command' : `No command starts with /${prefix}`);
     }
-    const token = tokenAtEnd(value);
-    const colon = token.indexOf(':');
-    const option = colon > 0 ? command.options.find((o) => o.name === token.slice(0, colon)) : undefined;
-    if (option) {
-      const query = token.slice(colon + 1).replace(/^"/, '');
-      const hint = `${option.name}: ${option.description}${option.required ? '' : ' (optional)'}`;
-      if (!option.choices && !option.autocomplete) return this.#show([], hint);
+    const argsStart = splitCommand(value)?.argsStart ?? value.length;
+    const args = value.slice(argsStart);
+    const { tokens, unclosedQuoteAt } = tokenize(args);
+    const last = tokens.at(-1);
+    // The token being typed: the last one, unless a space (outside any quote) already ended it.
+    const current = last && last.end === args.length ? last : undefined;
+    const base = value.slice(0, argsStart + (current?.start ?? args.length));
+    const problem = this.#problem(command, args, current, { tokens, unclosedQuoteAt });
+    const names = command.options.filter((o) => o.type !== 'attachment').map((o) => o.name);
+    if (current?.name !== undefined) {
+      const option = command.options.find((o) => o.name === current.name);
+      if (!option) {
+        const closest = command.options.find((o) => o.name === closestName(current.name, names));
+        const items = closest
+          ? [{ label: `${closest.name}:`, detail: closest.description, enter: true, insert: `${base}${closest.name}:` }]
+          : [];
+        return this.#show(items, problem?.message ?? '', true);
+      }
+      const query = current.value;
+      const hint = problem?.message ?? `${option.name}: ${option.description}${option.required ? '' : ' (optional)'}`;
+      if (!option.choices && !option.autocomplete) return this.#show([], hint, Boolean(problem));
       const serial = ++this.serial;
       const choices = option.choices
         ? option.choices.filter((c) => `${c.name} ${c.value}`.toLowerCase().includes(query.toLowerCase()))
         : await this.requestChoices(command.name, option.name, query);
       if (serial !== this.serial) return;
-      const base = value.slice(0, value.length - token.length);
       const items = choices.map((c) => ({
         label: c.name,
         detail: c.value,
         enter: true,
-        insert: `${base}${option.name}:${quote(c.value)} `,
+        insert: `${base}${option.name}:${quoteValue(c.value)} `,
       }));
-      return this.#show(items, hint);
+      return this.#show(items, hint, Boolean(problem));
     }
-    const used = new Set([...value.matchAll(/(?:^|\s)([\w-]+):/g)].map((m) => m[1]));
+    ++this.serial;
+    const typed = current ? args.slice(current.start, current.end) : '';
+    const used = new Set(tokens.map((t) => t.name).filter(Boolean));
     const items = command.options
-      .filter((o) => o.type !== 'attachment' && !used.has(o.name) && o.name.startsWith(token))
+      .filter((o) => o.type !== 'attachment' && !used.has(o.name) && o.name.startsWith(typed))
       .map((o) => ({
         label: `${o.name}:`,
         detail: o.description,
         badge: o.required ? o.type : `${o.type}, optional`,
-        insert: `${value.slice(0, value.length - token.length)}${o.name}:`,
+        insert: `${base}${o.name}:`,
       }));
-    this.#show(items, `${command.usage} — ${command.description}`);
+    this.#show(items, problem?.message ?? `${command.usage} — ${command.description}`, Boolean(problem));
   }
 
-  #show(items, hint) {
+  /**
+   * What the server would refuse in the arguments typed so far: an unknown option name, or a quote left open
+   * before the token being typed (an open quote in the value being typed is just unfinished).
+   */
+  #problem(command, args, current, tokenized) {
+    const options = command.options.filter((o) => o.type !== 'attachment').map((o) => ({ name: o.name, type: o.type }));
+    if (tokenized.unclosedQuoteAt >= 0 && current && tokenized.unclosedQuoteAt >= current.start) return undefined;
+    const parsed = parseArgs(command.name, options, args, tokenized);
+    if (parsed.ok) return undefined;
+    const { code } = parsed.error;
+    return code === 'input.unknown_option' || code === 'input.unclosed_quote' ? parsed.error : undefined;
+  }
+
+  #show(items, hint, isProblem = false) {
     this.items = items;
     this.active = 0;
-    this.hint.textContent = hint;
+    this.hint.replaceChildren(...withCode('span', '', hint).childNodes);
+    this.hint.classList.toggle('problem', isProblem);
     this.popup.replaceChildren(
       ...items.map((item, i) => {
         const row = el('li', i === 0 ? 'active' : '');
@@ -175,8 +210,10 @@ export class CommandBox {
     if (!value) return;
     const files = {};
     for (const [name, input] of this.fileInputs) if (input.files?.[0]) files[name] = input.files[0];
-    const match = /^\/(\S+)\s*([\s\S]*)$/.exec(value);
-    this.onSubmit(match ? { name: match[1], text: match[2], files } : { text: value, files });
+    const split = value.startsWith('/') && value.length > 1 ? splitCommand(`${value} `) : undefined;
+    this.onSubmit(
+      split?.name ? { name: split.name, text: value.slice(split.argsStart), files } : { text: value, files },
+    );
     this.input.value = '';
     // Forget the chosen files: the next command starts with empty file fields.
     this.files.dataset.key = 'sent';

@@ -9,6 +9,25 @@ export function el(tag, className, text) {
   return node;
 }
 
+/**
+ * Text with `inline code` as <code> elements, built as nodes (never HTML): hints and short messages.
+ * @param {string} tag @param {string} className @param {string} text
+ */
+export function withCode(tag, className, text) {
+  const node = el(tag, className);
+  const parts = text.split('`');
+  // An odd number of parts means every backtick is paired; otherwise the text is shown as it is.
+  if (parts.length % 2 === 0) {
+    node.textContent = text;
+    return node;
+  }
+  parts.forEach((part, i) => {
+    if (i % 2 === 1 && part !== '') node.append(el('code', 'inline-code', part));
+    else if (part !== '') node.append(part);
+  });
+  return node;
+}
+
 const escapeHtml = (s) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
@@ -102,7 +121,7 @@ function renderError(reply) {
   const head = el('div', 'error-head');
   head.append(el('span', 'error-icon', '!'), markdown(reply.message));
   wrap.append(head);
-  if (reply.hint) wrap.append(el('div', 'hint', reply.hint));
+  if (reply.hint) for (const line of reply.hint.split('\n')) wrap.append(withCode('div', 'hint', line));
   const meta = el('div', 'footer');
   meta.append(el('code', 'code', reply.code));
   if (reply.correlationId) meta.append(' · reference ', el('code', 'ref', reply.correlationId));

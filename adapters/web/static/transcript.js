@@ -1,5 +1,16 @@
 // The transcript: what the user sent, answer cards that progress updates replace, notifications and toasts.
-import { el, renderReply } from './render.js';
+import { el, renderReply, withCode } from './render.js';
+
+/** 24-hour UTC, as every time the bot writes ("ETA: 2026-12-04 23:45 UTC"); the full instant on hover. */
+export function utcTime(at) {
+  const date = new Date(at);
+  const node = el('time', 'at', Number.isNaN(date.getTime()) ? '' : `${date.toISOString().slice(11, 16)} UTC`);
+  if (!Number.isNaN(date.getTime())) {
+    node.dateTime = date.toISOString();
+    node.title = `${date.toISOString().replace('T', ' ').slice(0, 19)} UTC`;
+  }
+  return node;
+}
 
 export class Transcript {
   /** @param {HTMLElement} root @param {HTMLElement} toasts */
@@ -68,12 +79,12 @@ export class Transcript {
     const card = this.entry('notification', 'Notification');
     const body = el('div', 'body');
     body.append(renderReply(reply));
-    card.append(body, el('time', 'at', new Date(at).toLocaleTimeString()));
+    card.append(body, utcTime(at));
     this.toast(reply.title ?? reply.text ?? reply.message ?? 'New notification', 'info');
   }
 
   toast(text, level) {
-    const node = el('div', `toast ${level}`, String(text).slice(0, 160));
+    const node = withCode('div', `toast ${level}`, String(text).slice(0, 160));
     this.toasts.append(node);
     // A burst of notifications shows the latest three; the transcript keeps them all.
     while (this.toasts.children.length > 3) this.toasts.firstChild.remove();

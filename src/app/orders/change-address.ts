@@ -1,5 +1,5 @@
 import { ADDRESS_CHANGEABLE, type Order, STATUS_LABEL } from '../../domain/orders/order.ts';
-import { findZone } from '../../domain/orders/zones.ts';
+import { describeZones, findZone } from '../../domain/orders/zones.ts';
 import { appError, err, ok, type Result } from '../../domain/result.ts';
 import type { OrderDeps } from './deps.ts';
 import { findOrder, type OrderViewer } from './find-order.ts';
@@ -20,7 +20,7 @@ export async function changeAddress(
       appError(
         'order.no_delivery_zone',
         `We do not deliver to “${address}”.`,
-        'Include a postal code or town in one of our zones.',
+        `Include a postal code or place of one of our zones: ${describeZones(deps.zones)}.`,
       ),
     );
   }

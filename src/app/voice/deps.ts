@@ -1,6 +1,7 @@
 import type { VoiceUsage } from '../../domain/voice/usage.ts';
 import type { VoiceModel } from '../../ports/voice-model.ts';
 import type { PacingClock } from '../../voice/clock.ts';
+import type { AwsAccess } from '../aws-access.ts';
 import type { Tool } from '../tools.ts';
 
 export type VoiceEngine = VoiceModel['engine'];
@@ -18,6 +19,8 @@ export interface VoiceDeps {
   readonly clock?: PacingClock;
   /** What a conversation's usage costs in USD (prices from config), undefined when it cannot be priced. */
   readonly price?: (usage: VoiceUsage) => number | undefined;
+  /** The bot's AWS credentials status: without credentials /join and the microphone refuse at once. */
+  readonly aws?: AwsAccess;
 }
 
 export const DEFAULT_VOICE_SYSTEM_PROMPT =

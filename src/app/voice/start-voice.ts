@@ -4,6 +4,7 @@ import { type AppError, appError, err, ok, type Result } from '../../domain/resu
 import type { Logger } from '../../ports/logger.ts';
 import type { VoiceChannelIo } from '../../voice/channel-io.ts';
 import { type RunningVoiceConversation, startVoiceConversation } from '../../voice/conversation-loop.ts';
+import { awsRefusal } from '../aws-access.ts';
 import type { ToolCaller } from '../tools.ts';
 import type { VoiceDeps } from './deps.ts';
 
@@ -24,6 +25,8 @@ export interface StartVoiceInput {
  */
 export function startVoice(deps: VoiceDeps, input: StartVoiceInput): Result<RunningVoiceConversation, AppError> {
   const { request, invoker } = input;
+  const refused = awsRefusal(deps);
+  if (refused) return err(refused);
   const model = deps.models[request.engine];
   if (!model) {
     const other = request.engine === 'sonic' ? 'cascade' : 'sonic';

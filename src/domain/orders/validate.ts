@@ -1,6 +1,6 @@
 import { type AppError, appError, err, ok, type Result } from '../result.ts';
 import type { Product } from './catalog.ts';
-import { type DeliveryZone, findZone } from './zones.ts';
+import { type DeliveryZone, describeZones, findZone } from './zones.ts';
 
 export interface OrderRequest {
   readonly productId: string;
@@ -52,12 +52,11 @@ export function validateOrder(
   const address = request.address.trim();
   const zone = findZone(rules.zones, address);
   if (!zone) {
-    const names = rules.zones.map((z) => z.name).join(', ');
     return err(
       appError(
         'order.no_delivery_zone',
         `We do not deliver to “${address}”.`,
-        `Include a postal code or town in one of our zones: ${names}.`,
+        `Include a postal code or place of one of our zones: ${describeZones(rules.zones)}.`,
       ),
     );
   }

@@ -99,6 +99,7 @@ describe('Slack form for commands with a file', () => {
     const body = (await response.json()) as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe('errors');
     expect(body.errors['opt:file']).toContain('is not a .csv or .xlsx file');
+    expect(body.errors['opt:file']).not.toContain('`');
   });
 
   it('refuses a file over the size limit before downloading it', async () => {
