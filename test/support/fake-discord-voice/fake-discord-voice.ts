@@ -68,6 +68,8 @@ export interface SpeakOptions {
   readonly corrupt?: ReadonlySet<number>;
   /** Called before each packet is sent (e.g. to move or kick mid-sentence). */
   readonly onPacket?: (index: number) => void;
+  /** Called right after each packet left the server's socket (for latency figures). */
+  readonly onSent?: (index: number, at: number) => void;
   readonly pacingMs?: number;
 }
 
@@ -82,6 +84,8 @@ export class FakeDiscordVoice {
   readonly chat: ChatLine[] = [];
   /** Heartbeats received (all sessions). */
   heartbeats = 0;
+  /** Called with each Opus packet the bot sends, as it arrives (for latency figures). */
+  onHeard: ((guildId: string, opus: Buffer, at: number) => void) | undefined;
   /** While true, op 4 joins are accepted but never answered: a reconnect that never completes. */
   holdJoins = false;
   readonly #regions: Region[];
@@ -273,6 +277,7 @@ export class FakeDiscordVoice {
         payload,
       });
       this.#udp.send(rtp, session.peer.port, session.peer.address);
+      options.onSent?.(slot, performance.now());
     }
   }
 
@@ -429,6 +434,7 @@ export class FakeDiscordVoice {
       const heard = this.#heard.get(session.guildId) ?? [];
       heard.push(payload);
       this.#heard.set(session.guildId, heard);
+      this.onHeard?.(session.guildId, payload, performance.now());
     } catch {
       // Not sealed with this session's key: a real server drops it too.
     }
