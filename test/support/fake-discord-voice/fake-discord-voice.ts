@@ -5,6 +5,8 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { DiscordGatewayAdapterCreator, DiscordGatewayAdapterLibraryMethods } from '@discordjs/voice';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { DaveCall } from './dave-call.ts';
+import { DaveExternalSender } from './dave-external-sender.ts';
 import { AES_GCM_RTPSIZE, discoveryRequestSsrc, discoveryResponse, openRtp, sealRtp } from './rtp.ts';
 
 /**
@@ -15,11 +17,12 @@ import { AES_GCM_RTPSIZE, discoveryRequestSsrc, discoveryResponse, openRtp, seal
  * aead_aes256_gcm_rtpsize). It speaks to the real @discordjs/voice client. Per Discord's developer docs "Voice
  * Connections" and @discordjs/voice 0.19.2's Networking/VoiceReceiver (the client we must satisfy).
  *
- * Not faked: DAVE. The session description says dave_protocol_version 0, so the client runs no MLS group and
- * frames carry no DAVE layer (the pass-through a DAVE session applies to unencrypted frames). Serving DAVE means
- * being the MLS external sender: signing Add/Remove proposals as RFC 9420 PublicMessages over members' key
- * packages and sequencing commits and welcomes between clients. @snazzah/davey implements only the member side,
- * and a hand-written external sender checked only against itself would not be faithful. See README "Voice".
+ * DAVE (`start({ dave: true })`): the session description offers protocol version 1, the server is the MLS
+ * external sender (op 25, op 27 Add proposals it signs; see dave-external-sender.ts), the fake users are real DAVE
+ * members (davey in process; the first one commits every change), and the bot gets welcomes (op 30) and commits
+ * (op 29) and executes transitions (op 22) after saying it is ready (op 23). Not served: Remove proposals (a
+ * member leaving, or the bot rejoining, keeps its old leaf), downgrades (transition to version 0) and op 31
+ * recovery; the DAVE tests do not reconnect. Without `dave` the server says version 0 and frames carry no DAVE layer.
  */
 export const BOT_ID = '100000000000000001';
 const HEARTBEAT_MS = 13_750;
@@ -37,6 +40,15 @@ const OP = {
   resumed: 9,
   clientsConnect: 11,
   clientDisconnect: 13,
+  daveExecuteTransition: 22,
+  daveTransitionReady: 23,
+  daveMlsExternalSender: 25,
+  daveMlsKeyPackage: 26,
+  daveMlsProposals: 27,
+  daveMlsCommitWelcome: 28,
+  daveMlsAnnounceCommitTransition: 29,
+  daveMlsWelcome: 30,
+  daveMlsInvalidCommitWelcome: 31,
 } as const;
 
 interface Region {
@@ -66,6 +78,8 @@ export interface SpeakOptions {
   readonly reorder?: number;
   /** Packet indexes sealed with a wrong key: the receiver fails to decrypt them (as DAVE failures do). */
   readonly corrupt?: ReadonlySet<number>;
+  /** Packet indexes sent without the DAVE layer although the sender is in the group (seen in the field). */
+  readonly unencrypted?: ReadonlySet<number>;
   /** Called before each packet is sent (e.g. to move or kick mid-sentence). */
   readonly onPacket?: (index: number) => void;
   /** Called right after each packet left the server's socket (for latency figures). */
@@ -88,7 +102,15 @@ export class FakeDiscordVoice {
   onHeard: ((guildId: string, opus: Buffer, at: number) => void) | undefined;
   /** While true, op 4 joins are accepted but never answered: a reconnect that never completes. */
   holdJoins = false;
+  /** DAVE: commits or welcomes the bot rejected (op 31), and bot frames a fake user could not decrypt. */
+  invalidCommits = 0;
+  undecryptable = 0;
+  /** Bot frames that carried the DAVE layer. */
+  daveFrames = 0;
   readonly #regions: Region[];
+  readonly #dave: boolean;
+  readonly #sender = new DaveExternalSender();
+  readonly #calls = new Map<string, DaveCall>();
   readonly #udp: Socket;
   readonly #adapters = new Map<string, DiscordGatewayAdapterLibraryMethods>();
   readonly #sessions = new Map<string, BotSession>();
@@ -98,8 +120,9 @@ export class FakeDiscordVoice {
   readonly #heartbeatMs: number;
   #region = 0;
 
-  private constructor(regions: Region[], udp: Socket, heartbeatMs: number) {
+  private constructor(regions: Region[], udp: Socket, heartbeatMs: number, dave: boolean) {
     this.#regions = regions;
+    this.#dave = dave;
     this.#udp = udp;
     this.#heartbeatMs = heartbeatMs;
     udp.on('message', (message, peer) => this.#onUdp(message, peer));
@@ -107,7 +130,7 @@ export class FakeDiscordVoice {
   }
 
   /** Two voice regions (for voice server changes) and one UDP socket, all on 127.0.0.1 random ports. */
-  static async start(options: { heartbeatMs?: number } = {}): Promise<FakeDiscordVoice> {
+  static async start(options: { heartbeatMs?: number; dave?: boolean } = {}): Promise<FakeDiscordVoice> {
     const tls = new URL('../../fixtures/tls/', import.meta.url);
     const key = readFileSync(new URL('loopback-key.pem', tls));
     const cert = readFileSync(new URL('loopback-cert.pem', tls));
@@ -120,7 +143,7 @@ export class FakeDiscordVoice {
     }
     const udp = createSocket('udp4');
     await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
-    return new FakeDiscordVoice(regions, udp, options.heartbeatMs ?? HEARTBEAT_MS);
+    return new FakeDiscordVoice(regions, udp, options.heartbeatMs ?? HEARTBEAT_MS, options.dave ?? false);
   }
 
   /** The PEM certificate the test must trust (tls.setDefaultCACertificates). */
@@ -181,8 +204,11 @@ export class FakeDiscordVoice {
     if (!this.#userSsrc.has(userId)) this.#userSsrc.set(userId, randomInt(1, 2 ** 31));
     const session = this.#sessions.get(guildId);
     const botChannel = guild.get(BOT_ID);
+    const toBot = this.#dave && before !== channelId ? this.#call(channelId).userJoins(userId) : undefined;
     if (session?.ready && before !== botChannel && channelId === botChannel) {
       this.#send(session, OP.clientsConnect, { user_ids: [userId] });
+      if (toBot?.proposals) this.#sendBinary(session, OP.daveMlsProposals, toBot.proposals);
+      if (toBot?.announceCommit) this.#sendBinary(session, OP.daveMlsAnnounceCommitTransition, toBot.announceCommit);
     } else if (session?.ready && before === botChannel && channelId !== botChannel) {
       this.#send(session, OP.clientDisconnect, { user_id: userId });
     }
@@ -268,13 +294,18 @@ export class FakeDiscordVoice {
         this.#send(session, OP.speaking, { user_id: userId, ssrc, speaking: 1 });
       }
       const key = options.corrupt?.has(slot) ? randomBytes(32) : session.key;
+      const channel = this.channelOf(guildId, BOT_ID);
+      const frame =
+        this.#dave && channel && !options.unencrypted?.has(slot)
+          ? this.#call(channel).encrypt(userId, payload)
+          : payload;
       session.nonce++;
       const rtp = sealRtp(key, {
         sequence: sequence0 + index,
         timestamp: timestamp0 + index * 960,
         ssrc,
         nonce: session.nonce,
-        payload,
+        payload: frame,
       });
       this.#udp.send(rtp, session.peer.port, session.peer.address);
       options.onSent?.(slot, performance.now());
@@ -287,6 +318,20 @@ export class FakeDiscordVoice {
   }
 
   readonly #announced = new Set<string>();
+
+  #call(channelId: string): DaveCall {
+    let call = this.#calls.get(channelId);
+    if (!call) {
+      call = new DaveCall(channelId, this.#sender);
+      this.#calls.set(channelId, call);
+    }
+    return call;
+  }
+
+  /** The epoch of the DAVE group in a channel (0 before it has two members). */
+  daveEpoch(channelId: string): bigint {
+    return this.#calls.get(channelId)?.epoch ?? 0n;
+  }
 
   #voiceStateRequest(guildId: string, channelId: string | null): void {
     if (channelId === null) {
@@ -353,7 +398,10 @@ export class FakeDiscordVoice {
     let session: BotSession | undefined;
     ws.send(JSON.stringify({ op: OP.hello, d: { heartbeat_interval: this.#heartbeatMs } }));
     ws.on('message', (data, binary) => {
-      if (binary) return;
+      if (binary) {
+        if (session) this.#onBinary(session, Buffer.from(data as Buffer));
+        return;
+      }
       const packet = JSON.parse(String(data)) as { op: number; d: Record<string, unknown> };
       switch (packet.op) {
         case OP.identify:
@@ -362,6 +410,10 @@ export class FakeDiscordVoice {
           const valid = found && found.token === packet.d.token && found.sessionId === packet.d.session_id;
           if (!valid || (packet.op === OP.identify && packet.d.user_id !== BOT_ID)) {
             ws.close(4004, 'Authentication failed');
+            return;
+          }
+          if (this.#dave && packet.op === OP.identify && Number(packet.d.max_dave_protocol_version ?? 0) < 1) {
+            ws.close(4017, 'E2EE/DAVE protocol required');
             return;
           }
           session = found;
@@ -389,8 +441,9 @@ export class FakeDiscordVoice {
           this.#send(session, OP.sessionDescription, {
             mode: AES_GCM_RTPSIZE,
             secret_key: [...session.key],
-            dave_protocol_version: 0,
+            dave_protocol_version: this.#dave ? 1 : 0,
           });
+          if (this.#dave) this.#sendBinary(session, OP.daveMlsExternalSender, this.#sender.serialized());
           session.ready = true;
           const channel = this.channelOf(session.guildId, BOT_ID);
           const others = [...(this.members.get(session.guildId) ?? [])]
@@ -399,6 +452,17 @@ export class FakeDiscordVoice {
           if (others.length > 0) this.#send(session, OP.clientsConnect, { user_ids: others });
           return;
         }
+        case OP.daveTransitionReady: {
+          const t = Number(packet.d.transition_id);
+          const channel = session && this.channelOf(session.guildId, BOT_ID);
+          if (session && channel && this.#call(channel).ready(t)) {
+            this.#send(session, OP.daveExecuteTransition, { transition_id: t });
+          }
+          return;
+        }
+        case OP.daveMlsInvalidCommitWelcome:
+          this.invalidCommits++;
+          return;
         case OP.heartbeat:
           this.heartbeats++;
           ws.send(JSON.stringify({ op: OP.heartbeatAck, d: { t: packet.d.t } }));
@@ -412,6 +476,23 @@ export class FakeDiscordVoice {
   #send(session: BotSession, op: number, d: unknown): void {
     session.seq++;
     session.ws?.send(JSON.stringify({ op, d, seq: session.seq }));
+  }
+
+  /** Binary voice gateway messages (DAVE): sequence (u16), opcode (u8), payload. */
+  #sendBinary(session: BotSession, op: number, payload: Buffer): void {
+    session.seq++;
+    const head = Buffer.alloc(3);
+    head.writeUInt16BE(session.seq & 0xffff, 0);
+    head[2] = op;
+    session.ws?.send(Buffer.concat([head, payload]));
+  }
+
+  /** Binary from the client: opcode (u8), payload. Its commits (op 28) lose to the in-process leader's. */
+  #onBinary(session: BotSession, data: Buffer): void {
+    const channel = this.channelOf(session.guildId, BOT_ID);
+    if (data[0] !== OP.daveMlsKeyPackage || !channel) return;
+    const toBot = this.#call(channel).botKeyPackage(BOT_ID, data.subarray(1));
+    if (toBot?.welcome) this.#sendBinary(session, OP.daveMlsWelcome, toBot.welcome);
   }
 
   // ---- UDP --------------------------------------------------------------------------------------------------
@@ -430,7 +511,15 @@ export class FakeDiscordVoice {
     const session = [...this.#sessions.values()].find((s) => s.ssrc === ssrc);
     if (!session) return;
     try {
-      const { payload } = openRtp(session.key, message);
+      const { payload: sealed } = openRtp(session.key, message);
+      const channel = this.channelOf(session.guildId, BOT_ID);
+      const payload = this.#dave && channel ? this.#call(channel).decryptFromBot(BOT_ID, sealed) : sealed;
+      // DAVE frames end with the 0xFAFA magic marker (daveprotocol.com "Frame format").
+      if (sealed.length > 2 && sealed.readUInt16BE(sealed.length - 2) === 0xfafa) this.daveFrames++;
+      if (!payload) {
+        this.undecryptable++;
+        return;
+      }
       const heard = this.#heard.get(session.guildId) ?? [];
       heard.push(payload);
       this.#heard.set(session.guildId, heard);

@@ -14,10 +14,11 @@ import { speechPackets, speechPcm } from './voice-fakes.ts';
 /**
  * The real @discordjs/voice client, our voice link, sessions and conversation loop, against a loopback Discord
  * voice server speaking the real protocol (wss voice gateway v8, UDP IP discovery, RTP sealed with
- * aead_aes256_gcm_rtpsize). DAVE is not served (see FakeDiscordVoice): the server negotiates DAVE version 0, so
- * frames pass through the client's DAVE layer untouched. Decryption failures are made at the transport layer
- * instead (packets sealed with a wrong key), which reach our code the same way a DAVE failure does: the receiver
- * destroys that speaker's stream with the error. Everything binds 127.0.0.1, every wait is bounded.
+ * aead_aes256_gcm_rtpsize), with DAVE off (the first describe: the transport and lifecycle) and on (the second:
+ * a real MLS group between the bot and davey members, the server as external sender). Bursts of decryption
+ * failures are made at the transport layer (packets sealed with a wrong key): they reach our code exactly as
+ * DAVE's do once past the library's tolerance (the receiver destroys that speaker's stream with the error), and
+ * unlike DAVE failures they can be placed on chosen packets. Everything binds 127.0.0.1, every wait is bounded.
  */
 const request: JoinRequest = { engine: 'sonic', listen: 'everyone', transcripts: true };
 const GENERAL = 'general';
@@ -35,8 +36,11 @@ afterEach(async () => {
   for (const world of worlds.splice(0)) await world.close();
 });
 
-async function aWorld(options: { reconnectTimeoutMs?: number; heartbeatMs?: number } = {}) {
-  const discord = await FakeDiscordVoice.start(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {});
+async function aWorld(options: { reconnectTimeoutMs?: number; heartbeatMs?: number; dave?: boolean } = {}) {
+  const discord = await FakeDiscordVoice.start({
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+    dave: options.dave ?? false,
+  });
   const model = new ScriptedVoiceModel();
   const sessions = new DiscordVoiceSessions({
     host: new LoopbackVoiceHost(discord, silentLogger, options.reconnectTimeoutMs ?? 1_500),
@@ -61,8 +65,13 @@ async function aWorld(options: { reconnectTimeoutMs?: number; heartbeatMs?: numb
 type World = Awaited<ReturnType<typeof aWorld>>;
 
 /** Joins `user` in `guild`'s General and the bot after them; resolves with the model session. */
-async function joined(world: World, guild = 'g1', user = 'u1'): Promise<ScriptedSession> {
-  world.discord.enter(guild, user, `${guild}-${GENERAL}`);
+async function joined(
+  world: World,
+  guild = 'g1',
+  user = 'u1',
+  channel = `${guild}-${GENERAL}`,
+): Promise<ScriptedSession> {
+  world.discord.enter(guild, user, channel);
   const index = world.model.sessions.length;
   expect(await world.sessions.voiceFor(guild, user).join(request)).toMatchObject({ ok: true });
   return world.model.session(index);
@@ -71,7 +80,10 @@ async function joined(world: World, guild = 'g1', user = 'u1'): Promise<Scripted
 const rms = (frames: readonly PcmFrame[]): number => {
   let sum = 0;
   let n = 0;
-  for (const { samples } of frames) for (const s of samples) (sum += s * s), n++;
+  for (const { samples } of frames) {
+    for (const s of samples) sum += s * s;
+    n += samples.length;
+  }
   return n === 0 ? 0 : Math.sqrt(sum / n);
 };
 
@@ -206,5 +218,55 @@ describe('Discord voice against a loopback voice server (real @discordjs/voice c
     await until(() => world.sessions.guilds.length === 1, 'g1 ended', step);
     expect(world.sessions.guilds).toEqual(['g2']);
     await hears(world, 'g2', two, {}, 'u2');
+  });
+});
+
+/**
+ * DAVE on both ends: the fake voice server is the MLS external sender (it signs Add proposals), the fake users are
+ * real DAVE members (@snazzah/davey in process), the bot is @discordjs/voice's own DAVE session. Ids are
+ * snowflakes because DAVE reads user and channel ids as 64-bit integers.
+ */
+describe('Discord voice with DAVE end-to-end encryption against the loopback voice server', () => {
+  const GUILD = '400000000000000001';
+  const CHANNEL = '300000000000000001';
+  const ALICE = '200000000000000001';
+  const BOB = '200000000000000002';
+
+  it('joins the MLS group by welcome, hears DAVE-encrypted speech and answers with DAVE-encrypted speech', async () => {
+    const world = await aWorld({ dave: true });
+    const session = await joined(world, GUILD, ALICE, CHANNEL);
+    await hears(world, GUILD, session, {}, ALICE);
+    await answers(world, GUILD, session);
+    expect(world.discord.daveEpoch(CHANNEL)).toBe(1n);
+    expect(world.discord.daveFrames).toBeGreaterThan(40);
+    expect(world.discord.undecryptable).toBe(0);
+    expect(world.discord.invalidCommits).toBe(0);
+  });
+
+  it('an epoch change mid-sentence (someone joins) loses no more than a few frames and needs no rejoin', async () => {
+    const world = await aWorld({ dave: true });
+    const session = await joined(world, GUILD, ALICE, CHANNEL);
+    await hears(world, GUILD, session, {}, ALICE);
+    const sessionsBefore = world.discord.sessionCount;
+    const before = speechMs(session);
+    await world.discord.speak(GUILD, ALICE, speechPackets().slice(0, 100), {
+      onPacket: (index) => void (index === 30 && world.discord.enter(GUILD, BOB, CHANNEL)),
+    });
+    await until(() => speechMs(session) - before >= 800, 'the model hears the whole sentence', step);
+    expect(world.discord.daveEpoch(CHANNEL)).toBe(2n);
+    await answers(world, GUILD, session);
+    expect(world.discord.sessionCount).toBe(sessionsBefore);
+    expect(world.discord.invalidCommits).toBe(0);
+    expect(world.discord.chat).toEqual([]);
+  });
+
+  it('a few frames arriving without the DAVE layer (seen in the field) do not disturb the conversation', async () => {
+    const world = await aWorld({ dave: true });
+    const session = await joined(world, GUILD, ALICE, CHANNEL);
+    const sessionsBefore = world.discord.sessionCount;
+    await hears(world, GUILD, session, { unencrypted: new Set([10, 35, 60, 85]) }, ALICE);
+    await answers(world, GUILD, session);
+    expect(world.discord.sessionCount).toBe(sessionsBefore);
+    expect(world.discord.chat).toEqual([]);
   });
 });
