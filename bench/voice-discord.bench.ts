@@ -4,7 +4,9 @@
  * the model is a stand-in that answers instantly, so its own thinking time is not counted):
  *   - in:  a user's RTP packet leaves the voice server → its speech reaches the model (sendAudio);
  *   - out: the model emits speech → the first non-silent RTP packet from the bot reaches the voice server.
- * Their sum is what the bot adds to whatever the model takes. Loopback only; figures are noisy on a shared machine.
+ * Their sum is what the bot adds to whatever the model takes. DAVE is on (as Discord requires): the fake user is a
+ * davey member, so frames are DAVE-encrypted and decrypted both ways. Loopback only; figures are noisy on a shared
+ * machine.
  */
 import tls from 'node:tls';
 import OpusScript from 'opusscript';
@@ -17,7 +19,7 @@ import { FakeDiscordVoice } from '../test/support/fake-discord-voice/fake-discor
 import { LoopbackVoiceHost } from '../test/support/fake-discord-voice/loopback-voice-host.ts';
 import { ScriptedVoiceModel } from '../test/support/voice-loop-fakes.ts';
 
-const TURNS = Number(process.env.TURNS ?? 20);
+const TURNS = Number(process.env.TURNS ?? 30);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const rms = (samples: Int16Array): number => {
   let sum = 0;
@@ -31,7 +33,10 @@ const percentile = (values: readonly number[], p: number): number => {
 const fmt = (ms: number): string => `${ms.toFixed(1).padStart(6)} ms`;
 
 tls.setDefaultCACertificates([...tls.getCACertificates('default'), FakeDiscordVoice.certificate()]);
-const discord = await FakeDiscordVoice.start();
+const discord = await FakeDiscordVoice.start({ dave: true });
+// DAVE reads ids as 64-bit integers: snowflakes.
+const GUILD = '400000000000000001';
+const USER = '200000000000000001';
 const model = new ScriptedVoiceModel();
 const sessions = new DiscordVoiceSessions({
   host: new LoopbackVoiceHost(discord, silentLogger, 5_000),
@@ -39,8 +44,8 @@ const sessions = new DiscordVoiceSessions({
   startConversation: (io, _request, invoker) =>
     startVoiceConversation({ io, model, tools: [], caller: () => invoker, transcripts: false, log: silentLogger }),
 });
-discord.enter('g1', 'u1', 'g1-general');
-const joined = await sessions.voiceFor('g1', 'u1').join({ engine: 'sonic', listen: 'everyone', transcripts: false });
+discord.enter(GUILD, USER, '300000000000000001');
+const joined = await sessions.voiceFor(GUILD, USER).join({ engine: 'sonic', listen: 'everyone', transcripts: false });
 if (!joined.ok) throw new Error(joined.error.message);
 const session = await model.session(0);
 
@@ -75,7 +80,7 @@ const waitFor = async (get: () => number | undefined): Promise<number> => {
 for (let turn = 0; turn < TURNS; turn++) {
   modelHeardAt = undefined;
   let firstSent: number | undefined;
-  await discord.speak('g1', 'u1', packets, { onSent: (index, at) => void (index === 0 && (firstSent = at)) });
+  await discord.speak(GUILD, USER, packets, { onSent: (index, at) => void (index === 0 && (firstSent = at)) });
   const heard = await waitFor(() => modelHeardAt);
   if (firstSent !== undefined && turn > 0) inbound.push(heard - firstSent);
   await sleep(300);
@@ -97,7 +102,10 @@ const total = inbound.map((ms, i) => ms + (outbound[i] ?? Number.NaN));
 const line = (label: string, values: readonly number[]) =>
   `  ${label.padEnd(58)} p50 ${fmt(percentile(values, 50))}  p95 ${fmt(percentile(values, 95))}  (n=${values.length})`;
 console.log(
-  'voice bench (Discord, loopback voice server, real @discordjs/voice client): voice-to-voice latency the bot adds',
+  'voice bench (Discord, loopback voice server with DAVE, real @discordjs/voice client): voice-to-voice latency the bot adds',
+);
+console.log(
+  `  bot frames with the DAVE layer: ${discord.daveFrames}, not decryptable by the user: ${discord.undecryptable}`,
 );
 console.log(line('in: user RTP packet sent -> its speech reaches the model', inbound));
 console.log(line('out: model speech emitted -> first non-silent bot RTP packet', outbound));

@@ -102,6 +102,10 @@ export class FakeDiscordVoice {
   onHeard: ((guildId: string, opus: Buffer, at: number) => void) | undefined;
   /** While true, op 4 joins are accepted but never answered: a reconnect that never completes. */
   holdJoins = false;
+  /** While true, voice gateway Identify is never answered: the client sits in Connecting. */
+  holdIdentify = false;
+  /** op 4 join requests received (rejoins included). */
+  joinRequests = 0;
   /** DAVE: commits or welcomes the bot rejected (op 31), and bot frames a fake user could not decrypt. */
   invalidCommits = 0;
   undecryptable = 0;
@@ -343,6 +347,7 @@ export class FakeDiscordVoice {
       this.#emitState(guildId);
       return;
     }
+    this.joinRequests++;
     if (this.holdJoins) return;
     this.#join(guildId, channelId);
   }
@@ -406,6 +411,7 @@ export class FakeDiscordVoice {
       switch (packet.op) {
         case OP.identify:
         case OP.resume: {
+          if (this.holdIdentify) return;
           const found = this.#sessions.get(String(packet.d.server_id));
           const valid = found && found.token === packet.d.token && found.sessionId === packet.d.session_id;
           if (!valid || (packet.op === OP.identify && packet.d.user_id !== BOT_ID)) {

@@ -179,7 +179,20 @@ describe('Discord voice against a loopback voice server (real @discordjs/voice c
   it('a reconnect that never completes is bounded: one rejoin, then a line, and the model stream stops', async () => {
     const world = await aWorld({ reconnectTimeoutMs: 700 });
     const session = await joined(world);
+    const joinsBefore = world.discord.joinRequests;
     world.discord.holdJoins = true;
+    world.discord.invalidateSession('g1');
+    await until(() => world.sessions.guilds.length === 0, 'gave up', step);
+    // The library's own rejoin after 4006, then ours once the bound passed; then no more.
+    expect(world.discord.joinRequests - joinsBefore).toBe(2);
+    expect(world.discord.chat).toEqual([{ channelId: `g1-${GENERAL}`, line: LINES.reconnectFailed }]);
+    expect(session.closed).toBe(true);
+  });
+
+  it('a voice server that never answers Identify (stuck in Connecting) is bounded the same way', async () => {
+    const world = await aWorld({ reconnectTimeoutMs: 700 });
+    const session = await joined(world);
+    world.discord.holdIdentify = true;
     world.discord.invalidateSession('g1');
     await until(() => world.sessions.guilds.length === 0, 'gave up', step);
     expect(world.discord.chat).toEqual([{ channelId: `g1-${GENERAL}`, line: LINES.reconnectFailed }]);
