@@ -3,7 +3,7 @@ import { type EndBehavior, EndBehaviorType } from '@discordjs/voice';
 import { userId } from '../../../src/domain/ids.ts';
 import type { Logger } from '../../../src/ports/logger.ts';
 import type { SpeakerFrame, VoiceChannelIo } from '../../../src/voice/channel-io.ts';
-import type { PacingClock } from '../../../src/voice/clock.ts';
+import { type PacingClock, systemClock } from '../../../src/voice/clock.ts';
 import { EventQueue } from '../../../src/voice/event-queue.ts';
 import { JitterBuffer } from '../../../src/voice/jitter-buffer.ts';
 import type { PcmFrame } from '../../../src/voice/pcm.ts';
@@ -29,15 +29,36 @@ export interface DiscordVoiceChannelIoOptions {
   readonly listenTo?: ReadonlySet<string>;
   readonly log: Logger;
   readonly clock?: PacingClock;
-  /** Called once when receiving keeps failing (DAVE decryption): the session should end. */
-  readonly onReceiveFailure?: (error: unknown) => void;
+  /**
+   * Called when receiving is broken: stream errors (DAVE decryption) past a threshold, or the watchdog saw a
+   * speaker's packets arrive for `stallMs` with nothing decoded ("connected but deaf"). The session should
+   * rejoin; the count starts again after each call.
+   */
+  readonly onReceiveFailure?: (why: ReceiveFailure, error?: unknown) => void;
+  /** How long a speaker may send packets with none decoded before the watchdog calls it deaf. Default 3 s. */
+  readonly stallMs?: number;
   /** Silence after which a speaker's subscription ends (a new one starts with their next packet). */
   readonly afterSilenceMs?: number;
 }
 
-/** Failures (e.g. DAVE decryption) within this window that make receiving count as broken. */
+export type ReceiveFailure = 'decrypt' | 'deaf';
+
+/** What one speaker's receive did so far (for logs and status). */
+export interface SpeakerReceiveStats {
+  /** Frames decoded to PCM. */
+  decoded: number;
+  /** Streams the receiver destroyed with an error (DAVE or transport decryption); their frames were dropped. */
+  failures: number;
+}
+
+/**
+ * Stream errors within this window that make receiving count as broken. The receiver only errors a stream once
+ * the DAVE session has already dropped `decryptionFailureTolerance` frames in a row, so a few are a real signal.
+ */
 const FAILURE_WINDOW_MS = 30_000;
 const MAX_FAILURES = 3;
+const WATCHDOG_TICK_MS = 1_000;
+const STALL_MS = 3_000;
 
 interface Subscription {
   readonly stream: Readable;
@@ -54,6 +75,11 @@ export class DiscordVoiceChannelIo implements VoiceChannelIo {
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #playback: JitterBuffer;
   readonly #failures: number[] = [];
+  readonly #stats = new Map<string, SpeakerReceiveStats>();
+  readonly #speakingSince = new Map<string, number>();
+  readonly #lastDecoded = new Map<string, number>();
+  readonly #clock: PacingClock;
+  readonly #stop = new AbortController();
   readonly #onStart = (id: string): void => this.#subscribe(id);
   #closed = false;
 
@@ -64,8 +90,15 @@ export class DiscordVoiceChannelIo implements VoiceChannelIo {
       ...(options.clock ? { clock: options.clock } : {}),
       onError: (error) => options.log.error({ err: error }, 'voice playback failed'),
     });
+    this.#clock = options.clock ?? systemClock;
     options.receiver.speaking.on('start', this.#onStart);
     for (const id of options.receiver.speaking.users.keys()) this.#subscribe(id);
+    void this.#watch();
+  }
+
+  /** Per Discord user id: frames decoded and receive failures so far. */
+  receiveStats(): ReadonlyMap<string, Readonly<SpeakerReceiveStats>> {
+    return this.#stats;
   }
 
   get speech(): AsyncIterable<SpeakerFrame> {
@@ -93,6 +126,7 @@ export class DiscordVoiceChannelIo implements VoiceChannelIo {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stop.abort();
     this.#options.receiver.speaking.off('start', this.#onStart);
     for (const [id, sub] of this.#subscriptions) this.#unsubscribe(id, sub);
     this.#playback.clear();
@@ -111,15 +145,20 @@ export class DiscordVoiceChannelIo implements VoiceChannelIo {
       stream.once('close', () => this.#subscribe(id));
       return;
     }
+    const stats = this.#statsOf(id);
     const decoder = new SpeakerOpusDecoder(
-      (frame) => this.#speech.push({ speaker, frame }),
+      (frame) => {
+        stats.decoded++;
+        this.#lastDecoded.set(id, this.#clock.now());
+        this.#speech.push({ speaker, frame });
+      },
       (error) => this.#options.log.warn({ err: error, speaker }, 'dropped an undecodable Opus packet'),
     );
     const sub = { stream, decoder };
     this.#subscriptions.set(id, sub);
     stream.on('data', (packet: Buffer) => decoder.decode(packet));
     // The receiver destroys a speaker's stream with an error when DAVE decryption keeps failing.
-    stream.on('error', (error) => this.#failed(speaker, error));
+    stream.on('error', (error) => this.#failed(id, error));
     stream.once('close', () => {
       this.#unsubscribe(id, sub);
       // Speaking may have resumed while this stream was ending (discordjs/discord.js#8438): listen again.
@@ -134,11 +173,52 @@ export class DiscordVoiceChannelIo implements VoiceChannelIo {
     sub.stream.destroy();
   }
 
-  #failed(speaker: string, error: unknown): void {
-    this.#options.log.warn({ err: error, speaker }, 'voice receive failed');
-    const now = this.#options.clock?.now() ?? performance.now();
+  #statsOf(id: string): SpeakerReceiveStats {
+    let stats = this.#stats.get(id);
+    if (!stats) {
+      stats = { decoded: 0, failures: 0 };
+      this.#stats.set(id, stats);
+    }
+    return stats;
+  }
+
+  /** The frame is already dropped; count it and ask for a rejoin past the threshold (never end the talk here). */
+  #failed(id: string, error: unknown): void {
+    this.#statsOf(id).failures++;
+    this.#options.log.warn({ err: error, speaker: id }, 'voice receive failed; frame dropped');
+    const now = this.#clock.now();
     this.#failures.push(now);
     while ((this.#failures[0] ?? now) < now - FAILURE_WINDOW_MS) this.#failures.shift();
-    if (this.#failures.length === MAX_FAILURES) this.#options.onReceiveFailure?.(error);
+    if (this.#failures.length < MAX_FAILURES) return;
+    this.#failures.length = 0;
+    this.#options.onReceiveFailure?.('decrypt', error);
+  }
+
+  /**
+   * The watchdog: Discord's speaking map says a speaker's packets are arriving (it is fed before decryption),
+   * but for `stallMs` nothing of theirs was decoded: the connection is connected but deaf.
+   */
+  async #watch(): Promise<void> {
+    const stallMs = this.#options.stallMs ?? STALL_MS;
+    while (!this.#closed) {
+      await this.#clock.sleep(WATCHDOG_TICK_MS, this.#stop.signal);
+      if (this.#closed) return;
+      const now = this.#clock.now();
+      const speaking = this.#options.receiver.speaking.users;
+      for (const id of this.#speakingSince.keys()) if (!speaking.has(id)) this.#speakingSince.delete(id);
+      let deaf: string | undefined;
+      for (const id of speaking.keys()) {
+        if (this.#options.listenTo && !this.#options.listenTo.has(id)) continue;
+        const since = this.#speakingSince.get(id) ?? now;
+        this.#speakingSince.set(id, since);
+        const decodedAt = this.#lastDecoded.get(id) ?? Number.NEGATIVE_INFINITY;
+        if (now - since >= stallMs && now - decodedAt >= stallMs) deaf = id;
+      }
+      if (deaf === undefined) continue;
+      this.#options.log.warn({ speaker: deaf, stallMs }, 'voice receive stalled: packets but nothing decoded');
+      // Give the rejoin the same time before judging again.
+      for (const id of this.#speakingSince.keys()) this.#speakingSince.set(id, now);
+      this.#options.onReceiveFailure?.('deaf');
+    }
   }
 }

@@ -1,19 +1,8 @@
-import {
-  createAudioPlayer,
-  type DiscordGatewayAdapterCreator,
-  entersState,
-  joinVoiceChannel,
-  NoSubscriberBehavior,
-  type VoiceConnection,
-  VoiceConnectionStatus,
-} from '@discordjs/voice';
+import type { DiscordGatewayAdapterCreator } from '@discordjs/voice';
 import { type Client, Events } from 'discord.js';
 import type { Logger } from '../../../src/ports/logger.ts';
 import type { VoiceChannelRef, VoiceHost, VoiceLink } from './voice-host.ts';
-
-const READY_TIMEOUT_MS = 20_000;
-/** A disconnect that does not start reconnecting within this time is final. */
-const RECONNECT_GRACE_MS = 5_000;
+import { openVoiceLink } from './voice-link.ts';
 
 /** `VoiceHost` over a discord.js Client (needs the Guilds and GuildVoiceStates intents) and @discordjs/voice. */
 export class DiscordVoiceHost implements VoiceHost {
@@ -30,6 +19,11 @@ export class DiscordVoiceHost implements VoiceHost {
     return channel ? { guildId, id: channel.id, name: channel.name } : undefined;
   }
 
+  botChannelOf(guildId: string): VoiceChannelRef | undefined {
+    const botId = this.#client.user?.id;
+    return botId ? this.voiceChannelOf(guildId, botId) : undefined;
+  }
+
   humansIn(guildId: string, channelId: string): number {
     const channel = this.#client.guilds.cache.get(guildId)?.channels.cache.get(channelId);
     if (!channel?.isVoiceBased()) return 0;
@@ -41,30 +35,13 @@ export class DiscordVoiceHost implements VoiceHost {
     const channel = guild?.channels.cache.get(ref.id);
     if (!guild || !channel?.isVoiceBased()) throw new Error(`voice channel ${ref.id} not found`);
     if (!channel.joinable) throw new Error(`missing permission to join ${ref.id}`);
-    const connection = joinVoiceChannel({
-      channelId: ref.id,
+    return openVoiceLink({
       guildId: ref.guildId,
+      channelId: ref.id,
       // discord.js and @discordjs/voice pin different discord-api-types; the adapter is the same at runtime.
       adapterCreator: guild.voiceAdapterCreator as DiscordGatewayAdapterCreator,
-      selfDeaf: false,
-      selfMute: false,
-      daveEncryption: true,
+      log: this.#log.child({ guildId: ref.guildId, channelId: ref.id }),
     });
-    const log = this.#log.child({ guildId: ref.guildId, channelId: ref.id });
-    connection.on('error', (error) => log.warn({ err: error }, 'voice connection error'));
-    try {
-      await entersState(connection, VoiceConnectionStatus.Ready, READY_TIMEOUT_MS);
-    } catch (error) {
-      connection.destroy();
-      throw error;
-    }
-    // Never stop on missed frames: the jitter buffer decides when an utterance is over.
-    const player = createAudioPlayer({
-      behaviors: { noSubscriber: NoSubscriberBehavior.Pause, maxMissedFrames: Number.POSITIVE_INFINITY },
-    });
-    player.on('error', (error) => log.warn({ err: error }, 'voice player error'));
-    connection.subscribe(player);
-    return link(connection, player);
   }
 
   async send(channelId: string, line: string): Promise<void> {
@@ -79,32 +56,3 @@ export class DiscordVoiceHost implements VoiceHost {
     return () => this.#client.off(Events.VoiceStateUpdate, handler);
   }
 }
-
-const link = (connection: VoiceConnection, player: ReturnType<typeof createAudioPlayer>): VoiceLink => {
-  const listeners: ((reason: string) => void)[] = [];
-  let lost = false;
-  const lose = (reason: string): void => {
-    if (lost) return;
-    lost = true;
-    for (const listener of listeners) listener(reason);
-  };
-  connection.on('stateChange', (_, next) => {
-    if (next.status === VoiceConnectionStatus.Destroyed) lose('destroyed');
-    if (next.status !== VoiceConnectionStatus.Disconnected) return;
-    // A move or a voice server change reconnects by itself; otherwise the disconnect is final.
-    void Promise.race([
-      entersState(connection, VoiceConnectionStatus.Signalling, RECONNECT_GRACE_MS),
-      entersState(connection, VoiceConnectionStatus.Connecting, RECONNECT_GRACE_MS),
-    ]).catch(() => lose('disconnected'));
-  });
-  return {
-    receiver: connection.receiver,
-    player,
-    onLost: (listener) => void listeners.push(listener),
-    destroy: () => {
-      lost = true;
-      player.stop(true);
-      if (connection.state.status !== VoiceConnectionStatus.Destroyed) connection.destroy();
-    },
-  };
-};

@@ -8,6 +8,8 @@ import type { PlayerLike } from './playback-sink.ts';
 export interface VoiceHost {
   /** The voice channel a member is in, if any. */
   voiceChannelOf(guildId: string, userId: string): VoiceChannelRef | undefined;
+  /** The voice channel the bot itself is in now (it follows moves), if any. */
+  botChannelOf(guildId: string): VoiceChannelRef | undefined;
   /** Members in the channel who are not bots. */
   humansIn(guildId: string, channelId: string): number;
   /** Joins (not deafened, DAVE on) and resolves once the connection is ready; rejects if it cannot. */
@@ -24,11 +26,23 @@ export interface VoiceChannelRef {
   readonly name: string;
 }
 
-/** A ready voice connection with its player. */
+/**
+ * Why a connection is gone for good: `kicked` (Discord closed it with 4014 and did not move us: kicked, channel
+ * deleted), `reconnect_failed` (stuck signalling/connecting past the bound, a rejoin did not help either),
+ * `destroyed` (torn down from outside).
+ */
+export type VoiceLostReason = 'kicked' | 'reconnect_failed' | 'destroyed';
+
+/** A ready voice connection with its player. The receiver and player carry over reconnects. */
 export interface VoiceLink {
   readonly receiver: ReceiverLike;
   readonly player: PlayerLike;
   /** Called once when the connection is lost for good (not for a reconnect that succeeds). */
-  onLost(listener: (reason: string) => void): void;
+  onLost(listener: (reason: VoiceLostReason) => void): void;
+  /**
+   * Leaves and joins the same channel again with fresh voice and DAVE sessions (a connection that is "connected
+   * but deaf"). Bounded like any reconnect: if it does not come back, `onLost` fires with `reconnect_failed`.
+   */
+  reconnect(why: string): void;
   destroy(): void;
 }

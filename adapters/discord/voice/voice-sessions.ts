@@ -1,13 +1,13 @@
 import type { ToolCaller } from '../../../src/app/tools.ts';
 import type { JoinRequest, LeaveOutcome, VoiceSurface } from '../../../src/chat/voice-surface.ts';
 import { userId } from '../../../src/domain/ids.ts';
-import { type AppError, appError, err, ok, type Result } from '../../../src/domain/result.ts';
+import { type AppError, appError, assertNever, err, ok, type Result } from '../../../src/domain/result.ts';
 import type { VoiceUsageSummary } from '../../../src/domain/voice/usage.ts';
 import type { Logger } from '../../../src/ports/logger.ts';
 import type { VoiceChannelIo } from '../../../src/voice/channel-io.ts';
 import { type PacingClock, systemClock } from '../../../src/voice/clock.ts';
-import { DiscordVoiceChannelIo } from './discord-voice-channel-io.ts';
-import type { VoiceChannelRef, VoiceHost, VoiceLink } from './voice-host.ts';
+import { DiscordVoiceChannelIo, type ReceiveFailure } from './discord-voice-channel-io.ts';
+import type { VoiceChannelRef, VoiceHost, VoiceLink, VoiceLostReason } from './voice-host.ts';
 
 /** A running conversation (the voice loop); `done` settles if it ends by itself. */
 export interface ConversationHandle {
@@ -28,22 +28,32 @@ export interface DiscordVoiceSessionsOptions {
   readonly aloneTimeoutMs?: number;
   /** Engines that are configured; /join with another one is refused before connecting. Default: both. */
   readonly engines?: readonly JoinRequest['engine'][];
+  /** Rejoins for broken receive (DAVE failures, deaf watchdog) allowed per window before giving up. */
+  readonly rejoins?: { readonly max: number; readonly windowMs: number };
+  /** See DiscordVoiceChannelIoOptions.stallMs. */
+  readonly stallMs?: number;
 }
 
 type Session =
   | { readonly status: 'connecting'; readonly channel: VoiceChannelRef }
   | {
       readonly status: 'active';
-      readonly channel: VoiceChannelRef;
+      /** Where the bot is now: it changes when the bot is moved; transcripts and the alone check follow it. */
+      channel: VoiceChannelRef;
       readonly link: VoiceLink;
       readonly io: DiscordVoiceChannelIo;
       readonly conversation: ConversationHandle;
       alone: AbortController | undefined;
+      /** When receive-triggered rejoins happened (bounded per window). */
+      readonly rejoins: number[];
     };
 
 export const LINES = {
   disconnected: 'I lost the voice connection and ended our conversation. Use /join to bring me back.',
-  decryption: 'I could not decrypt voice audio (DAVE) and ended our conversation. Use /join to bring me back.',
+  reconnectFailed:
+    'I could not get the voice connection back within a few seconds and ended our conversation. Use /join to bring me back.',
+  decryption:
+    'I kept failing to hear the channel (voice decryption, DAVE) even after rejoining, so I ended our conversation. Use /join to bring me back.',
   alone: 'Everyone left, so I left too.',
   ended: 'Our conversation ended. Use /join to start a new one.',
 } as const;
@@ -62,7 +72,7 @@ export class DiscordVoiceSessions {
   constructor(options: DiscordVoiceSessionsOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
-    this.#unsubscribe = options.host.onVoiceStateChange((guildId) => this.#checkAlone(guildId));
+    this.#unsubscribe = options.host.onVoiceStateChange((guildId) => this.#onVoiceState(guildId));
   }
 
   /** The voice surface for a command run by `discordUserId` in `guildId` (the Discord text adapter's ctx.voice). */
@@ -127,13 +137,17 @@ export class DiscordVoiceSessions {
         ),
       );
     }
+    // The chat follows the bot: a move changes the session's channel, and lines go where it is then.
+    const where: { session?: Session } = {};
     const io = new DiscordVoiceChannelIo({
       receiver: link.receiver,
       player: link.player,
-      send: (line) => this.#options.host.send(channel.id, line),
+      send: (line) => this.#options.host.send((where.session ?? { channel }).channel.id, line),
       ...(request.listen === 'me' ? { listenTo: new Set([discordUserId]) } : {}),
       log,
-      onReceiveFailure: () => void this.#end(guildId, LINES.decryption),
+      clock: this.#clock,
+      ...(this.#options.stallMs === undefined ? {} : { stallMs: this.#options.stallMs }),
+      onReceiveFailure: (why) => this.#recover(guildId, why),
     });
     let conversation: ConversationHandle;
     try {
@@ -145,10 +159,12 @@ export class DiscordVoiceSessions {
       log.error({ err: error }, 'voice conversation failed to start');
       return err(appError('voice.start_failed', 'The voice engine could not start.', 'Try /join again in a moment.'));
     }
-    this.#sessions.set(guildId, { status: 'active', channel, link, io, conversation, alone: undefined });
+    const session: Session = { status: 'active', channel, link, io, conversation, alone: undefined, rejoins: [] };
+    where.session = session;
+    this.#sessions.set(guildId, session);
     link.onLost((reason) => {
       log.warn({ reason }, 'voice connection lost');
-      void this.#end(guildId, LINES.disconnected);
+      void this.#end(guildId, lostLine(reason));
     });
     // The loop says in the channel why it ended by itself; a crash (rejection) gets our line.
     void conversation.done?.then(
@@ -196,6 +212,49 @@ export class DiscordVoiceSessions {
     }
   }
 
+  /** Someone's voice state changed: follow the bot if it was moved, then look at who is left with it. */
+  #onVoiceState(guildId: string): void {
+    const session = this.#sessions.get(guildId);
+    if (session?.status !== 'active') return;
+    let now: VoiceChannelRef | undefined;
+    try {
+      now = this.#options.host.botChannelOf(guildId);
+    } catch (error) {
+      this.#options.log.warn({ err: error, guildId }, 'could not read the bot voice channel');
+    }
+    // Undefined is a kick or a disconnect in progress: the link decides whether it is final.
+    if (now && now.id !== session.channel.id) {
+      this.#options.log.info({ guildId, from: session.channel.id, to: now.id }, 'voice session moved');
+      session.channel = now;
+      session.alone?.abort();
+      session.alone = undefined;
+    }
+    this.#checkAlone(guildId);
+  }
+
+  /** Receiving is broken (DAVE failures, or deaf): rejoin, a bounded number of times per window, then give up. */
+  #recover(guildId: string, why: ReceiveFailure): void {
+    const session = this.#sessions.get(guildId);
+    if (session?.status !== 'active') return;
+    const { max, windowMs } = this.#options.rejoins ?? { max: 3, windowMs: 300_000 };
+    const now = this.#clock.now();
+    while ((session.rejoins[0] ?? now) <= now - windowMs) session.rejoins.shift();
+    const log = this.#options.log.child({ guildId, channelId: session.channel.id });
+    if (session.rejoins.length >= max) {
+      log.error({ why, rejoins: session.rejoins.length }, 'voice receive still broken after rejoining');
+      void this.#end(guildId, LINES.decryption);
+      return;
+    }
+    session.rejoins.push(now);
+    log.warn({ why, rejoins: session.rejoins.length }, 'voice receive broken, rejoining');
+    try {
+      session.link.reconnect(why);
+    } catch (error) {
+      log.error({ err: error }, 'voice rejoin threw');
+      void this.#end(guildId, LINES.reconnectFailed);
+    }
+  }
+
   #checkAlone(guildId: string): void {
     const session = this.#sessions.get(guildId);
     if (session?.status !== 'active') return;
@@ -219,3 +278,15 @@ export class DiscordVoiceSessions {
     });
   }
 }
+
+const lostLine = (reason: VoiceLostReason): string => {
+  switch (reason) {
+    case 'reconnect_failed':
+      return LINES.reconnectFailed;
+    case 'kicked':
+    case 'destroyed':
+      return LINES.disconnected;
+    default:
+      return assertNever(reason, 'voice lost reason');
+  }
+};

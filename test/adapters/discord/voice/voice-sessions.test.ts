@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { VoiceChannelRef, VoiceHost, VoiceLink } from '../../../../adapters/discord/voice/voice-host.ts';
+import type {
+  VoiceChannelRef,
+  VoiceHost,
+  VoiceLink,
+  VoiceLostReason,
+} from '../../../../adapters/discord/voice/voice-host.ts';
 import {
   type ConversationHandle,
   DiscordVoiceSessions,
@@ -17,19 +22,23 @@ class FakeLink implements VoiceLink {
   readonly receiver = new FakeReceiver();
   readonly player = new FakePlayer();
   destroyed = false;
-  readonly #lost: ((reason: string) => void)[] = [];
-  onLost(listener: (reason: string) => void): void {
+  readonly reconnects: string[] = [];
+  readonly #lost: ((reason: VoiceLostReason) => void)[] = [];
+  onLost(listener: (reason: VoiceLostReason) => void): void {
     this.#lost.push(listener);
   }
-  lose(): void {
-    for (const l of this.#lost) l('disconnected');
+  lose(reason: VoiceLostReason = 'kicked'): void {
+    for (const l of this.#lost) l(reason);
+  }
+  reconnect(why: string): void {
+    this.reconnects.push(why);
   }
   destroy(): void {
     this.destroyed = true;
   }
 }
 
-/** Two guilds, each with a voice channel "General"; members are placed with `enter`. */
+/** Guilds with voice channels `<guild>-general` ("General") and `<guild>-lounge` ("Lounge"); `enter`/`move` place members; the bot is member `bot`. */
 class FakeHost implements VoiceHost {
   readonly members = new Map<string, Map<string, string>>();
   readonly links = new Map<string, FakeLink>();
@@ -37,9 +46,9 @@ class FakeHost implements VoiceHost {
   failConnect = false;
   #listener: ((guildId: string) => void) | undefined;
 
-  enter(guildId: string, userId: string): void {
+  enter(guildId: string, userId: string, channel = 'general'): void {
     const guild = this.members.get(guildId) ?? new Map<string, string>();
-    guild.set(userId, `${guildId}-general`);
+    guild.set(userId, `${guildId}-${channel}`);
     this.members.set(guildId, guild);
     this.#listener?.(guildId);
   }
@@ -49,13 +58,17 @@ class FakeHost implements VoiceHost {
   }
   voiceChannelOf(guildId: string, userId: string): VoiceChannelRef | undefined {
     const id = this.members.get(guildId)?.get(userId);
-    return id ? { guildId, id, name: 'General' } : undefined;
+    return id ? { guildId, id, name: id.endsWith('lounge') ? 'Lounge' : 'General' } : undefined;
+  }
+  botChannelOf(guildId: string): VoiceChannelRef | undefined {
+    return this.voiceChannelOf(guildId, 'bot');
   }
   humansIn(guildId: string, channelId: string): number {
-    return [...(this.members.get(guildId)?.values() ?? [])].filter((c) => c === channelId).length;
+    return [...(this.members.get(guildId)?.entries() ?? [])].filter(([u, c]) => c === channelId && u !== 'bot').length;
   }
   async connect(channel: VoiceChannelRef): Promise<VoiceLink> {
     if (this.failConnect) throw new Error('4017 E2EE/DAVE protocol required');
+    this.members.get(channel.guildId)?.set('bot', channel.id);
     const link = new FakeLink();
     this.links.set(channel.guildId, link);
     return link;
@@ -94,6 +107,8 @@ const setup = (options: { stopThrows?: boolean; engines?: readonly JoinRequest['
     clock,
     log: silentLogger,
     aloneTimeoutMs: 30_000,
+    stallMs: 3_000,
+    rejoins: { max: 2, windowMs: 60_000 },
     ...(options.engines ? { engines: options.engines } : {}),
     startConversation: (io, request, invoker): ConversationHandle => {
       const entry: Started = { io, request, invoker, stopped: 0 };
@@ -209,19 +224,101 @@ describe('DiscordVoiceSessions', () => {
     expect(await sessions.voiceFor('g1', 'u1').join(request)).toMatchObject({ ok: true });
   });
 
-  it('repeated receive failures (DAVE decryption) end the session with one line', async () => {
-    const { host, started, sessions } = setup();
+  it('DAVE decrypt failures drop frames and rejoin past the threshold; only repeated rejoins end the talk', async () => {
+    const { host, clock, started, sessions } = setup();
     host.enter('g1', 'u1');
     await sessions.voiceFor('g1', 'u1').join(request);
-    const receiver = (host.links.get('g1') as FakeLink).receiver;
-    for (let i = 0; i < 4; i++) {
-      receiver.packet('u1', Buffer.from([0xf8, 0xff, 0xfe]));
-      receiver.subscriptions.get('u1')?.destroy(new Error('DecryptionFailed(UnencryptedWhenPassthroughDisabled)'));
-      receiver.speaking.users.delete('u1');
+    const link = host.links.get('g1') as FakeLink;
+    const fail = async (): Promise<void> => {
+      link.receiver.packet('u1', Buffer.from([0xf8, 0xff, 0xfe]));
+      link.receiver.subscriptions.get('u1')?.destroy(new Error('DecryptionFailed(UnencryptedWhenPassthroughDisabled)'));
+      link.receiver.speaking.users.delete('u1');
       await settle();
-    }
+    };
+    for (let i = 0; i < 2; i++) await fail();
+    expect(link.reconnects).toEqual([]);
+    await fail();
+    expect(link.reconnects).toEqual(['decrypt']);
+    expect(started[0]?.stopped).toBe(0);
+    // The speaker is heard again after the failures: a new subscription took over.
+    link.receiver.packet('u1', speechPackets()[40] as Buffer);
+    expect(link.receiver.subscriptions.has('u1')).toBe(true);
+    for (let i = 0; i < 3; i++) await fail();
+    expect(link.reconnects).toEqual(['decrypt', 'decrypt']);
+    expect(host.lines).toEqual([]);
+    // A third rejoin within the window is one too many: the session ends with one line.
+    await clock.advance(1_000);
+    for (let i = 0; i < 3; i++) await fail();
+    expect(link.reconnects).toHaveLength(2);
     expect(host.lines).toEqual([{ channelId: 'g1-general', line: LINES.decryption }]);
     expect(started[0]?.stopped).toBe(1);
+    expect(sessions.guilds).toEqual([]);
+  });
+
+  it('the watchdog rejoins when packets arrive but nothing decodes ("connected but deaf")', async () => {
+    const { host, clock, started, sessions } = setup();
+    host.enter('g1', 'u1');
+    await sessions.voiceFor('g1', 'u1').join(request);
+    const link = host.links.get('g1') as FakeLink;
+    const speech = speechPackets().slice(40, 60);
+    // Healthy: speaking and decoding for 5 s is no alarm.
+    for (let t = 0; t < 5; t++) {
+      link.receiver.packet('u1', speech[t] as Buffer);
+      await settle();
+      await clock.advance(1_000);
+    }
+    expect(link.reconnects).toEqual([]);
+    // Deaf: the speaking map still says u1 speaks (packets arrive) but nothing reaches the decoder for 3 s.
+    await clock.advance(2_000);
+    expect(link.reconnects).toEqual(['deaf']);
+    expect(started[0]?.stopped).toBe(0);
+    // After the rejoin the watchdog gives it the full time again before judging, then asks again.
+    await clock.advance(2_000);
+    expect(link.reconnects).toEqual(['deaf']);
+    await clock.advance(1_000);
+    expect(link.reconnects).toEqual(['deaf', 'deaf']);
+    // Nobody speaking is not deafness.
+    link.receiver.stopSpeaking('u1');
+    await clock.advance(10_000);
+    expect(link.reconnects).toEqual(['deaf', 'deaf']);
+    expect(sessions.guilds).toEqual(['g1']);
+  });
+
+  it('follows the bot when it is moved: transcripts go to the new chat and the alone timer counts its members', async () => {
+    const { host, clock, started, sessions } = setup();
+    host.enter('g1', 'u1');
+    await sessions.voiceFor('g1', 'u1').join(request);
+    // A moderator drags the bot and u1 into the Lounge (u1 first: for a moment the bot is alone).
+    host.enter('g1', 'u1', 'lounge');
+    await clock.advance(20_000);
+    host.enter('g1', 'bot', 'lounge');
+    await clock.advance(20_000);
+    expect(sessions.guilds).toEqual(['g1']);
+    await started[0]?.io.post('🗣️ u1: hello');
+    expect(host.lines).toEqual([{ channelId: 'g1-lounge', line: '🗣️ u1: hello' }]);
+    // Someone left behind in General does not keep the bot: it is the Lounge that counts.
+    host.enter('g1', 'u2');
+    host.exit('g1', 'u1');
+    await clock.advance(30_000);
+    expect(sessions.guilds).toEqual([]);
+    expect(host.lines.at(-1)).toEqual({ channelId: 'g1-lounge', line: LINES.alone });
+  });
+
+  it('a connection that cannot come back ends the session with a line and stops the model stream', async () => {
+    const { host, started, sessions } = setup();
+    host.enter('g1', 'u1');
+    host.enter('g2', 'u9');
+    await sessions.voiceFor('g1', 'u1').join(request);
+    await sessions.voiceFor('g2', 'u9').join(request);
+    host.links.get('g1')?.lose('reconnect_failed');
+    host.links.get('g2')?.lose('kicked');
+    await settle();
+    expect(host.lines).toEqual([
+      { channelId: 'g1-general', line: LINES.reconnectFailed },
+      { channelId: 'g2-general', line: LINES.disconnected },
+    ]);
+    expect(started.map((s) => s.stopped)).toEqual([1, 1]);
+    expect(host.links.get('g1')?.destroyed).toBe(true);
     expect(sessions.guilds).toEqual([]);
   });
 

@@ -1,0 +1,52 @@
+import type { VoiceChannelRef, VoiceHost, VoiceLink } from '../../../adapters/discord/voice/voice-host.ts';
+import { openVoiceLink } from '../../../adapters/discord/voice/voice-link.ts';
+import type { Logger } from '../../../src/ports/logger.ts';
+import { BOT_ID, type FakeDiscordVoice } from './fake-discord-voice.ts';
+
+/**
+ * The VoiceHost the bot uses, over the loopback Discord instead of a discord.js Client: guild state from the
+ * fake's member map, and connections through the real openVoiceLink with the fake main gateway's adapter.
+ */
+export class LoopbackVoiceHost implements VoiceHost {
+  readonly #discord: FakeDiscordVoice;
+  readonly #log: Logger;
+  readonly #reconnectTimeoutMs: number;
+
+  constructor(discord: FakeDiscordVoice, log: Logger, reconnectTimeoutMs: number) {
+    this.#discord = discord;
+    this.#log = log;
+    this.#reconnectTimeoutMs = reconnectTimeoutMs;
+  }
+
+  voiceChannelOf(guildId: string, userId: string): VoiceChannelRef | undefined {
+    const id = this.#discord.channelOf(guildId, userId);
+    return id ? { guildId, id, name: id } : undefined;
+  }
+
+  botChannelOf(guildId: string): VoiceChannelRef | undefined {
+    return this.voiceChannelOf(guildId, BOT_ID);
+  }
+
+  humansIn(guildId: string, channelId: string): number {
+    return this.#discord.humansIn(guildId, channelId);
+  }
+
+  connect(channel: VoiceChannelRef): Promise<VoiceLink> {
+    return openVoiceLink({
+      guildId: channel.guildId,
+      channelId: channel.id,
+      adapterCreator: this.#discord.adapterCreator(channel.guildId),
+      log: this.#log,
+      readyTimeoutMs: 10_000,
+      reconnectTimeoutMs: this.#reconnectTimeoutMs,
+    });
+  }
+
+  async send(channelId: string, line: string): Promise<void> {
+    this.#discord.chat.push({ channelId, line });
+  }
+
+  onVoiceStateChange(listener: (guildId: string) => void): () => void {
+    return this.#discord.onVoiceState(listener);
+  }
+}
