@@ -10,6 +10,7 @@ import type {
   VoiceModel,
   VoiceSessionOptions,
 } from '../ports/voice-model.ts';
+import { BargeInDetector } from './barge-in.ts';
 import type { VoiceChannelIo } from './channel-io.ts';
 import { type PacingClock, systemClock } from './clock.ts';
 import { PacedInput } from './paced-input.ts';
@@ -39,6 +40,11 @@ export interface VoiceConversationSettings {
   readonly retry?: { readonly attempts: number; readonly delayMs: number };
   /** User audio replayed into a renewed session (see ReplayBuffer). Default 3000 ms. */
   readonly replayMs?: number;
+  /**
+   * Talking over the bot this long stops it here, before the model notices (0 turns client-side barge-in off).
+   * Shorter sounds (backchannels) do not interrupt. Default 300 ms.
+   */
+  readonly minBargeInMs?: number;
   /** The cost in USD of what the conversation used, when it can be priced (see voiceCostUsd). */
   readonly price?: (usage: VoiceUsage) => number | undefined;
 }
@@ -109,6 +115,9 @@ class ConversationLoop {
   /** Wakes #consume to switch sessions (at a turn boundary or the deadline). */
   #wake: (() => void) | undefined;
   #lastVoiceAt = Number.NEGATIVE_INFINITY;
+  readonly #bargeIn: BargeInDetector | undefined;
+  /** The user barged in here: the rest of the answer the model is still sending is not played. */
+  #dropAnswer = false;
   #renewals = 0;
   #failures = 0;
   #usage = emptyVoiceUsage;
@@ -121,6 +130,8 @@ class ConversationLoop {
     this.#clock = settings.clock ?? systemClock;
     this.#startedAt = this.#clock.now();
     this.#replay = new ReplayBuffer(settings.replayMs ?? 3_000);
+    const minBargeInMs = settings.minBargeInMs ?? 300;
+    this.#bargeIn = minBargeInMs > 0 ? new BargeInDetector(minBargeInMs, this.#clock) : undefined;
     this.#paced = new PacedInput({
       sampleRate: INPUT_RATE,
       frameMs: FRAME_MS,
@@ -320,22 +331,31 @@ class ConversationLoop {
       case 'audio':
         this.#busy = true;
         this.#failures = 0;
+        if (this.#dropAnswer) return undefined;
+        this.#bargeIn?.played(event.frame);
         this.#safely(() => this.#s.io.play(event.frame), 'play');
         return undefined;
       case 'transcript':
         this.#failures = 0;
         // A finished user sentence is owed an answer: a due renewal waits for it too.
         if (event.role === 'assistant' || event.final) this.#busy = true;
-        if (event.role === 'user' && event.final) this.#replay.clear();
+        if (event.role === 'user' && event.final) {
+          this.#replay.clear();
+          // What the model says after hearing the user is a new answer, played again.
+          this.#dropAnswer = false;
+        }
         void this.#post(this.#lines.heard(event.role, event.text, event.final));
         return undefined;
       case 'interrupted':
         // Barge-in: silence first, everything else after.
         this.#safely(() => this.#s.io.stopPlayback(), 'stopPlayback');
+        this.#bargeIn?.stopped();
+        this.#dropAnswer = false;
         this.#settleAnswer(true);
         // AWS's continuation sample switches on an interruption too: the user's words are in the replay buffer.
         return this.#renewal ? { kind: 'renew' } : undefined;
       case 'turnEnd':
+        this.#dropAnswer = false;
         this.#replay.clear();
         this.#settleAnswer(false);
         return this.#renewal && this.#clock.now() - this.#lastVoiceAt >= QUIET_MS ? { kind: 'renew' } : undefined;
@@ -356,6 +376,15 @@ class ConversationLoop {
     }
   }
 
+  /** The user talked over the bot long enough: silence now; the model's own barge-in follows (or not). */
+  #clientBargeIn(): void {
+    this.#log.debug({ minBargeInMs: this.#s.minBargeInMs ?? 300 }, 'client-side barge-in');
+    this.#safely(() => this.#s.io.stopPlayback(), 'stopPlayback');
+    this.#bargeIn?.stopped();
+    this.#dropAnswer = true;
+    void this.#post(this.#lines.answerDone(true));
+  }
+
   #settleAnswer(interrupted: boolean): void {
     this.#busy = false;
     void this.#post(this.#lines.answerDone(interrupted));
@@ -365,6 +394,7 @@ class ConversationLoop {
     for await (const frame of this.#paced.frames(this.#stop.signal)) {
       const voiced = frameRms(frame) >= VOICE_RMS;
       if (voiced) this.#lastVoiceAt = this.#clock.now();
+      if (this.#bargeIn?.heard(FRAME_MS, voiced)) this.#clientBargeIn();
       this.#replay.add(frame, voiced);
       const session = this.#current;
       if (session) this.#send(session, frame);
