@@ -23,6 +23,7 @@ import type { PacingClock } from '../src/voice/clock.ts';
 import { JitterBuffer } from '../src/voice/jitter-buffer.ts';
 import { PacedInput } from '../src/voice/paced-input.ts';
 import { toFormat } from '../src/voice/resample.ts';
+import { measureResampler } from '../src/voice/resampler-response.ts';
 
 const fixtures = new URL('../test/fixtures/voice/', import.meta.url);
 const packetFile = readFileSync(new URL('speech-48k-stereo-20ms.opus-packets', fixtures));
@@ -239,3 +240,10 @@ console.log(line('  model audio (20 ms chunks, real time) -> first Opus frame', 
 // would wait for the next packet(s) to fill a frame (up to 40 ms, by arithmetic): shown for comparison.
 console.log(line('  Discord packet -> its 16 kHz frame (40 ms frames, the loop)', await receiveLatency(40)));
 console.log(line('  Discord packet -> its 16 kHz frame (32 ms frames, for comparison)', await receiveLatency(32)));
+
+// A sine sweep through the streaming receive resampler: in band every 50 Hz, then every 50 Hz from 8 to 24 kHz.
+const response = measureResampler(48_000, 16_000);
+console.log('voice bench: receive resampler 48k -> 16k, sine sweep (goal flat to >= 7 kHz, aliases >= 70 dB down)');
+console.log(
+  `  flat (±0.5 dB) to ${response.flatToHz} Hz, -3 dB at ${response.minus3dBHz} Hz; worst alias ${response.aliasRejectionDb.toFixed(1)} dB down (input at ${response.worstAliasHz} Hz)`,
+);

@@ -9,6 +9,21 @@ import type { PcmFrame } from '../voice/pcm.ts';
 export interface VoiceModel {
   readonly engine: 'sonic' | 'cascade';
   open(options: VoiceSessionOptions, signal: AbortSignal): Promise<VoiceConversation>;
+  /**
+   * Opens the transport of the next session ahead of a renewal, without its history (AWS's session-continuation
+   * pattern): `begin` later sends the history as it is then and starts listening, so the switch costs no round trip.
+   * Engines without a session limit leave it out; the loop then calls `open` at the switch.
+   */
+  prepare?(options: Omit<VoiceSessionOptions, 'history' | 'answer'>, signal: AbortSignal): PreparedVoiceSession;
+}
+
+/** A session opened ahead of time (see VoiceModel.prepare). */
+export interface PreparedVoiceSession {
+  /** False once the transport failed or was closed: prepare another one, or open cold at the switch. */
+  readonly alive: boolean;
+  /** Sends the history (and the unanswered user turn, if any) and starts listening. Call once. */
+  begin(history: readonly VoiceTurn[], answer?: string): VoiceConversation;
+  close(): Promise<void>;
 }
 
 export interface VoiceSessionOptions {
@@ -18,6 +33,11 @@ export interface VoiceSessionOptions {
   readonly textModel?: string;
   /** Earlier turns, carried over when a session is renewed. */
   readonly history: readonly VoiceTurn[];
+  /**
+   * A user turn the model heard but did not answer (the session failed or was switched in between): sent after the
+   * history as interactive text, so the new session answers it instead of waiting for the user to repeat it.
+   */
+  readonly answer?: string;
   readonly tools: readonly Tool[];
   /** Who the tools act for, decided by our code (the speaker the loop is listening to), never by the model. */
   readonly caller: () => ToolCaller;
@@ -31,6 +51,11 @@ export interface VoiceTurn {
 export interface VoiceConversation {
   /** 16 kHz mono PCM, paced in real time by the caller; silence included so the model can end turns. */
   sendAudio(frame: PcmFrame): void;
+  /**
+   * A USER message as text, answered like speech (Nova 2 Sonic's cross-modal input; the cascade answers it as a
+   * turn): the greeting on join, a filler while a tool runs, a speaker's name before their words.
+   */
+  sendText(text: string): void;
   readonly events: AsyncIterable<VoiceEvent>;
   close(): Promise<void>;
 }
@@ -45,7 +70,10 @@ export type VoiceEvent =
   | { readonly type: 'turnEnd' }
   /** A failure; `recoverable` means the loop may reopen a session with the history. */
   | { readonly type: 'error'; readonly code: string; readonly message: string; readonly recoverable: boolean }
-  /** The session reached its time limit and should be renewed with the history. */
-  | { readonly type: 'expiring' }
+  /**
+   * The session nears its time limit: renew it at the next turn boundary, and in any case within `switchWithinMs`
+   * (after which the service may cut the stream).
+   */
+  | { readonly type: 'expiring'; readonly switchWithinMs: number }
   /** What the engine used since its last usage event (tokens, audio seconds, characters), for the cost at /leave. */
   | { readonly type: 'usage'; readonly usage: VoiceUsageDelta };

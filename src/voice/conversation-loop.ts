@@ -3,10 +3,19 @@ import type { UserId } from '../domain/ids.ts';
 import { assertNever } from '../domain/result.ts';
 import { addVoiceUsage, emptyVoiceUsage, type VoiceUsage, type VoiceUsageSummary } from '../domain/voice/usage.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { VoiceConversation, VoiceEvent, VoiceModel } from '../ports/voice-model.ts';
+import type {
+  PreparedVoiceSession,
+  VoiceConversation,
+  VoiceEvent,
+  VoiceModel,
+  VoiceSessionOptions,
+} from '../ports/voice-model.ts';
+import { BargeInDetector } from './barge-in.ts';
 import type { VoiceChannelIo } from './channel-io.ts';
 import { type PacingClock, systemClock } from './clock.ts';
 import { PacedInput } from './paced-input.ts';
+import { frameRms } from './pcm.ts';
+import { EventReader, historyForSwitch } from './renewal.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
 import { TranscriptLines } from './transcript-lines.ts';
 import { forEachUntilAborted } from './until-aborted.ts';
@@ -31,6 +40,11 @@ export interface VoiceConversationSettings {
   readonly retry?: { readonly attempts: number; readonly delayMs: number };
   /** User audio replayed into a renewed session (see ReplayBuffer). Default 3000 ms. */
   readonly replayMs?: number;
+  /**
+   * Talking over the bot this long stops it here, before the model notices (0 turns client-side barge-in off).
+   * Shorter sounds (backchannels) do not interrupt. Default 300 ms.
+   */
+  readonly minBargeInMs?: number;
   /** The cost in USD of what the conversation used, when it can be priced (see voiceCostUsd). */
   readonly price?: (usage: VoiceUsage) => number | undefined;
 }
@@ -55,6 +69,13 @@ export interface RunningVoiceConversation {
  */
 const INPUT_RATE = 16_000;
 const FRAME_MS = 40;
+
+/** Speech this loud (RMS) in a paced frame means someone is talking: a renewal waits for a pause. */
+const VOICE_RMS = 500;
+/** How long after the last voiced frame the user counts as quiet. */
+const QUIET_MS = 400;
+/** A prepared session that died is prepared again at most this often. */
+const REPREPARE_MS = 5_000;
 
 type Next =
   | { readonly kind: 'renew' }
@@ -87,7 +108,17 @@ class ConversationLoop {
   #ended = false;
   /** The model is answering: a due renewal waits for the end of the answer. */
   #busy = false;
-  #renewDue = false;
+  /** A renewal is due: its deadline (aborting cancels it) and the session prepared for it, if the engine can. */
+  #renewal:
+    | { readonly deadline: AbortController; next: PreparedVoiceSession | undefined; preparedAt: number }
+    | undefined;
+  /** Wakes #consume to switch sessions (at a turn boundary or the deadline). */
+  #wake: (() => void) | undefined;
+  #lastVoiceAt = Number.NEGATIVE_INFINITY;
+  readonly #bargeIn: BargeInDetector | undefined;
+  /** The user barged in here: the rest of the answer the model is still sending is not played. */
+  #dropAnswer = false;
+  #renewals = 0;
   #failures = 0;
   #usage = emptyVoiceUsage;
   readonly #startedAt: number;
@@ -99,6 +130,8 @@ class ConversationLoop {
     this.#clock = settings.clock ?? systemClock;
     this.#startedAt = this.#clock.now();
     this.#replay = new ReplayBuffer(settings.replayMs ?? 3_000);
+    const minBargeInMs = settings.minBargeInMs ?? 300;
+    this.#bargeIn = minBargeInMs > 0 ? new BargeInDetector(minBargeInMs, this.#clock) : undefined;
     this.#paced = new PacedInput({
       sampleRate: INPUT_RATE,
       frameMs: FRAME_MS,
@@ -131,7 +164,8 @@ class ConversationLoop {
   async #run(): Promise<void> {
     let session = await this.#open();
     while (session && !this.#ended) {
-      const next = await this.#consume(session);
+      const reader = new EventReader(session.events);
+      const next = await this.#consume(reader);
       if (this.#ended) return;
       if (next.kind === 'failure') {
         this.#current = undefined;
@@ -147,30 +181,39 @@ class ConversationLoop {
         }
         await this.#clock.sleep(retry.delayMs * 2 ** (this.#failures - 1), this.#stop.signal);
         if (this.#ended) return;
+        session = await this.#open();
+        continue;
       }
-      const old = this.#current;
+      const old = session;
       session = await this.#open();
-      if (old) this.#closeLater(old);
+      this.#renewals++;
+      this.#log.info({ renewals: this.#renewals }, 'voice session renewed');
+      this.#closeLater(old);
+      // What the old stream still says (its last usage events) is counted; its speech is not played.
+      void this.#drain(reader);
     }
   }
 
-  /** Opens a session with the history so far and makes it current; the old one keeps hearing audio until then. */
+  /**
+   * Opens the next session with the history so far (begins the prepared one when it is alive) and makes it
+   * current; the old one keeps hearing audio until then. A trailing unanswered user turn is sent to be answered.
+   */
   async #open(): Promise<VoiceConversation | undefined> {
     const s = this.#s;
-    this.#renewDue = false;
+    const prepared = this.#renewal?.next;
+    this.#endRenewal();
+    const { history, answer } = historyForSwitch(this.#lines.history);
     let session: VoiceConversation;
     try {
-      session = await s.model.open(
-        {
-          history: [...this.#lines.history],
-          tools: s.tools,
-          caller: () => s.caller(this.#paced.lastSpeaker),
-          ...(s.voice === undefined ? {} : { voice: s.voice }),
-          ...(s.systemPrompt === undefined ? {} : { systemPrompt: s.systemPrompt }),
-          ...(s.textModel === undefined ? {} : { textModel: s.textModel }),
-        },
-        this.#stop.signal,
-      );
+      if (prepared?.alive) {
+        session = prepared.begin(history, answer);
+      } else {
+        if (prepared) this.#closeLater(prepared);
+        session = await s.model.open(
+          { ...this.#sessionOptions(), history, ...(answer === undefined ? {} : { answer }) },
+          this.#stop.signal,
+        );
+      }
     } catch (error) {
       this.#log.error({ err: error }, 'voice model open threw');
       session = failedSession('voice.open_failed', 'The voice model could not start.');
@@ -185,11 +228,88 @@ class ConversationLoop {
     return session;
   }
 
-  async #consume(session: VoiceConversation): Promise<Next> {
+  #sessionOptions(): Omit<VoiceSessionOptions, 'history' | 'answer'> {
+    const s = this.#s;
+    return {
+      tools: s.tools,
+      caller: () => s.caller(this.#paced.lastSpeaker),
+      ...(s.voice === undefined ? {} : { voice: s.voice }),
+      ...(s.systemPrompt === undefined ? {} : { systemPrompt: s.systemPrompt }),
+      ...(s.textModel === undefined ? {} : { textModel: s.textModel }),
+    };
+  }
+
+  /** The session nears its limit: prepare the next one now, switch at a turn boundary or by the deadline. */
+  #renewalDue(switchWithinMs: number): void {
+    if (this.#renewal) return;
+    const deadline = new AbortController();
+    this.#renewal = { deadline, next: undefined, preparedAt: this.#clock.now() };
+    this.#prepare();
+    const stop = AbortSignal.any([deadline.signal, this.#stop.signal]);
+    void this.#clock.sleep(switchWithinMs, stop).then(() => {
+      if (stop.aborted) return;
+      this.#log.info({ busy: this.#busy }, 'voice session renewal deadline: switching now');
+      this.#switchNow();
+    });
+    this.#maybeSwitch();
+  }
+
+  #prepare(): void {
+    const renewal = this.#renewal;
+    if (!renewal || !this.#s.model.prepare) return;
+    if (renewal.next) this.#closeLater(renewal.next);
     try {
-      for await (const event of session.events) {
+      renewal.next = this.#s.model.prepare(this.#sessionOptions(), this.#stop.signal);
+    } catch (error) {
+      this.#log.warn({ err: error }, 'could not prepare the next voice session');
+      renewal.next = undefined;
+    }
+    renewal.preparedAt = this.#clock.now();
+  }
+
+  /** Switches when a renewal is due and nobody is in the middle of a turn (the model answering, a user talking). */
+  #maybeSwitch(): void {
+    if (!this.#renewal || this.#busy) return;
+    if (this.#clock.now() - this.#lastVoiceAt < QUIET_MS) return;
+    this.#switchNow();
+  }
+
+  #switchNow(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  #endRenewal(): void {
+    this.#renewal?.deadline.abort();
+    this.#renewal = undefined;
+  }
+
+  async #drain(reader: EventReader<VoiceEvent>): Promise<void> {
+    try {
+      for (;;) {
+        const result = await reader.next();
+        reader.taken();
+        if (result.done) return;
+        if (result.value.type === 'usage') this.#usage = addVoiceUsage(this.#usage, result.value.usage);
+      }
+    } catch {
+      // The old stream's end is no concern of the new one.
+    }
+  }
+
+  async #consume(reader: EventReader<VoiceEvent>): Promise<Next> {
+    const switching = new Promise<'switch'>((resolve) => {
+      this.#wake = () => resolve('switch');
+    });
+    try {
+      for (;;) {
+        const result = await Promise.race([reader.next(), switching]);
         if (this.#ended) break;
-        const next = this.#handle(event);
+        if (result === 'switch') return { kind: 'renew' };
+        reader.taken();
+        if (result.done) break;
+        const next = this.#handle(result.value);
         if (next) return next;
       }
     } catch (error) {
@@ -200,6 +320,8 @@ class ConversationLoop {
         message: 'The voice session crashed.',
         recoverable: true,
       };
+    } finally {
+      this.#wake = undefined;
     }
     return { kind: 'failure', code: 'voice.session_ended', message: 'The voice session ended.', recoverable: true };
   }
@@ -209,31 +331,41 @@ class ConversationLoop {
       case 'audio':
         this.#busy = true;
         this.#failures = 0;
+        if (this.#dropAnswer) return undefined;
+        this.#bargeIn?.played(event.frame);
         this.#safely(() => this.#s.io.play(event.frame), 'play');
         return undefined;
       case 'transcript':
         this.#failures = 0;
         // A finished user sentence is owed an answer: a due renewal waits for it too.
         if (event.role === 'assistant' || event.final) this.#busy = true;
-        if (event.role === 'user' && event.final) this.#replay.clear();
+        if (event.role === 'user' && event.final) {
+          this.#replay.clear();
+          // What the model says after hearing the user is a new answer, played again.
+          this.#dropAnswer = false;
+        }
         void this.#post(this.#lines.heard(event.role, event.text, event.final));
         return undefined;
       case 'interrupted':
         // Barge-in: silence first, everything else after.
         this.#safely(() => this.#s.io.stopPlayback(), 'stopPlayback');
+        this.#bargeIn?.stopped();
+        this.#dropAnswer = false;
         this.#settleAnswer(true);
-        return this.#renewDue ? { kind: 'renew' } : undefined;
+        // AWS's continuation sample switches on an interruption too: the user's words are in the replay buffer.
+        return this.#renewal ? { kind: 'renew' } : undefined;
       case 'turnEnd':
+        this.#dropAnswer = false;
         this.#replay.clear();
         this.#settleAnswer(false);
-        return this.#renewDue ? { kind: 'renew' } : undefined;
+        return this.#renewal && this.#clock.now() - this.#lastVoiceAt >= QUIET_MS ? { kind: 'renew' } : undefined;
       case 'tool':
         this.#failures = 0;
         if (event.status === 'started') void this.#post(`🔧 ${event.name}`);
         return undefined;
       case 'expiring':
-        this.#renewDue = true;
-        return this.#busy ? undefined : { kind: 'renew' };
+        this.#renewalDue(event.switchWithinMs);
+        return undefined;
       case 'error':
         return { kind: 'failure', code: event.code, message: event.message, recoverable: event.recoverable };
       case 'usage':
@@ -244,6 +376,15 @@ class ConversationLoop {
     }
   }
 
+  /** The user talked over the bot long enough: silence now; the model's own barge-in follows (or not). */
+  #clientBargeIn(): void {
+    this.#log.debug({ minBargeInMs: this.#s.minBargeInMs ?? 300 }, 'client-side barge-in');
+    this.#safely(() => this.#s.io.stopPlayback(), 'stopPlayback');
+    this.#bargeIn?.stopped();
+    this.#dropAnswer = true;
+    void this.#post(this.#lines.answerDone(true));
+  }
+
   #settleAnswer(interrupted: boolean): void {
     this.#busy = false;
     void this.#post(this.#lines.answerDone(interrupted));
@@ -251,9 +392,19 @@ class ConversationLoop {
 
   async #pumpFrames(): Promise<void> {
     for await (const frame of this.#paced.frames(this.#stop.signal)) {
-      this.#replay.add(frame);
+      const voiced = frameRms(frame) >= VOICE_RMS;
+      if (voiced) this.#lastVoiceAt = this.#clock.now();
+      if (this.#bargeIn?.heard(FRAME_MS, voiced)) this.#clientBargeIn();
+      this.#replay.add(frame, voiced);
       const session = this.#current;
       if (session) this.#send(session, frame);
+      const renewal = this.#renewal;
+      if (renewal) {
+        if (renewal.next && !renewal.next.alive && this.#clock.now() - renewal.preparedAt >= REPREPARE_MS) {
+          this.#prepare();
+        }
+        this.#maybeSwitch();
+      }
     }
   }
 
@@ -282,12 +433,15 @@ class ConversationLoop {
     const session = this.#current;
     this.#current = undefined;
     if (session) this.#closeLater(session);
+    const prepared = this.#renewal?.next;
+    this.#endRenewal();
+    if (prepared) this.#closeLater(prepared);
     await Promise.all(this.#closing);
     this.#log.info({ end: end.status }, 'voice conversation ended');
     this.#resolveDone(end);
   }
 
-  #closeLater(session: VoiceConversation): void {
+  #closeLater(session: { close(): Promise<void> }): void {
     const closing = session
       .close()
       .catch((error: unknown) => this.#log.warn({ err: error }, 'voice session close failed'))
@@ -318,6 +472,7 @@ class ConversationLoop {
 function failedSession(code: string, message: string): VoiceConversation {
   return {
     sendAudio() {},
+    sendText() {},
     events: (async function* () {
       yield { type: 'error', code, message, recoverable: true } satisfies VoiceEvent;
     })(),

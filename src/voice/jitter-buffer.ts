@@ -24,8 +24,12 @@ export interface JitterBufferOptions {
   /**
    * Audio held before an utterance starts, so a slow second chunk does not make a choppy start. Default 40 ms:
    * with the 60 ms lead it rides over a late chunk, and with real-time 20 ms chunks it adds 20 ms, not 40.
+   * It adapts: an utterance that ran dry (the model's audio came late) raises the next start's cushion by
+   * `adaptStepMs` per underrun, up to `maxCushionMs`; each few clean utterances lower it again towards `cushionMs`.
    */
   readonly cushionMs?: number;
+  readonly maxCushionMs?: number;
+  readonly adaptStepMs?: number;
   /** How far ahead of real time frames are written to the sink. Default 60 ms. */
   readonly leadMs?: number;
   /** With no new audio for this long, the utterance is over and the sink is ended. Default 250 ms. */
@@ -41,7 +45,12 @@ interface Playing {
   readonly status: 'playing';
   anchor: number;
   written: number;
+  /** Gaps the listener heard because the model's audio came late. */
+  underruns: number;
 }
+
+/** Clean utterances in a row after which the cushion shrinks by one step. */
+const CLEAN_TO_SHRINK = 3;
 
 /**
  * Model speech in (any rate, bursty chunks), paced frames out in real time. Starts an utterance once a cushion is
@@ -56,8 +65,12 @@ export class JitterBuffer {
   readonly #channels: 1 | 2;
   readonly #frameMs: number;
   readonly #frameSamples: number;
-  readonly #cushion: number;
-  readonly #cushionMs: number;
+  readonly #minCushionMs: number;
+  readonly #maxCushionMs: number;
+  readonly #adaptStepMs: number;
+  #cushionMs: number;
+  #clean = 0;
+  #underruns = 0;
   readonly #leadFrames: number;
   readonly #idleAfterMs: number;
   readonly #onError: (error: unknown) => void;
@@ -77,7 +90,9 @@ export class JitterBuffer {
     this.#frameMs = options.frameMs ?? 20;
     this.#frameSamples = (this.#rate * this.#frameMs * this.#channels) / 1000;
     this.#cushionMs = options.cushionMs ?? 40;
-    this.#cushion = (this.#cushionMs * this.#rate * this.#channels) / 1000;
+    this.#minCushionMs = this.#cushionMs;
+    this.#maxCushionMs = Math.max(this.#cushionMs, options.maxCushionMs ?? 300);
+    this.#adaptStepMs = options.adaptStepMs ?? 40;
     this.#leadFrames = Math.max(1, Math.round((options.leadMs ?? 60) / this.#frameMs));
     this.#idleAfterMs = options.idleAfterMs ?? 250;
     this.#onError = options.onError ?? (() => {});
@@ -90,6 +105,16 @@ export class JitterBuffer {
 
   get status(): State['status'] {
     return this.#state.status;
+  }
+
+  /** The cushion the next utterance starts with (adapted to how late the model's audio has been coming). */
+  get cushionMs(): number {
+    return this.#cushionMs;
+  }
+
+  /** Times playback ran dry mid-utterance, since the start. */
+  get underruns(): number {
+    return this.#underruns;
   }
 
   push(frame: PcmFrame): void {
@@ -139,9 +164,10 @@ export class JitterBuffer {
         return undefined;
       case 'priming': {
         const waited = now - state.since;
-        if (this.#queue.length < this.#cushion && waited < this.#cushionMs) return this.#cushionMs - waited;
+        const cushion = (this.#cushionMs * this.#rate * this.#channels) / 1000;
+        if (this.#queue.length < cushion && waited < this.#cushionMs) return this.#cushionMs - waited;
         this.#sink.start();
-        this.#state = { status: 'playing', anchor: now, written: 0 };
+        this.#state = { status: 'playing', anchor: now, written: 0, underruns: 0 };
         return this.#step(now);
       }
       case 'playing':
@@ -151,8 +177,12 @@ export class JitterBuffer {
 
   #feed(state: Playing, now: number): number | undefined {
     const elapsed = Math.floor((now - state.anchor) / this.#frameMs);
-    // After a starved stretch the sink played silence: do not burst to catch up, keep the lead bounded.
-    if (state.written < elapsed) state.anchor = now - state.written * this.#frameMs;
+    // After a starved stretch the sink played silence: do not burst to catch up, keep the lead bounded. Audio
+    // arriving after such a gap is an underrun the listener heard.
+    if (state.written < elapsed) {
+      state.anchor = now - state.written * this.#frameMs;
+      if (this.#queue.length >= this.#frameSamples) state.underruns++;
+    }
     const allowed = Math.floor((now - state.anchor) / this.#frameMs) + this.#leadFrames;
     while (state.written < allowed && this.#queue.length >= this.#frameSamples) {
       this.#sink.write(this.#frame(this.#frameSamples));
@@ -161,6 +191,7 @@ export class JitterBuffer {
     if (this.#queue.length < this.#frameSamples && now - this.#lastPushAt >= this.#idleAfterMs) {
       if (this.#queue.length > 0) this.#sink.write(this.#frame(this.#queue.length));
       this.#sink.end();
+      this.#adapt(state);
       this.#state = { status: 'idle' };
       this.#resampler.reset();
       return undefined;
@@ -169,6 +200,19 @@ export class JitterBuffer {
     const idleAt = this.#lastPushAt + this.#idleAfterMs - now;
     // Starved: nothing to write until a push wakes us, or the utterance times out.
     return Math.max(1, this.#queue.length >= this.#frameSamples ? nextSlot : idleAt);
+  }
+
+  /** Underruns in an utterance mean the model's audio comes later than the cushion covers. */
+  #adapt(state: Playing): void {
+    const underruns = state.underruns;
+    this.#underruns += underruns;
+    if (underruns > 0) {
+      this.#clean = 0;
+      this.#cushionMs = Math.min(this.#maxCushionMs, this.#cushionMs + underruns * this.#adaptStepMs);
+    } else if (++this.#clean >= CLEAN_TO_SHRINK) {
+      this.#clean = 0;
+      this.#cushionMs = Math.max(this.#minCushionMs, this.#cushionMs - this.#adaptStepMs / 2);
+    }
   }
 
   /** A full-size frame with `count` queued samples, zero-padded (only the last frame of an utterance is short). */

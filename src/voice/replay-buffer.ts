@@ -9,13 +9,24 @@ export class ReplayBuffer {
   readonly #maxMs: number;
   #frames: PcmFrame[] = [];
   #ms = 0;
+  #voiced = false;
 
   constructor(maxMs: number) {
     this.#maxMs = maxMs;
   }
 
-  add(frame: PcmFrame): void {
+  /**
+   * Silence before the first speech is not kept (one frame of it is, as a lead-in): replaying it would only double
+   * audio the old session already heard, and delay the user's words in the new one.
+   */
+  add(frame: PcmFrame, voiced = true): void {
     if (this.#maxMs <= 0) return;
+    if (!voiced && !this.#voiced) {
+      this.#frames = [frame];
+      this.#ms = frameDurationMs(frame);
+      return;
+    }
+    this.#voiced = true;
     this.#frames.push(frame);
     this.#ms += frameDurationMs(frame);
     while (this.#ms > this.#maxMs && this.#frames.length > 1) {
@@ -28,6 +39,7 @@ export class ReplayBuffer {
   clear(): void {
     this.#frames = [];
     this.#ms = 0;
+    this.#voiced = false;
   }
 
   frames(): readonly PcmFrame[] {

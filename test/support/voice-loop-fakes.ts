@@ -1,5 +1,12 @@
 import type { UserId } from '../../src/domain/ids.ts';
-import type { VoiceConversation, VoiceEvent, VoiceModel, VoiceSessionOptions } from '../../src/ports/voice-model.ts';
+import type {
+  PreparedVoiceSession,
+  VoiceConversation,
+  VoiceEvent,
+  VoiceModel,
+  VoiceSessionOptions,
+  VoiceTurn,
+} from '../../src/ports/voice-model.ts';
 import type { SpeakerFrame, VoiceChannelIo } from '../../src/voice/channel-io.ts';
 import { EventQueue } from '../../src/voice/event-queue.ts';
 import type { PcmFrame } from '../../src/voice/pcm.ts';
@@ -44,6 +51,8 @@ export class MemoryChannelIo implements VoiceChannelIo {
 export class ScriptedSession implements VoiceConversation {
   readonly events = new EventQueue<VoiceEvent>();
   readonly audio: PcmFrame[] = [];
+  /** Cross-modal text the loop sent, in order. */
+  readonly texts: string[] = [];
   readonly options: VoiceSessionOptions;
   closed = false;
   /** Makes the events iteration throw, as a buggy adapter would. */
@@ -56,6 +65,11 @@ export class ScriptedSession implements VoiceConversation {
   sendAudio(frame: PcmFrame): void {
     if (this.closed) throw new Error('sendAudio after close');
     this.audio.push(frame);
+  }
+
+  sendText(text: string): void {
+    if (this.closed) throw new Error('sendText after close');
+    this.texts.push(text);
   }
 
   emit(...events: VoiceEvent[]): void {
@@ -72,15 +86,56 @@ export class ScriptedSession implements VoiceConversation {
   }
 }
 
-/** A VoiceModel whose sessions the test drives by hand. */
+/** A session prepared ahead of a renewal; `begin` makes it a ScriptedSession and records it. */
+export class ScriptedPrepared implements PreparedVoiceSession {
+  alive = true;
+  closed = false;
+  begun: { history: readonly VoiceTurn[]; answer: string | undefined } | undefined;
+  readonly #options: Omit<VoiceSessionOptions, 'history' | 'answer'>;
+  readonly #model: ScriptedVoiceModel;
+
+  constructor(model: ScriptedVoiceModel, options: Omit<VoiceSessionOptions, 'history' | 'answer'>) {
+    this.#model = model;
+    this.#options = options;
+  }
+
+  begin(history: readonly VoiceTurn[], answer?: string): VoiceConversation {
+    if (this.begun) throw new Error('begin twice');
+    this.begun = { history, answer };
+    return this.#model.add({ ...this.#options, history, ...(answer === undefined ? {} : { answer }) });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.alive = false;
+  }
+}
+
+/** A VoiceModel whose sessions the test drives by hand; with `preparable` it also prepares sessions ahead. */
 export class ScriptedVoiceModel implements VoiceModel {
   readonly engine = 'sonic';
   readonly sessions: ScriptedSession[] = [];
+  readonly prepared: ScriptedPrepared[] = [];
+  prepare?: NonNullable<VoiceModel['prepare']>;
   /** Called on each open; may emit events at once (e.g. an error for "throttled on open"). */
   onOpen: ((session: ScriptedSession, index: number) => void) | undefined;
   #waiters: (() => void)[] = [];
 
+  constructor(options: { preparable?: boolean } = {}) {
+    if (options.preparable) {
+      this.prepare = (o) => {
+        const prepared = new ScriptedPrepared(this, o);
+        this.prepared.push(prepared);
+        return prepared;
+      };
+    }
+  }
+
   async open(options: VoiceSessionOptions, _signal: AbortSignal): Promise<VoiceConversation> {
+    return this.add(options);
+  }
+
+  add(options: VoiceSessionOptions): ScriptedSession {
     const session = new ScriptedSession(options);
     this.sessions.push(session);
     this.onOpen?.(session, this.sessions.length - 1);

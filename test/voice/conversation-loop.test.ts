@@ -30,7 +30,7 @@ describe('startVoiceConversation', () => {
 
   function setup(overrides: Partial<VoiceConversationSettings> = {}) {
     const io = new MemoryChannelIo();
-    const model = new ScriptedVoiceModel();
+    const model = overrides.model instanceof ScriptedVoiceModel ? overrides.model : new ScriptedVoiceModel();
     const clock = new FakeClock();
     const conversation = startVoiceConversation({
       io,
@@ -100,7 +100,7 @@ describe('startVoiceConversation', () => {
     first.emit(
       { type: 'transcript', role: 'user', text: 'my name is Ada', final: true },
       { type: 'audio', frame: out24k(1) },
-      { type: 'expiring' }, // mid-answer: waits for the end of the turn
+      { type: 'expiring', switchWithinMs: 90_000 }, // mid-answer: waits for the end of the turn
     );
     await until(() => io.played.length === 1, 'answer plays', tick);
     await tick();
@@ -133,7 +133,7 @@ describe('startVoiceConversation', () => {
       },
     });
     const first = await model.session(0);
-    first.emit(sonic(100, 0), sonic(20, 300), { type: 'expiring' });
+    first.emit(sonic(100, 0), sonic(20, 300), { type: 'expiring', switchWithinMs: 90_000 });
     const second = await model.session(1);
     await until(() => first.closed, 'old session closed', tick);
     second.emit(sonic(50, 400));
@@ -163,7 +163,10 @@ describe('startVoiceConversation', () => {
   it('does not renew between a finished user sentence and its answer', async () => {
     const { model, tick } = setup();
     const first = await model.session(0);
-    first.emit({ type: 'transcript', role: 'user', text: 'tell me a joke', final: true }, { type: 'expiring' });
+    first.emit(
+      { type: 'transcript', role: 'user', text: 'tell me a joke', final: true },
+      { type: 'expiring', switchWithinMs: 90_000 },
+    );
     for (let i = 0; i < 3; i++) await tick();
     expect(model.sessions).toHaveLength(1);
     first.emit({ type: 'transcript', role: 'assistant', text: 'Knock knock.', final: true }, { type: 'turnEnd' });
@@ -177,10 +180,96 @@ describe('startVoiceConversation', () => {
     first.emit({ type: 'turnEnd' });
     for (let i = 0; i < 4; i++) io.say(alice, speechFrame(5_000));
     await until(() => first.audio.some((f) => f.samples.some((s) => s !== 0)), 'speech heard by the old session', tick);
-    first.emit({ type: 'expiring' }); // not answering: renew now
+    first.emit({ type: 'expiring', switchWithinMs: 90_000 }); // not answering: renew once the user pauses
+    await until(() => model.sessions.length === 2, 'renewed after the pause', tick);
     const second = await model.session(1);
     // Replayed synchronously at the switch, before any new paced frame.
     expect(second.audio.some((f) => f.samples.some((s) => s !== 0))).toBe(true);
+  });
+
+  it('prepares the next session when expiring and begins it at the turn end with the history as it is then', async () => {
+    const { model, tick } = setup({ model: new ScriptedVoiceModel({ preparable: true }) });
+    const first = await model.session(0);
+    first.emit(
+      { type: 'transcript', role: 'user', text: 'my name is Ada', final: true },
+      { type: 'expiring', switchWithinMs: 90_000 },
+    );
+    await until(() => model.prepared.length === 1, 'next session prepared ahead', tick);
+    expect(model.sessions).toHaveLength(1);
+    expect(model.prepared[0]?.begun).toBeUndefined();
+    first.emit({ type: 'transcript', role: 'assistant', text: 'Hello Ada.', final: true }, { type: 'turnEnd' });
+    const second = await model.session(1);
+    // History carried at the switch, not at preparation: it includes the answer given after `expiring`.
+    expect(model.prepared[0]?.begun).toEqual({
+      history: [
+        { role: 'user', text: 'my name is Ada' },
+        { role: 'assistant', text: 'Hello Ada.' },
+      ],
+      answer: undefined,
+    });
+    expect(second.options.history).toHaveLength(2);
+    await until(() => first.closed, 'old session closed', tick);
+    const sentBefore = first.audio.length;
+    await until(() => second.audio.length >= 3, 'live audio goes to the new session', tick);
+    expect(first.audio.length).toBe(sentBefore);
+  });
+
+  it('switches unconditionally at the deadline, mid-answer, and the new session answers the pending turn', async () => {
+    const { io, model, tick, clock } = setup({ model: new ScriptedVoiceModel({ preparable: true }) });
+    const first = await model.session(0);
+    const expiredAt = clock.now();
+    first.emit(
+      { type: 'transcript', role: 'user', text: 'what is the weather', final: true },
+      { type: 'expiring', switchWithinMs: 1_000 },
+      { type: 'audio', frame: out24k(1) }, // the model is busy answering: no turn boundary comes
+    );
+    await until(() => io.played.length === 1, 'answer started', tick);
+    for (let i = 0; i < 10; i++) await tick();
+    expect(model.sessions).toHaveLength(1);
+    await until(
+      () => model.sessions.length === 2,
+      'switched at the deadline',
+      () => clock.advance(100),
+    );
+    expect(clock.now() - expiredAt).toBeGreaterThanOrEqual(1_000);
+    expect(clock.now() - expiredAt).toBeLessThanOrEqual(1_100);
+    const second = await model.session(1);
+    expect(second.options.history).toEqual([]);
+    expect(second.options.answer).toBe('what is the weather');
+    expect(model.prepared[0]?.begun?.answer).toBe('what is the weather');
+  });
+
+  it('opens cold at the switch when the prepared session died', async () => {
+    const { model, tick } = setup({ model: new ScriptedVoiceModel({ preparable: true }) });
+    const first = await model.session(0);
+    first.emit({ type: 'transcript', role: 'user', text: 'hi', final: true });
+    first.emit({ type: 'expiring', switchWithinMs: 90_000 });
+    await until(() => model.prepared.length === 1, 'prepared', tick);
+    const dead = model.prepared[0];
+    if (dead) dead.alive = false;
+    first.emit({ type: 'transcript', role: 'assistant', text: 'Hello.', final: true }, { type: 'turnEnd' });
+    const second = await model.session(1);
+    expect(dead?.begun).toBeUndefined();
+    expect(second.options.history.map((t) => t.text)).toEqual(['hi', 'Hello.']);
+  });
+
+  it('waits for the user to pause before renewing, and replays their words into the new session', async () => {
+    const { io, model, tick, clock } = setup();
+    const first = await model.session(0);
+    first.emit({ type: 'turnEnd' });
+    // Talking without pause for 1 s, the session expiring meanwhile: no switch while the words flow.
+    for (let i = 0; i < 50; i++) {
+      io.say(alice, speechFrame(6_000));
+      await clock.advance(20);
+      if (i === 10) first.emit({ type: 'expiring', switchWithinMs: 90_000 });
+      expect(model.sessions).toHaveLength(1);
+    }
+    await until(() => model.sessions.length === 2, 'renewed in the pause', tick);
+    const second = await model.session(1);
+    const voiced = (frames: readonly { samples: Int16Array }[]) =>
+      frames.filter((f) => f.samples.some((v) => v !== 0)).length;
+    // Every voiced frame the old session heard is replayed (nothing lost); silence before the words is not.
+    expect(voiced(second.audio)).toBeGreaterThanOrEqual(voiced(first.audio));
   });
 
   it('keeps history across several renewals (sessions shorter than the conversation)', async () => {
@@ -191,7 +280,7 @@ describe('startVoiceConversation', () => {
         { type: 'transcript', role: 'user', text: `question ${i}`, final: true },
         { type: 'transcript', role: 'assistant', text: `answer ${i}`, final: true },
         { type: 'turnEnd' },
-        { type: 'expiring' },
+        { type: 'expiring', switchWithinMs: 90_000 },
       );
       await tick();
     }
@@ -220,7 +309,9 @@ describe('startVoiceConversation', () => {
       () => clock.advance(50),
     );
     const second = await model.session(1);
-    expect(second.options.history).toEqual([{ role: 'user', text: 'hello' }]);
+    // The unanswered user turn is sent to be answered, not buried in the history.
+    expect(second.options.history).toEqual([]);
+    expect(second.options.answer).toBe('hello');
     await until(() => second.audio.length > 0, 'audio to the new session', tick);
     expect(io.lines).toEqual(['🗣️ hello']);
   });

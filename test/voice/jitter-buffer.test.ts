@@ -116,3 +116,48 @@ describe('JitterBuffer', () => {
     await buffer.drained();
   });
 });
+
+describe('JitterBuffer adaptive cushion', () => {
+  /** One utterance: 100 ms of audio, then (with `late`) a 100 ms stall, then 100 ms more; then it ends. */
+  async function utterance(clock: FakeClock, buffer: JitterBuffer, late: boolean): Promise<void> {
+    buffer.push(model(100));
+    await clock.advance(late ? 200 : 20);
+    buffer.push(model(100));
+    await clock.advance(600);
+  }
+
+  it('raises the cushion after an utterance that ran dry, and lowers it again after clean ones', async () => {
+    const clock = new FakeClock();
+    const sink = new RecordingSink(clock);
+    const buffer = new JitterBuffer({ sink, clock, cushionMs: 40, adaptStepMs: 40, maxCushionMs: 200 });
+    await utterance(clock, buffer, false);
+    expect(buffer.underruns).toBe(0);
+    expect(buffer.cushionMs).toBe(40);
+    await utterance(clock, buffer, true);
+    expect(buffer.underruns).toBe(1);
+    expect(buffer.cushionMs).toBe(80);
+    // The next start waits for the larger cushion: a 60 ms chunk does not start playback before 80 ms passed.
+    const before = sink.log.length;
+    buffer.push(model(60));
+    await clock.advance(70);
+    expect(sink.log.length).toBe(before);
+    await clock.advance(20);
+    expect(sink.log.at(-1)).toBe('start');
+    await clock.advance(600);
+    for (let i = 0; i < 2; i++) await utterance(clock, buffer, false);
+    expect(buffer.cushionMs).toBe(60);
+    expect(sink.log.filter((l) => l === 'start')).toHaveLength(sink.log.filter((l) => l === 'end').length);
+  });
+
+  it('grows until the late audio is covered, never past its maximum', async () => {
+    const clock = new FakeClock();
+    const buffer = new JitterBuffer({ sink: new RecordingSink(clock), clock, maxCushionMs: 100 });
+    for (let i = 0; i < 3; i++) await utterance(clock, buffer, true);
+    expect(buffer.cushionMs).toBe(100);
+    const unbounded = new JitterBuffer({ sink: new RecordingSink(clock), clock });
+    for (let i = 0; i < 4; i++) await utterance(clock, unbounded, true);
+    // 120 ms covers the 100 ms stall: the fourth utterance plays through without a gap.
+    expect(unbounded.cushionMs).toBe(120);
+    expect(unbounded.underruns).toBe(2);
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Resampler, toFormat } from '../../src/voice/resample.ts';
+import { measureResampler } from '../../src/voice/resampler-response.ts';
 import { amplitudeAt, concat, left, rms, tone } from './signals.ts';
 
 describe('toFormat', () => {
@@ -81,5 +82,14 @@ describe('Resampler', () => {
     r.reset();
     expect(r.process(tone(1_000, 24_000, 1, 20)).samples).toEqual(a.samples);
     expect(r.process(tone(1_000, 16_000, 1, 20)).samples.length).toBe(1_920);
+  });
+});
+
+describe('the receive resampler response (sine sweep, 48 kHz stereo -> 16 kHz mono)', () => {
+  it('is flat to at least 7 kHz and rejects aliases by at least 70 dB', () => {
+    const r = measureResampler(48_000, 16_000, 100);
+    expect(r.flatToHz).toBeGreaterThanOrEqual(7_000);
+    expect(r.minus3dBHz).toBeLessThanOrEqual(8_000);
+    expect(r.aliasRejectionDb).toBeGreaterThanOrEqual(70);
   });
 });

@@ -2,7 +2,10 @@ import type { VoiceTurn } from '../../../src/ports/voice-model.ts';
 
 /**
  * Nova Sonic's chat-history limits (nova-sonic.md section 3): at most 40 messages, 40 KB in all, each textInput at
- * most 1 KB, and the first message from the USER. We keep the most recent turns that fit.
+ * most 1 KB, and the first message from the USER. An AWS maintainer states it stricter, "max 40 messages, 1000
+ * bytes per message" (aws-samples/sample-sonic-cdk-agent #31), and LiveKit enforces that: we follow the stricter
+ * reading. Same-role turns are merged first; a message over 1 KB keeps its most recent words; the most recent 40
+ * messages are kept, starting with a USER one.
  */
 export const MAX_MESSAGES = 40;
 export const MAX_TOTAL_BYTES = 40_000;
@@ -26,25 +29,10 @@ export function shapeHistory(history: readonly VoiceTurn[]): ShapedTurn[] {
     if (last && last.role === turn.role) last.text = `${last.text} ${text}`;
     else merged.push({ role: turn.role, text });
   }
-  const kept: { role: 'user' | 'assistant'; text: string }[] = [];
-  let total = 0;
-  for (let i = merged.length - 1; i >= 0 && kept.length < MAX_MESSAGES; i--) {
-    const turn = merged[i] as { role: 'user' | 'assistant'; text: string };
-    const size = byteLength(turn.text);
-    if (total + size > MAX_TOTAL_BYTES) {
-      // The oldest turn that still matters is cut from its start, keeping its most recent words.
-      const room = MAX_TOTAL_BYTES - total;
-      if (room > 100) kept.unshift({ role: turn.role, text: tailBytes(turn.text, room) });
-      break;
-    }
-    total += size;
-    kept.unshift(turn);
-  }
+  const kept = merged.slice(-MAX_MESSAGES).map((t) => ({ role: t.role, text: capBytes(t.text, MAX_PART_BYTES) }));
   while (kept[0]?.role === 'assistant') kept.shift();
-  return kept.map((t) => ({
-    role: t.role === 'user' ? 'USER' : 'ASSISTANT',
-    parts: splitBytes(t.text, MAX_PART_BYTES),
-  }));
+  // 40 messages of at most 1 KB each stay within the 40 KB total by construction.
+  return kept.map((t) => ({ role: t.role === 'user' ? 'USER' : 'ASSISTANT', parts: [t.text] }));
 }
 
 /** Splits on code points so that no part exceeds `max` UTF-8 bytes (preferring a space as the cut). */
@@ -70,6 +58,14 @@ export function splitBytes(text: string, max: number): string[] {
   }
   if (current) parts.push(current);
   return parts;
+}
+
+const ELLIPSIS = '… ';
+
+/** The text itself when it fits in `max` bytes, else its most recent words after an ellipsis. */
+function capBytes(text: string, max: number): string {
+  if (byteLength(text) <= max) return text;
+  return ELLIPSIS + tailBytes(text, max - byteLength(ELLIPSIS));
 }
 
 function tailBytes(text: string, max: number): string {

@@ -1,6 +1,11 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { type Logger, silentLogger } from '../../../src/ports/logger.ts';
-import type { VoiceConversation, VoiceModel, VoiceSessionOptions } from '../../../src/ports/voice-model.ts';
+import type {
+  PreparedVoiceSession,
+  VoiceConversation,
+  VoiceModel,
+  VoiceSessionOptions,
+} from '../../../src/ports/voice-model.ts';
 import type { Endpointing, InputEvent } from './protocol.ts';
 import { NovaSonicSession } from './session.ts';
 
@@ -18,6 +23,8 @@ export interface NovaSonicOptions {
   readonly temperature?: number;
   /** Emit `expiring` this long after opening; the service cuts a stream at about 8 minutes. Default 6 minutes. */
   readonly renewAfterMs?: number;
+  /** The switch to the next stream must happen by then, turn boundary or not. Default 7.5 minutes. */
+  readonly switchByMs?: number;
   readonly closeTimeoutMs?: number;
   /** Audio chunks that may wait for the transport before the oldest is dropped (32 ms each). Default 200. */
   readonly maxQueuedAudio?: number;
@@ -37,8 +44,17 @@ export class NovaSonicVoiceModel implements VoiceModel {
   }
 
   async open(session: VoiceSessionOptions, signal: AbortSignal): Promise<VoiceConversation> {
+    return this.#session(session, signal).prime().begin(session.history, session.answer);
+  }
+
+  prepare(session: Omit<VoiceSessionOptions, 'history' | 'answer'>, signal: AbortSignal): PreparedVoiceSession {
+    return this.#session(session, signal).prime();
+  }
+
+  #session(session: Omit<VoiceSessionOptions, 'history' | 'answer'>, signal: AbortSignal): NovaSonicSession {
     const o = this.#options;
-    const conversation = new NovaSonicSession(
+    const renewAfterMs = o.renewAfterMs ?? 6 * 60_000;
+    return new NovaSonicSession(
       this.#client,
       {
         modelId: o.modelId ?? DEFAULT_SONIC_MODEL_ID,
@@ -49,7 +65,8 @@ export class NovaSonicVoiceModel implements VoiceModel {
         topP: o.topP ?? 0.9,
         temperature: o.temperature ?? 0.7,
         outputSampleRate: 24_000,
-        renewAfterMs: o.renewAfterMs ?? 6 * 60_000,
+        renewAfterMs,
+        switchByMs: Math.max(renewAfterMs, o.switchByMs ?? 7.5 * 60_000),
         closeTimeoutMs: o.closeTimeoutMs ?? 2_000,
         maxQueuedAudio: o.maxQueuedAudio ?? 200,
         log: (o.log ?? silentLogger).child({ component: 'nova-sonic' }),
@@ -58,8 +75,6 @@ export class NovaSonicVoiceModel implements VoiceModel {
       session,
       signal,
     );
-    conversation.start();
-    return conversation;
   }
 }
 

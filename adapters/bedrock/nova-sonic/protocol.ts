@@ -64,8 +64,16 @@ export const promptStart = (promptName: string, s: SessionSettings, tools: reado
 
 export type TextRole = 'SYSTEM' | 'USER' | 'ASSISTANT';
 
-/** A whole text block: contentStart, one textInput per part, contentEnd. */
-export function textBlock(promptName: string, role: TextRole, parts: readonly string[]): InputEvent[] {
+/**
+ * A whole text block: contentStart, one textInput per part, contentEnd. History and the system prompt are not
+ * interactive; a USER message sent mid-stream for the model to answer is (Nova 2 cross-modal input).
+ */
+export function textBlock(
+  promptName: string,
+  role: TextRole,
+  parts: readonly string[],
+  interactive = false,
+): InputEvent[] {
   const contentName = crypto.randomUUID();
   return [
     {
@@ -73,7 +81,7 @@ export function textBlock(promptName: string, role: TextRole, parts: readonly st
         promptName,
         contentName,
         type: 'TEXT',
-        interactive: false,
+        interactive,
         role,
         textInputConfiguration: { mediaType: 'text/plain' },
       },

@@ -1,10 +1,16 @@
 import { type BedrockRuntimeClient, InvokeModelWithBidirectionalStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { Logger } from '../../../src/ports/logger.ts';
-import type { VoiceConversation, VoiceEvent, VoiceSessionOptions } from '../../../src/ports/voice-model.ts';
+import type {
+  PreparedVoiceSession,
+  VoiceConversation,
+  VoiceEvent,
+  VoiceSessionOptions,
+  VoiceTurn,
+} from '../../../src/ports/voice-model.ts';
 import { EventQueue } from '../../../src/voice/event-queue.ts';
 import type { PcmFrame } from '../../../src/voice/pcm.ts';
 import { classifySonicError } from './errors.ts';
-import { shapeHistory } from './history.ts';
+import { MAX_PART_BYTES, shapeHistory, splitBytes } from './history.ts';
 import { InputQueue } from './input-queue.ts';
 import { ModelEvents } from './model-events.ts';
 import * as p from './protocol.ts';
@@ -12,8 +18,10 @@ import * as p from './protocol.ts';
 export interface SonicSessionConfig extends p.SessionSettings {
   readonly modelId: string;
   readonly systemPrompt: string | undefined;
-  /** When to emit `expiring`, ahead of the service's ~8-minute limit. */
+  /** When to emit `expiring` (and the loop prepares the next session), ahead of the service's ~8-minute limit. */
   readonly renewAfterMs: number;
+  /** When the loop must have switched to the next session at the latest, counted from the stream's open. */
+  readonly switchByMs: number;
   /** How long close() waits for the service to end the stream before cutting it. */
   readonly closeTimeoutMs: number;
   readonly maxQueuedAudio: number;
@@ -22,28 +30,40 @@ export interface SonicSessionConfig extends p.SessionSettings {
   readonly onInputEvent: ((event: p.InputEvent) => void) | undefined;
 }
 
-/** One bidirectional stream: the full event sequence in, the model's events out as our VoiceEvents. */
-export class NovaSonicSession implements VoiceConversation {
+type SessionOptions = Omit<VoiceSessionOptions, 'history' | 'answer'>;
+
+/**
+ * Interactive text must not open at the same instant as the audio block (LiveKit waits about 50 ms after the audio
+ * contentStart before its first interactive text).
+ */
+const TEXT_AFTER_AUDIO_MS = 50;
+
+/**
+ * One bidirectional stream: the full event sequence in, the model's events out as our VoiceEvents. `prime` opens
+ * the stream with the session, prompt and system prompt; `begin` adds the history and the audio block. A renewal
+ * primes the next stream ahead of time and begins it at the switch (AWS's session-continuation sample).
+ */
+export class NovaSonicSession implements VoiceConversation, PreparedVoiceSession {
   readonly events = new EventQueue<VoiceEvent>();
   readonly #client: BedrockRuntimeClient;
   readonly #config: SonicSessionConfig;
-  readonly #options: VoiceSessionOptions;
+  readonly #options: SessionOptions;
   readonly #abort = new AbortController();
   readonly #input: InputQueue;
   readonly #promptName = crypto.randomUUID();
   readonly #audioContent = crypto.randomUUID();
   readonly #model: ModelEvents;
   #expiry: NodeJS.Timeout | undefined;
+  #textTimer: NodeJS.Timeout | undefined;
+  #begun = false;
+  #primedAt = 0;
+  /** Texts waiting for the audio block to be open a little while (see TEXT_AFTER_AUDIO_MS). */
+  #pendingTexts: string[] | undefined;
   #pumpDone: Promise<void> = Promise.resolve();
   #closing = false;
   readonly #parentSignal: AbortSignal;
 
-  constructor(
-    client: BedrockRuntimeClient,
-    config: SonicSessionConfig,
-    options: VoiceSessionOptions,
-    signal: AbortSignal,
-  ) {
+  constructor(client: BedrockRuntimeClient, config: SonicSessionConfig, options: SessionOptions, signal: AbortSignal) {
     this.#client = client;
     this.#config = config;
     this.#options = options;
@@ -73,19 +93,63 @@ export class NovaSonicSession implements VoiceConversation {
    * only with the first response event, which Sonic may not send before the user speaks. Failures (HTTP 429 on
    * open included) arrive as an `error` event, never as a rejection.
    */
-  start(): void {
+  prime(): this {
     const c = this.#config;
     const prompt = this.#promptName;
     this.#input.push(p.sessionStart(c));
     this.#input.push(p.promptStart(prompt, c, this.#options.tools));
     if (c.systemPrompt) for (const e of p.textBlock(prompt, 'SYSTEM', [c.systemPrompt])) this.#input.push(e);
-    for (const turn of shapeHistory(this.#options.history)) {
+    if (this.#closing) return this;
+    this.#primedAt = performance.now();
+    // The service's limit counts from the stream's open, not from begin().
+    this.#expiry = setTimeout(
+      () => this.#emit({ type: 'expiring', switchWithinMs: Math.max(0, c.switchByMs - c.renewAfterMs) }),
+      c.renewAfterMs,
+    );
+    this.#pumpDone = this.#run();
+    return this;
+  }
+
+  get alive(): boolean {
+    return !this.#closing;
+  }
+
+  /** How long the stream has been open (the service cuts it at about 8 minutes). */
+  get ageMs(): number {
+    return this.#primedAt === 0 ? 0 : performance.now() - this.#primedAt;
+  }
+
+  begin(history: readonly VoiceTurn[], answer?: string): this {
+    if (this.#begun) throw new Error('NovaSonicSession.begin() called twice');
+    this.#begun = true;
+    const prompt = this.#promptName;
+    for (const turn of shapeHistory(history)) {
       for (const e of p.textBlock(prompt, turn.role, turn.parts)) this.#input.push(e);
     }
     this.#input.push(p.audioStart(prompt, this.#audioContent));
-    if (this.#closing) return;
-    this.#expiry = setTimeout(() => this.#emit({ type: 'expiring' }), c.renewAfterMs);
-    this.#pumpDone = this.#run();
+    this.#pendingTexts ??= [];
+    this.#textTimer = setTimeout(() => this.#flushTexts(), TEXT_AFTER_AUDIO_MS);
+    if (answer?.trim()) this.sendText(answer);
+    return this;
+  }
+
+  sendText(text: string): void {
+    const content = text.trim();
+    if (!content || this.#closing || this.#input.ended) return;
+    if (!this.#begun || this.#pendingTexts) {
+      this.#pendingTexts ??= [];
+      this.#pendingTexts.push(content);
+      return;
+    }
+    for (const e of p.textBlock(this.#promptName, 'USER', splitBytes(content, MAX_PART_BYTES), true)) {
+      this.#input.push(e);
+    }
+  }
+
+  #flushTexts(): void {
+    const texts = this.#pendingTexts ?? [];
+    this.#pendingTexts = undefined;
+    for (const text of texts) this.sendText(text);
   }
 
   sendAudio(frame: PcmFrame): void {
@@ -94,7 +158,7 @@ export class NovaSonicSession implements VoiceConversation {
         `Nova Sonic takes 16 kHz mono PCM, got ${frame.sampleRate} Hz x${frame.channels}: resample with toFormat(frame, 16000, 1)`,
       );
     }
-    if (this.#closing || this.#input.ended) return;
+    if (!this.#begun || this.#closing || this.#input.ended) return;
     const { buffer, byteOffset, byteLength } = frame.samples;
     // Int16Array bytes are little-endian on every platform Node runs on, as LPCM wants.
     const content = Buffer.from(buffer, byteOffset, byteLength).toString('base64');
@@ -106,8 +170,10 @@ export class NovaSonicSession implements VoiceConversation {
     if (this.#closing) return this.#pumpDone;
     this.#closing = true;
     clearTimeout(this.#expiry);
+    clearTimeout(this.#textTimer);
     if (!this.#input.ended) {
-      this.#input.push(p.contentEnd(this.#promptName, this.#audioContent));
+      // A prepared stream that never began has no audio block to end.
+      if (this.#begun) this.#input.push(p.contentEnd(this.#promptName, this.#audioContent));
       this.#input.push(p.promptEnd(this.#promptName));
       this.#input.push(p.sessionEnd());
       this.#input.end();
@@ -168,6 +234,7 @@ export class NovaSonicSession implements VoiceConversation {
   /** Idempotent: stops the timer, ends the input (so the SDK stops writing), aborts the request, ends the events. */
   #teardown(): void {
     clearTimeout(this.#expiry);
+    clearTimeout(this.#textTimer);
     this.#parentSignal.removeEventListener('abort', this.#onParentAbort);
     this.#closing = true;
     this.#input.end();

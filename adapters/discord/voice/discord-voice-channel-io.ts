@@ -153,6 +153,7 @@ export class DiscordVoiceChannelIo implements VoiceChannelIo {
         this.#speech.push({ speaker, frame });
       },
       (error) => this.#options.log.warn({ err: error, speaker }, 'dropped an undecodable Opus packet'),
+      () => this.#options.clock?.now() ?? performance.now(),
     );
     const sub = { stream, decoder };
     this.#subscriptions.set(id, sub);

@@ -69,6 +69,16 @@ class CascadeConversation implements VoiceConversation {
       this.#closing.signal,
     );
     this.#listen().catch((error: unknown) => this.#fail('voice.stt_failed', error));
+    if (options.answer) this.sendText(options.answer);
+  }
+
+  /** Text answered as a turn of its own, as Sonic's cross-modal input is (cuts an answer in progress). */
+  sendText(text: string): void {
+    const said = text.trim();
+    if (!said || this.#closing.signal.aborted) return;
+    this.#turn?.abort();
+    this.#appendUser(said);
+    this.#startAnswer();
   }
 
   sendAudio(frame: PcmFrame): void {
@@ -122,6 +132,10 @@ class CascadeConversation implements VoiceConversation {
     if (!said) return;
     this.#emit({ type: 'transcript', role: 'user', text: said, final: true });
     this.#appendUser(said);
+    this.#startAnswer();
+  }
+
+  #startAnswer(): void {
     const turn = new AbortController();
     this.#turn = turn;
     this.#answer(turn).catch((error: unknown) => this.#fail('voice.turn_failed', error));

@@ -35,10 +35,17 @@ describe('conversation loop with Nova Sonic (loopback)', () => {
   });
 
   function start(
-    options: { renewAfterMs?: number; tools?: ToolRegistry; systemPrompt?: string; io?: MemoryChannelIo } = {},
+    options: {
+      renewAfterMs?: number;
+      switchByMs?: number;
+      tools?: ToolRegistry;
+      systemPrompt?: string;
+      io?: MemoryChannelIo;
+    } = {},
   ) {
     const model = new NovaSonicVoiceModel(client, {
       renewAfterMs: options.renewAfterMs ?? 600_000,
+      ...(options.switchByMs === undefined ? {} : { switchByMs: options.switchByMs }),
       closeTimeoutMs: 5_000,
     });
     const conversation = startVoiceConversation({
@@ -89,6 +96,58 @@ describe('conversation loop with Nova Sonic (loopback)', () => {
     await fake.stream(1);
     await first.clientDone;
     expect(first.received.slice(-3).map((e) => e.name)).toEqual(['contentEnd', 'promptEnd', 'sessionEnd']);
+  });
+
+  it('opens the next stream ahead, then switches at the turn end with the history as it is then', async () => {
+    fake.setScript(async (s) => {
+      if (s.index !== 0) return;
+      await s.waitFor('audioInput');
+      s.transcript('USER', 'my name is Ada', 'FINAL');
+      // The session expires while its answer is owed: the next stream is opened and primed before the answer.
+      const next = await fake.stream(1);
+      await next.waitFor('promptStart');
+      s.turn({ assistant: 'Hello Ada.', audio: tone(2_400) });
+    });
+    start({ renewAfterMs: 200, switchByMs: 60_000 });
+    const first = await fake.stream(0);
+    const second = await fake.stream(1);
+    await second.waitFor('audioInput');
+    await first.clientDone;
+    const names = second.received.map((e) => e.name);
+    expect(names.slice(0, 2)).toEqual(['sessionStart', 'promptStart']);
+    const history = second.received.filter((e) => e.name === 'textInput').map((e) => e.body.content);
+    expect(history).toEqual(['my name is Ada', 'Hello Ada.']);
+    const audioStart = second.received.findIndex((e) => e.name === 'contentStart' && e.body.type === 'AUDIO');
+    expect(audioStart).toBeGreaterThan(names.lastIndexOf('textInput'));
+    expect(names.indexOf('audioInput')).toBeGreaterThan(audioStart);
+    // The old stream closed politely after its audio; nothing was sent to it after the close.
+    expect(first.received.slice(-3).map((e) => e.name)).toEqual(['contentEnd', 'promptEnd', 'sessionEnd']);
+    expect(io.lines).toEqual(['🗣️ my name is Ada', '🤖 Hello Ada.']);
+  });
+
+  it('switches at the deadline mid-answer and the new stream is asked the unanswered question', async () => {
+    fake.setScript(async (s) => {
+      if (s.index === 0) {
+        await s.waitFor('audioInput');
+        s.transcript('USER', 'what time is it', 'FINAL');
+        // The model starts thinking and never reaches a turn boundary on this stream.
+        s.transcript('ASSISTANT', 'Let me', 'SPECULATIVE');
+        return;
+      }
+      const asked = await s.waitFor('textInput', (b) => b.content === 'what time is it');
+      const block = s.received.find((e) => e.name === 'contentStart' && e.body.contentName === asked.body.contentName);
+      expect(block?.body).toMatchObject({ type: 'TEXT', role: 'USER', interactive: true });
+      s.turn({ assistant: 'It is noon.', audio: tone(480) });
+    });
+    start({ renewAfterMs: 100, switchByMs: 400 });
+    await until(() => io.lines.includes('🤖 It is noon.'), 'the new stream answered', wait);
+    const second = await fake.stream(1);
+    const names = second.received.map((e) => e.name);
+    const audioStart = second.received.findIndex((e) => e.name === 'contentStart' && e.body.type === 'AUDIO');
+    const asked = second.received.findIndex((e) => e.name === 'textInput' && e.body.content === 'what time is it');
+    // Not in the history (which would read as answered) but after the audio block opened, as a question.
+    expect(asked).toBeGreaterThan(audioStart);
+    expect(names.slice(0, audioStart)).not.toContain('textInput');
   });
 
   it('stops playback at once on barge-in', async () => {

@@ -24,25 +24,37 @@ describe('shapeHistory (Nova Sonic chat-history limits)', () => {
     ]);
   });
 
-  it('splits long turns into textInputs of at most 1 KB, on UTF-8 byte counts', () => {
-    const long = 'héllo wörld '.repeat(300);
+  it('caps each message at 1 KB of UTF-8, keeping its most recent words', () => {
+    const long = `${'héllo wörld '.repeat(300)}the end`;
     const [turn] = shapeHistory([{ role: 'user', text: long }]);
-    expect(turn?.parts.length).toBeGreaterThan(3);
-    expect(turn?.parts.every((p) => bytes(p) <= 1_000)).toBe(true);
-    expect(turn?.parts.join(' ').replace(/\s+/g, ' ')).toBe(long.trim().replace(/\s+/g, ' '));
+    expect(turn?.parts).toHaveLength(1);
+    const part = turn?.parts[0] ?? '';
+    expect(bytes(part)).toBeLessThanOrEqual(1_000);
+    expect(bytes(part)).toBeGreaterThan(980);
+    expect(part.startsWith('… ')).toBe(true);
+    expect(part.endsWith('wörld the end')).toBe(true);
+    // Text sent mid-stream is split instead, never cutting a character.
     expect(splitBytes('€'.repeat(10), 7).every((p) => bytes(p) <= 7)).toBe(true);
   });
 
-  it('keeps the most recent turns within 40 messages and 40 KB', () => {
+  it('merges before capping, so a long answer in several sentences is one message', () => {
+    const sentences = Array.from({ length: 60 }, (_, i) => ({ role: 'assistant' as const, text: `Sentence ${i}.` }));
+    const shaped = shapeHistory([{ role: 'user', text: 'tell me everything' }, ...sentences]);
+    expect(shaped.map((t) => t.role)).toEqual(['USER', 'ASSISTANT']);
+    expect(shaped[1]?.parts[0]).toMatch(/Sentence 59\.$/);
+  });
+
+  it('keeps the most recent turns: at most 40 messages of at most 1 KB, 40 KB in all', () => {
     const many: VoiceTurn[] = Array.from({ length: 100 }, (_, i) => ({
       role: i % 2 === 0 ? 'user' : 'assistant',
-      text: `turn ${i} ${'x'.repeat(1_500)}`,
+      text: `${'x'.repeat(1_500)} turn ${i}`,
     }));
     const shaped = shapeHistory(many);
     expect(shaped.length).toBeLessThanOrEqual(MAX_MESSAGES);
     const total = shaped.flatMap((t) => t.parts).reduce((n, p) => n + bytes(p), 0);
     expect(total).toBeLessThanOrEqual(MAX_TOTAL_BYTES);
     expect(shaped[0]?.role).toBe('USER');
-    expect(shaped.at(-1)?.parts[0]).toMatch(/^turn 99 /);
+    expect(shaped.every((t) => t.parts.length === 1 && bytes(t.parts[0] ?? '') <= 1_000)).toBe(true);
+    expect(shaped.at(-1)?.parts[0]).toMatch(/ turn 99$/);
   });
 });

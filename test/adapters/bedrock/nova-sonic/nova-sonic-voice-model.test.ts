@@ -265,7 +265,7 @@ describe('NovaSonicVoiceModel against the loopback fake', () => {
 
   it('announces expiry ahead of the limit, and the limit itself is a recoverable timeout', async () => {
     fake.setSessionLimit({ events: 8 });
-    const conv = await start({}, { renewAfterMs: 1 });
+    const conv = await start({}, { renewAfterMs: 1, switchByMs: 1_000 });
     const events: VoiceEvent[] = [];
     let sent = 0;
     for await (const event of conv.events) {
@@ -273,7 +273,7 @@ describe('NovaSonicVoiceModel against the loopback fake', () => {
       // Keep feeding audio until the fake's event budget runs out.
       while (sent < 5) conv.sendAudio(frame16k(sent++));
     }
-    expect(events[0]).toEqual({ type: 'expiring' });
+    expect(events[0]).toEqual({ type: 'expiring', switchWithinMs: 999 });
     expect(events.at(-1)).toMatchObject({ type: 'error', code: 'voice.session_timeout', recoverable: true });
   });
 
