@@ -72,7 +72,10 @@ describe('LocalKnowledgeBase', () => {
     expect(found.ok && found.value[0]?.source).toBe('catering.md');
 
     const again = await kb.add(doc('copy.md', '# Catering\n\nWe cater weddings of up to 200 guests.'));
-    expect(!again.ok && again.error).toMatchObject({ code: 'kb.duplicate', message: expect.stringContaining('catering.md') });
+    expect(!again.ok && again.error).toMatchObject({
+      code: 'kb.duplicate',
+      message: expect.stringContaining('catering.md'),
+    });
     const taken = await kb.add(doc('menu.md', '# Other menu\n\nSoup.'));
     expect(!taken.ok && taken.error.code).toBe('kb.name_taken');
     const folderDoc = await kb.remove('menu.md');

@@ -32,7 +32,9 @@ describe('readDocument', () => {
     expect(read.ok).toBe(true);
     if (!read.ok) return;
     expect(read.value.format).toBe('pdf');
-    expect(read.value.markdown).toMatch(/^## Page 1\n\nRefund policy\s+Refunds within 5 days\.\n\n## Page 2\n\nSecond page \(late orders\)$/);
+    expect(read.value.markdown).toMatch(
+      /^## Page 1\n\nRefund policy\s+Refunds within 5 days\.\n\n## Page 2\n\nSecond page \(late orders\)$/,
+    );
   });
 
   it('refuses a damaged PDF, a binary or non-UTF-8 file, and an unknown type, saying what to do', async () => {

@@ -5,7 +5,8 @@ import { documentName, visibleText } from '../../../src/domain/knowledge/sanitiz
 
 describe('chunkMarkdown', () => {
   it('keeps each text with its heading path, and gives every chunk its source and section', () => {
-    const md = '# Menu\n\nIntro text.\n\n## Pizza\n\nTomato and cheese.\n\n### Allergens\n\nGluten, milk.\n\n## Drinks\n\nLemonade.';
+    const md =
+      '# Menu\n\nIntro text.\n\n## Pizza\n\nTomato and cheese.\n\n### Allergens\n\nGluten, milk.\n\n## Drinks\n\nLemonade.';
     const chunks = chunkMarkdown('menu.md', 'Menu', md);
     expect(chunks.map((c) => [c.section, c.text])).toEqual([
       ['Menu', 'Intro text.'],
