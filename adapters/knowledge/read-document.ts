@@ -97,3 +97,17 @@ const noText = (name: string) =>
       'A scanned PDF is pictures of text: export it with text, or upload the text as .md or .txt.',
     ),
   );
+
+/** The DocumentReader port over `readDocument`, with the size limit from configuration (KB_MAX_BYTES). */
+export class FileDocumentReader {
+  readonly extensions: readonly string[] = KB_EXTENSIONS;
+  readonly #maxBytes: number;
+
+  constructor(maxBytes: number) {
+    this.#maxBytes = maxBytes;
+  }
+
+  read(file: FileSource, signal?: AbortSignal): Promise<Result<ReadDocument>> {
+    return readDocument(file, signal ? { maxBytes: this.#maxBytes, signal } : { maxBytes: this.#maxBytes });
+  }
+}

@@ -2,6 +2,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { AskDeps } from './ask/deps.ts';
 import type { BenchDeps } from './bench/deps.ts';
+import type { KnowledgeDeps } from './knowledge/deps.ts';
 import type { OrderDeps } from './orders/deps.ts';
 import type { ToolRegistry } from './tools.ts';
 import type { VoiceDeps } from './voice/deps.ts';
@@ -16,4 +17,5 @@ export interface AppDeps {
   readonly orders: OrderDeps;
   readonly bench: BenchDeps;
   readonly voice: VoiceDeps;
+  readonly knowledge: KnowledgeDeps;
 }
