@@ -1,5 +1,5 @@
 import {
-  type BedrockAgentRuntimeClient,
+  BedrockAgentRuntimeClient,
   type KnowledgeBaseRetrievalResult,
   RetrieveCommand,
 } from '@aws-sdk/client-bedrock-agent-runtime';
@@ -79,3 +79,7 @@ function hintFor(name: string): string {
       return 'Try again in a moment.';
   }
 }
+
+/** The adapter with a client from the default credential chain. */
+export const bedrockKbSearch = (region: string, knowledgeBaseId: string): BedrockKbSearch =>
+  new BedrockKbSearch(new BedrockAgentRuntimeClient({ region }), knowledgeBaseId);

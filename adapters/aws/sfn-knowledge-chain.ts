@@ -1,4 +1,4 @@
-import { type SFNClient, StartSyncExecutionCommand, type StartSyncExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { SFNClient, StartSyncExecutionCommand, type StartSyncExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { appError, err, ok, type Result } from '../../src/domain/result.ts';
 import type { ChainInput, ChainOutput, KnowledgeChain } from '../../src/ports/knowledge.ts';
 import { chainExecutionInput, parseChainOutput } from '../../src/workflows/kb-chain.ts';
@@ -60,3 +60,7 @@ export class SfnKnowledgeChain implements KnowledgeChain {
       : err(appError('kb.chain_failed', 'The knowledge workflow returned an unexpected output.'));
   }
 }
+
+/** The adapter with a client from the default credential chain. */
+export const sfnKnowledgeChain = (region: string, stateMachineArn: string, limit: number): SfnKnowledgeChain =>
+  new SfnKnowledgeChain(new SFNClient({ region }), stateMachineArn, limit);

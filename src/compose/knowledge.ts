@@ -1,8 +1,6 @@
 import { join } from 'node:path';
-import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { BedrockKbSearch } from '../../adapters/aws/bedrock-kb-search.ts';
-import { SfnKnowledgeChain } from '../../adapters/aws/sfn-knowledge-chain.ts';
+import { bedrockKbSearch } from '../../adapters/aws/bedrock-kb-search.ts';
+import { SfnKnowledgeChain, sfnKnowledgeChain } from '../../adapters/aws/sfn-knowledge-chain.ts';
 import { createBedrockTextClient } from '../../adapters/bedrock/bedrock-client.ts';
 import { TitanEmbedder } from '../../adapters/bedrock/titan-embedder.ts';
 import { LocalKnowledgeBase } from '../../adapters/knowledge/local-knowledge-base.ts';
@@ -47,7 +45,7 @@ export async function composeKnowledge(config: Config, ask: AskDeps, log: Logger
   if (env.KB_MODE === 'aws') {
     if (!env.KB_KNOWLEDGE_BASE_ID)
       throw new Error('KB_MODE=aws needs KB_KNOWLEDGE_BASE_ID (an output of the infra/ stack).');
-    search = new BedrockKbSearch(new BedrockAgentRuntimeClient({ region: env.AWS_REGION }), env.KB_KNOWLEDGE_BASE_ID);
+    search = bedrockKbSearch(env.AWS_REGION, env.KB_KNOWLEDGE_BASE_ID);
     description = `Amazon Bedrock Knowledge Base ${env.KB_KNOWLEDGE_BASE_ID}`;
   }
   const chain = knowledgeChain(config, ask, search);
