@@ -75,11 +75,7 @@ function knowledgeChain(config: Config, ask: AskDeps, search: KnowledgeSearch): 
   if (mode === 'aws') {
     if (!env.KB_CHAIN_STATE_MACHINE_ARN)
       throw new Error('KB_CHAIN=aws needs KB_CHAIN_STATE_MACHINE_ARN (an output of the infra/ stack).');
-    return new SfnKnowledgeChain(
-      new SFNClient({ region: env.AWS_REGION }),
-      env.KB_CHAIN_STATE_MACHINE_ARN,
-      env.KB_RESULTS,
-    );
+    return sfnKnowledgeChain(env.AWS_REGION, env.KB_CHAIN_STATE_MACHINE_ARN, env.KB_RESULTS);
   }
   const model = (env.KB_CHAIN_MODEL ? ask.catalog.get(env.KB_CHAIN_MODEL) : undefined) ?? ask.catalog.defaultModel;
   return new LocalKnowledgeChain({
