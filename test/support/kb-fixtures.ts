@@ -2,6 +2,9 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalKnowledgeBase } from '../../adapters/knowledge/local-knowledge-base.ts';
+import { FileDocumentReader } from '../../adapters/knowledge/read-document.ts';
+import type { KnowledgeDeps } from '../../src/app/knowledge/deps.ts';
+import type { KnowledgeChain } from '../../src/ports/knowledge.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
 import type { FakeRequest, Script } from './fake-bedrock.ts';
 
@@ -36,3 +39,15 @@ export const chainScript =
     if (value === undefined) return { chunks: [step === 'needs' ? 'true' : step === 'keywords' ? '' : 'OK'] };
     return typeof value === 'string' ? { chunks: [value] } : value;
   };
+
+/** KnowledgeDeps over a local knowledge base (and a chain when given). */
+export function knowledgeDepsFor(kb: LocalKnowledgeBase, chain?: KnowledgeChain): KnowledgeDeps {
+  return {
+    search: kb,
+    library: kb,
+    reader: new FileDocumentReader(200_000),
+    ...(chain ? { chain } : {}),
+    limit: 5,
+    description: 'local index (BM25)',
+  };
+}
