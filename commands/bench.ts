@@ -7,6 +7,7 @@ import { defineCommand } from '../src/chat/command.ts';
 import type { CommandContext } from '../src/chat/context.ts';
 import { errorReply, type Reply } from '../src/chat/reply.ts';
 import { graderNames, parseGrader } from '../src/domain/bench/graders.ts';
+import { benchRetrieval } from './bench-retrieval.ts';
 
 const choices = (values: readonly string[]) => values.map((v) => ({ name: v, value: v }));
 
@@ -32,9 +33,10 @@ export const benchCommand = defineCommand({
     },
     mode: {
       type: 'string',
-      description: 'score (predictions in the file) or run (send prompts to models)',
+      description:
+        'score (predictions), run (prompts through models), retrieval (question,expected_source vs the knowledge base)',
       required: false,
-      choices: choices(['score', 'run']),
+      choices: choices(['score', 'run', 'retrieval']),
     },
     prediction: {
       type: 'string',
@@ -99,6 +101,7 @@ export const benchCommand = defineCommand({
   },
   async run(ctx, v): Promise<Reply> {
     const mode = v.mode ?? (v.models === undefined ? 'score' : 'run');
+    if (mode === 'retrieval') return benchRetrieval(ctx, v.file, pick(v, ['models', 'judge']));
     const grader = parseGrader(v.grader ?? (v.normalize === false ? 'exact' : 'normalized'), v.tolerance, v.judge);
     if (!grader.ok) return errorReply(grader.error);
     if (mode === 'run') {
