@@ -18,6 +18,7 @@ const OPTIONS: Options<KbChunk> = {
     boost: { section: 2 },
     // Small typos in longer words ("lasanha", "glutten"); short words must match exactly.
     fuzzy: (term: string) => (term.length >= 6 ? 0.2 : false),
+    maxFuzzy: 1,
     combineWith: 'OR',
   },
 };

@@ -26,6 +26,19 @@ const fold = (word: string): string =>
  * nothing), accents folded after stemming (the stemmers know the accented suffixes).
  */
 export function indexTerms(token: string): string[] | null {
+  const cached = cache.get(token);
+  if (cached !== undefined) return cached;
+  const terms = computeTerms(token);
+  // Words follow Zipf's law: a bounded memo saves most stemmer calls; cleared, not evicted one by one, when full.
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(token, terms);
+  return terms;
+}
+
+const CACHE_LIMIT = 100_000;
+const cache = new Map<string, string[] | null>();
+
+function computeTerms(token: string): string[] | null {
   const lower = token.toLowerCase();
   if (lower.length < 2 && !/\d/.test(lower)) return null;
   if (STOP.has(lower)) return null;
