@@ -5,6 +5,7 @@ import { awsRefusal } from '../src/app/aws-access.ts';
 import { defineCommand } from '../src/chat/command.ts';
 import { errorReply } from '../src/chat/reply.ts';
 import { type AskChoices, shippedAskChoices, suggest, suggestList } from './ask-choices.ts';
+import { groundQuestion, withSources } from './ask-knowledge.ts';
 import { progressSink } from './ask-progress.ts';
 import { answerReply, CANCELLABLE, compareProgressReply, comparisonReply } from './ask-replies.ts';
 
@@ -33,6 +34,15 @@ export const askCommandWith = (choices: AskChoices) =>
         required: false,
         choices: choices.templates,
       },
+      kb: {
+        type: 'string',
+        description: 'on: answer from the shop documents (knowledge base), with sources',
+        required: false,
+        choices: [
+          { name: 'on', value: 'on' },
+          { name: 'off', value: 'off' },
+        ],
+      },
       compare: {
         type: 'string',
         description: `Compare 2-${MAX_COMPARE} models, comma separated (e.g. nova-lite,claude-haiku-4-5)`,
@@ -45,6 +55,13 @@ export const askCommandWith = (choices: AskChoices) =>
       if (refused) return errorReply(refused);
       const deps = ctx.deps.ask;
       if (values.compare !== undefined) {
+        if (values.kb === 'on') {
+          return errorReply({
+            code: 'ask.kb_and_compare',
+            message: '`kb:on` answers with one model; it does not work with `compare`.',
+            hint: 'Drop `compare`, or drop `kb:on`.',
+          });
+        }
         if (values.model !== undefined) {
           return errorReply({
             code: 'ask.model_and_compare',
@@ -61,8 +78,11 @@ export const askCommandWith = (choices: AskChoices) =>
         });
         return result.ok ? comparisonReply(result.value) : errorReply(result.error);
       }
+      const grounding = values.kb === 'on' ? await groundQuestion(ctx, values.prompt) : undefined;
+      if (grounding && !grounding.ok) return errorReply(grounding.error);
       const progress = progressSink(ctx.reply);
       const result = await ask(deps, {
+        ...(grounding ? { context: grounding.value.context } : {}),
         prompt: values.prompt,
         signal: ctx.signal,
         onProgress: progress.onProgress,
@@ -73,7 +93,7 @@ export const askCommandWith = (choices: AskChoices) =>
       // The key exists once the answer message does; follow-ups in its thread continue this conversation.
       const key = await ctx.reply.threadKey();
       if (key !== undefined) await rememberAnswer(deps, key, result.value);
-      return answerReply(result.value);
+      return grounding ? withSources(answerReply(result.value), grounding.value.footer) : answerReply(result.value);
     },
   });
 

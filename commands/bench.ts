@@ -9,6 +9,7 @@ import { defineCommand } from '../src/chat/command.ts';
 import type { CommandContext } from '../src/chat/context.ts';
 import { errorReply, type Reply } from '../src/chat/reply.ts';
 import { graderNames, parseGrader } from '../src/domain/bench/graders.ts';
+import { benchRetrieval } from './bench-retrieval.ts';
 
 const choices = (values: readonly string[]) => values.map((v) => ({ name: v, value: v }));
 
@@ -34,9 +35,10 @@ export const benchCommand = defineCommand({
     },
     mode: {
       type: 'string',
-      description: 'score (predictions in the file) or run (send prompts to models)',
+      description:
+        'score (predictions), run (prompts through models), retrieval (question,expected_source vs the knowledge base)',
       required: false,
-      choices: choices(['score', 'run']),
+      choices: choices(['score', 'run', 'retrieval']),
     },
     prediction: {
       type: 'string',
@@ -118,6 +120,7 @@ export const benchCommand = defineCommand({
         ? await isPromptfooFile(ctx.deps.bench, v.file, v.sheet, ctx.signal)
         : false;
     const mode = v.mode ?? (v.models === undefined && !promptfoo ? 'score' : 'run');
+    if (mode === 'retrieval') return benchRetrieval(ctx, v.file, pick(v, ['models', 'judge']));
     const models = v.models ?? (promptfoo ? ctx.deps.bench.catalog.defaultModel.id : undefined);
     const grader = parseGrader(v.grader ?? (v.normalize === false ? 'exact' : 'normalized'), v.tolerance, v.judge);
     if (!grader.ok) return errorReply(grader.error);

@@ -5,6 +5,7 @@ import { benchCommand } from './bench.ts';
 import { deliverCommand } from './deliver.ts';
 import { helpCommand } from './help.ts';
 import { joinCommand } from './join.ts';
+import { kbCommand } from './kb.ts';
 import { leaveCommand } from './leave.ts';
 import { orderCommand } from './order.ts';
 import { orderAssistant } from './order-assistant.ts';
@@ -22,6 +23,7 @@ export const commands: readonly Command[] = [
   restockCommand,
   joinCommand,
   leaveCommand,
+  kbCommand,
 ];
 
 /** Free-text handlers (thread follow-ups, DMs, mentions), tried in order. */

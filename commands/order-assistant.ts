@@ -7,6 +7,7 @@ import { errorReply, text } from '../src/chat/reply.ts';
 import type { ModelId } from '../src/domain/ids.ts';
 import type { ModelCatalog } from '../src/domain/models/catalog.ts';
 import type { Conversation, ConversationTurn } from '../src/domain/models/conversation.ts';
+import { shopKnowledge } from './order-assistant-knowledge.ts';
 
 /** Words that make a message in a channel (a mention, the playground) a question for the order assistant. */
 const ABOUT_ORDERS =
@@ -32,8 +33,15 @@ export const orderAssistant: MessageHandler = {
     const key = conversationKey(ctx);
     const history = recentTurns(await ask.conversations.get(key), ctx.deps.now());
     ctx.reply.progress(text('_Looking at your orders…_'));
+    const sources = shopKnowledge(ctx.deps.knowledge);
     const result = await answerOrderQuestion(
-      { textModel: ask.textModel, models: modelChain(ask.catalog), tools: orderTools(orders), now: ctx.deps.now },
+      {
+        textModel: ask.textModel,
+        models: modelChain(ask.catalog),
+        tools: [...orderTools(orders), sources.tool],
+        instructions: sources.instructions,
+        now: ctx.deps.now,
+      },
       {
         question,
         caller: { user: ctx.invoker.user, isStaff: ctx.invoker.isStaff },
@@ -56,7 +64,9 @@ export const orderAssistant: MessageHandler = {
       updatedAt: ctx.deps.now().toISOString(),
     } satisfies Conversation);
     const modelName = ask.catalog.get(answer.model)?.name ?? answer.model;
-    return text(answer.text, { footer: `Order assistant · ${modelName}` });
+    return text(answer.text, {
+      footer: [`Order assistant · ${modelName}`, sources.footer()].filter(Boolean).join(' · '),
+    });
   },
 };
 

@@ -158,6 +158,30 @@ const envSchema = z.object({
   BENCH_BACKOFF_MS: z.coerce.number().int().min(0).default(1000),
   /** Font file for chart text; DejaVu Sans or a built-in pixel font when absent. */
   BENCH_CHART_FONT: optionalText,
+
+  // --- knowledge base ---
+  /** local: the embedded index on disk answers; aws: an Amazon Bedrock Knowledge Base (KB_KNOWLEDGE_BASE_ID). */
+  KB_MODE: z.enum(['local', 'aws']).default('local'),
+  /** The folder of shop documents indexed at start (Markdown, text, HTML, PDF). */
+  KNOWLEDGE_DIR: z.string().default('./knowledge'),
+  /** Hybrid search with Titan embeddings: auto = when AWS credentials are configured. */
+  KB_EMBEDDINGS: z.enum(['auto', 'on', 'off']).default('auto'),
+  KB_EMBEDDING_MODEL: z.string().default('amazon.titan-embed-text-v2:0'),
+  KB_EMBEDDING_DIMENSIONS: z.enum(['256', '512', '1024']).default('256').transform(Number),
+  /** The prompt chain before grounded answers: auto = in-process when AWS credentials are configured, or on AWS in aws mode. */
+  KB_CHAIN: z.enum(['auto', 'local', 'aws', 'off']).default('auto'),
+  /** The catalog model of the chain's keyword and needs-retrieval calls; default: the /ask default model. */
+  KB_CHAIN_MODEL: optionalText,
+  KB_CHAIN_STATE_MACHINE_ARN: optionalText,
+  KB_KNOWLEDGE_BASE_ID: optionalText,
+  /** Passages given to the model per question. */
+  KB_RESULTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** Largest document /kb add accepts, in bytes (10 MB). */
+  KB_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -167,7 +191,17 @@ export interface Config {
   readonly discordEnabled: boolean;
   readonly slackEnabled: boolean;
   readonly playgroundEnabled: boolean;
+  /** AWS credentials are configured in the environment (keys, a profile, web identity or a container role). */
+  readonly awsCredentialsConfigured: boolean;
 }
+
+const AWS_CREDENTIAL_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_PROFILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+];
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   // An empty `NAME=` line (as copied from .env.example) means "not set", whatever the variable's type.
@@ -181,7 +215,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const discordEnabled = env.DISCORD_TOKEN !== undefined;
   const slackEnabled = env.SLACK_BOT_TOKEN !== undefined;
   const playgroundEnabled = env.PLAYGROUND === 'on' || (env.PLAYGROUND === 'auto' && !discordEnabled && !slackEnabled);
-  return { env, discordEnabled, slackEnabled, playgroundEnabled };
+  const awsCredentialsConfigured = AWS_CREDENTIAL_VARIABLES.some((name) => (set[name] ?? '') !== '');
+  return { env, discordEnabled, slackEnabled, playgroundEnabled, awsCredentialsConfigured };
 }
 
 /** Every variable the bot reads (a test checks .env.example documents each). */

@@ -7,12 +7,14 @@ import { guardSdkStreamErrors } from '../adapters/bedrock/nova-sonic/process-gua
 import { createPinoLogger } from '../adapters/logging/pino-logger.ts';
 import { commands, messageHandlers } from '../commands/index.ts';
 import type { AppDeps } from './app/deps.ts';
+import { knowledgeTool } from './app/knowledge/knowledge-tool.ts';
 import { orderTools } from './app/orders/assistant/order-tools.ts';
 import { RoutingNotifier } from './app/route-notifications.ts';
 import { ToolRegistry } from './app/tools.ts';
 import type { Core } from './chat/surface.ts';
 import { composeAsk } from './compose/ask.ts';
 import { composeBench } from './compose/bench.ts';
+import { composeKnowledge } from './compose/knowledge.ts';
 import { composeOrders } from './compose/orders.ts';
 import { composeAwsAccess, logStartupSummary } from './compose/startup.ts';
 import { startSurfaces } from './compose/surfaces.ts';
@@ -31,6 +33,9 @@ const ask = await composeAsk(env, log.child({ area: 'ask' }));
 const orders = await composeOrders(env, notifier, log.child({ area: 'orders' }));
 // The order tools serve the order assistant and both voice engines; they act for the caller our code names.
 tools.register(...orderTools(orders.deps));
+const knowledge = await composeKnowledge(config, ask, log.child({ area: 'knowledge' }));
+// search_knowledge serves both voice engines through the shared list (the order assistant adds its own per question).
+tools.register(knowledgeTool(knowledge));
 const deps: AppDeps = {
   log,
   now: () => new Date(),
@@ -41,6 +46,7 @@ const deps: AppDeps = {
   bench: composeBench(env, ask),
   voice: { ...(await composeVoice(env, ask, tools, log)), aws },
   aws,
+  knowledge,
 };
 const core: Core = { commands, messageHandlers, deps, log };
 

@@ -3,6 +3,7 @@ import type { Notifier } from '../ports/notifier.ts';
 import type { AskDeps } from './ask/deps.ts';
 import type { AwsAccess } from './aws-access.ts';
 import type { BenchDeps } from './bench/deps.ts';
+import type { KnowledgeDeps } from './knowledge/deps.ts';
 import type { OrderDeps } from './orders/deps.ts';
 import type { ToolRegistry } from './tools.ts';
 import type { VoiceDeps } from './voice/deps.ts';
@@ -19,4 +20,5 @@ export interface AppDeps {
   readonly voice: VoiceDeps;
   /** Whether AWS credentials were found; absent means unchecked (features try, and a failure says why). */
   readonly aws?: AwsAccess;
+  readonly knowledge: KnowledgeDeps;
 }

@@ -120,6 +120,7 @@ export function aDeps(overrides: Partial<AppDeps> = {}): AppDeps {
     orders: unconfigured('orders'),
     bench: unconfigured('bench'),
     voice: unconfigured('voice'),
+    knowledge: unconfigured('knowledge'),
     ...overrides,
   };
 }

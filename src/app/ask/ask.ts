@@ -46,6 +46,8 @@ export interface AskInput {
   /** Our model key; the catalog default when absent (or the conversation's model when continuing). */
   readonly model?: string;
   readonly template?: string;
+  /** Extra system text after the template's (the knowledge base's passages for `kb:on`). */
+  readonly context?: string;
   /** Continue this stored conversation: its history, model and template system prompt. */
   readonly continuing?: Conversation;
   readonly signal?: AbortSignal;
@@ -78,11 +80,10 @@ export async function ask(deps: AskDeps, input: AskInput): Promise<Result<AskAns
   const history = input.continuing?.turns ?? [];
   // The wrapper shapes the opening question only; follow-ups in the thread go in as typed.
   const userText = template.value && !input.continuing ? applyTemplate(template.value, prompt.value) : prompt.value;
-  const request: AnswerRequest = {
-    history,
-    userText,
-    ...(template.value ? { system: template.value.system } : {}),
-  };
+  const system = [template.value?.system, input.context]
+    .filter((part) => part !== undefined && part !== '')
+    .join('\n\n');
+  const request: AnswerRequest = { history, userText, ...(system === '' ? {} : { system }) };
 
   const askedAt = deps.clock();
   const failed: ModelFailure[] = [];

@@ -10,6 +10,8 @@ export interface AssistantDeps {
   readonly models: readonly ModelId[];
   readonly tools: readonly Tool[];
   readonly now: () => Date;
+  /** Added to the system prompt by the areas whose tools are given (the knowledge base's rules). */
+  readonly instructions?: string;
   /** Model calls per question (each tool round is one); default 4. */
   readonly maxRounds?: number;
 }
@@ -43,7 +45,7 @@ export async function answerOrderQuestion(deps: AssistantDeps, input: OrderQuest
     ...(input.history ?? []).map((t): ChatMessage => ({ role: t.role, content: [{ type: 'text', text: t.text }] })),
     { role: 'user', content: [{ type: 'text', text: input.question }] },
   ];
-  const system = systemPrompt(deps.now(), input.displayName);
+  const system = [systemPrompt(deps.now(), input.displayName), deps.instructions].filter(Boolean).join('\n');
   const toolCalls: { name: string; ok: boolean }[] = [];
   const usage = { inputTokens: 0, outputTokens: 0 };
   const rounds = deps.maxRounds ?? 4;

@@ -1,0 +1,14 @@
+import type { DocumentReader, KnowledgeChain, KnowledgeLibrary, KnowledgeSearch } from '../../ports/knowledge.ts';
+
+/** The ports the knowledge use cases need. */
+export interface KnowledgeDeps {
+  readonly search: KnowledgeSearch;
+  readonly library: KnowledgeLibrary;
+  readonly reader: DocumentReader;
+  /** The prompt chain (keywords, needs-retrieval, retrieval); without one, questions go straight to `search`. */
+  readonly chain?: KnowledgeChain;
+  /** Chunks given to the model per question. */
+  readonly limit: number;
+  /** How the knowledge base runs, for /kb list: `local (lexical)`, `local (hybrid, Titan V2)`, `Bedrock KB ...`. */
+  readonly description: string;
+}
