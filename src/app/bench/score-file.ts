@@ -7,7 +7,7 @@ import { type Comparison, compareKey } from '../../domain/bench/normalize.ts';
 import { Tally } from '../../domain/bench/tally.ts';
 import { type AppError, appError, err, ok, type Result } from '../../domain/result.ts';
 import type { FileSource } from '../../ports/file-source.ts';
-import type { TableRow } from '../../ports/table-source.ts';
+import type { TableEvent, TableRow } from '../../ports/table-source.ts';
 import type { BenchDeps, BenchHooks } from './deps.ts';
 import { type PairCounts, pairTables } from './pair-tables.ts';
 import { ProgressPacer } from './progress.ts';
@@ -68,6 +68,7 @@ export async function scoreFile(deps: BenchDeps, input: ScoreInput, hooks: Bench
   let csvRows = 0;
   let columns: { expected: number; prediction: number; names: ScoreReport['columns'] } | undefined;
   let format = '';
+  let header: Extract<TableEvent, { type: 'header' }> | undefined;
   let stopped: AppError | undefined;
   const pacer = new ProgressPacer(deps, input.file.size, hooks.onProgress);
 
@@ -120,7 +121,8 @@ export async function scoreFile(deps: BenchDeps, input: ScoreInput, hooks: Bench
       const found = pairing ? pairedColumns(event.columns) : resolveColumns(event.columns, input);
       if (!found.ok) return found;
       columns = found.value;
-      format = `${event.format.toUpperCase()} (${event.detail})`;
+      header = event;
+      format = formatOf(event, event.encoding);
     } else if (event.type === 'rows') {
       if (!columns) continue;
       const { expected: e, prediction: p } = columns;
@@ -130,6 +132,8 @@ export async function scoreFile(deps: BenchDeps, input: ScoreInput, hooks: Bench
         stopped = appError('bench.cancelled', `Cancelled after ${tally.total.toLocaleString('en')} rows.`);
         break;
       }
+    } else if (event.type === 'end') {
+      if (header && event.encoding) format = formatOf(header, event.encoding);
     } else if (event.type === 'error') {
       if (!columns || tally.total === 0) return err(event.error);
       stopped = event.error;
@@ -150,6 +154,10 @@ export async function scoreFile(deps: BenchDeps, input: ScoreInput, hooks: Bench
     ...(pairing ? { paired: pairing.counts } : {}),
   });
 }
+
+/** `CSV (comma, Windows-1252)`, `XLSX (Sheet1)`. */
+const formatOf = (header: Extract<TableEvent, { type: 'header' }>, encoding: string | undefined): string =>
+  `${header.format.toUpperCase()} (${[header.detail, encoding].filter(Boolean).join(', ')})`;
 
 /** The virtual header of two paired files is `[expected, prediction]`. */
 const pairedColumns = (header: readonly string[]) =>

@@ -27,12 +27,18 @@ async function readAll(file: FileSource, options: { sheet?: string; maxBytes?: n
 describe('FileTableSource: CSV', () => {
   it('reads the real SST-2 TSV: tab detected, stray quotes kept, 872 rows', async () => {
     const { header, rows, last } = await readAll(fileAt(sharedData('sst2-pt-dev.tsv')));
-    expect(header).toEqual({ type: 'header', columns: ['sentence', 'label'], format: 'csv', detail: 'tab' });
+    expect(header).toEqual({
+      type: 'header',
+      columns: ['sentence', 'label'],
+      format: 'csv',
+      detail: 'tab',
+      encoding: 'UTF-8',
+    });
     expect(rows).toHaveLength(872);
     expect(rows[0]).toEqual({ row: 2, cells: ['é uma jornada encantadora e freqüentemente afetando.', '1'] });
     expect(rows.some((r) => r.cells[0]?.includes('"lá, mas pela graça de Deus"'))).toBe(true);
     expect(rows.every((r) => r.cells[1] === '0' || r.cells[1] === '1')).toBe(true);
-    expect(last).toEqual({ type: 'end' });
+    expect(last).toEqual({ type: 'end', encoding: 'UTF-8' });
   });
 
   it('strips a BOM and detects semicolons', async () => {
@@ -95,6 +101,47 @@ describe('FileTableSource: CSV', () => {
       if (event.type === 'rows') controller.abort();
     }
     expect(events.at(-1)).toMatchObject({ type: 'error', error: { code: 'bench.cancelled' } });
+  });
+});
+
+describe('FileTableSource: text encodings', () => {
+  const text = 'frase;esperado;previsto\nAção é ótima;pêra;péra\nÀ noite, café;maçã;maçã\n';
+  const utf16be = (t: string) => Buffer.from(t, 'utf16le').swap16();
+  const bom = (bytes: number[], body: Buffer) => Buffer.concat([Buffer.from(bytes), body]);
+  const cp1252 = (t: string) => Buffer.from(t, 'latin1'); // the accents used here are the same in both
+
+  it.each([
+    ['UTF-8', Buffer.from(text, 'utf8')],
+    ['UTF-8 with BOM', bom([0xef, 0xbb, 0xbf], Buffer.from(text, 'utf8'))],
+    ['UTF-16LE', bom([0xff, 0xfe], Buffer.from(text, 'utf16le'))],
+    ['UTF-16BE', bom([0xfe, 0xff], utf16be(text))],
+    ['Windows-1252', cp1252(text)],
+  ])('reads %s, across odd chunk boundaries, and says so', async (encoding, bytes) => {
+    for (const chunk of [1, 3, 4096]) {
+      const { header, rows, last } = await readAll(fileOf('frutas.csv', bytes, chunk));
+      expect(header).toMatchObject({ columns: ['frase', 'esperado', 'previsto'], detail: 'semicolon' });
+      expect(rows.map((r) => r.cells)).toEqual([
+        ['Ação é ótima', 'pêra', 'péra'],
+        ['À noite, café', 'maçã', 'maçã'],
+      ]);
+      expect(last).toEqual({ type: 'end', encoding });
+    }
+  });
+
+  it('reads the Windows-1252 characters Latin-1 lacks (€, curly quotes, dashes)', async () => {
+    const bytes = Buffer.from([...Buffer.from('a,b\n'), 0x80, 0x2c, 0x93, 0x6f, 0x6b, 0x94, 0x96, 0x0a]);
+    const { rows, last } = await readAll(fileOf('euro.csv', bytes));
+    expect(rows[0]?.cells).toEqual(['€', '“ok”–']);
+    expect(last).toEqual({ type: 'end', encoding: 'Windows-1252' });
+  });
+
+  it('decides at the first non-ASCII byte even when it comes after the first 64 KB', async () => {
+    const ascii = `label,prediction\n${'yes,yes\n'.repeat(20_000)}`;
+    const bytes = Buffer.concat([Buffer.from(ascii), cp1252('não,não\n')]);
+    const { header, rows, last } = await readAll(fileOf('late.csv', bytes, 8192));
+    expect(header).toMatchObject({ encoding: 'UTF-8' }); // ASCII so far
+    expect(rows.at(-1)?.cells).toEqual(['não', 'não']);
+    expect(last).toEqual({ type: 'end', encoding: 'Windows-1252' });
   });
 });
 
