@@ -79,6 +79,11 @@ export function sniff(head: Buffer): 'xlsx' | 'xls' | 'text' | 'binary' | 'empty
   if (!bom?.name.startsWith('UTF-16') && probe.includes(0)) return 'binary';
   if (text.trim() === '') return 'empty';
   // Text has few control characters besides tab, CR and LF; images and archives have many.
-  const controls = (text.match(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/g) ?? []).length;
+  let controls = 0;
+  for (let i = 0; i < text.length; i++) if (isControl(text.charCodeAt(i))) controls++;
   return controls > Math.max(8, text.length / 50) ? 'binary' : 'text';
 }
+
+/** C0 controls but tab, LF and CR; DEL; the replacement character. */
+const isControl = (c: number): boolean =>
+  (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f || c === 0xfffd;
