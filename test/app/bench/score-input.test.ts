@@ -39,4 +39,23 @@ describe('scoreFile reads the encoding people save in', () => {
       expect(result.value.format).toBe(`CSV (comma, ${name})`);
     }
   });
+
+  it('a Portuguese file saved by Excel (Windows-1252, semicolons) needs no column options', async () => {
+    const lines = ['frase;esperado;previsto'];
+    for (let i = 0; i < 30; i++) {
+      const label = i % 2 === 0 ? 'não' : 'sim';
+      lines.push(`Avaliação nº ${i};${label};${i % 5 === 0 ? 'nao' : label}`);
+    }
+    const result = await score(Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1'), false);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.columns).toEqual({ expected: 'esperado', prediction: 'previsto' });
+    expect(result.value.metrics).toMatchObject({ total: 30, correct: 24 });
+    expect(result.value.format).toBe('CSV (semicolon, Windows-1252)');
+  });
+
+  it('asks for both columns in one message when it cannot tell them apart', async () => {
+    const result = await score(Buffer.from('a,b\nx,x\ny,y\n'));
+    expect(!result.ok && result.error.message).toContain('the expected values and the predictions');
+    expect(!result.ok && result.error.message).toContain('1. “a”, 2. “b”');
+  });
 });
