@@ -48,12 +48,6 @@ const envSchema = z.object({
   PLAYGROUND: z.enum(['auto', 'on', 'off']).default('auto'),
   PLAYGROUND_HOST: z.string().default('127.0.0.1'),
   PLAYGROUND_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Largest file the playground accepts for commands with attachments (/bench), in bytes (25 MB, as BENCH_MAX_BYTES). */
-  PLAYGROUND_MAX_UPLOAD_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(25 * 1024 * 1024),
 
   // --- AWS / Bedrock ---
   AWS_REGION: z.string().default('us-east-1'),
@@ -127,7 +121,7 @@ const envSchema = z.object({
   DYNAMODB_ENDPOINT: optionalText,
 
   // --- bench ---
-  /** Largest /bench upload in bytes (25 MB). */
+  /** Largest file any surface accepts or downloads for a command (/bench), in bytes (25 MiB): Discord, Slack, playground. */
   BENCH_MAX_BYTES: z.coerce
     .number()
     .int()
