@@ -10,7 +10,8 @@ export interface FileTableSourceOptions {
 }
 
 const DEFAULT_XLSX: XlsxLimits = {
-  maxUncompressed: 200 * 1024 * 1024,
+  // Sheets stream, so this bounds time, not memory: a 1,000,000-row sheet unpacks to ~250 MB.
+  maxUncompressed: 1024 * 1024 * 1024,
   maxRatio: 200,
   maxColumns: 1000,
   maxRows: 2_000_000,

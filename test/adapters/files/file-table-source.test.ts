@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { FileTableSource } from '../../../adapters/files/file-table-source.ts';
 import type { FileSource } from '../../../src/ports/file-source.ts';
@@ -174,23 +176,27 @@ describe('FileTableSource: XLSX', () => {
     });
   });
 
-  it('leaves none of the temp files exceljs makes for sheets stored before the shared strings', async () => {
-    // two-sheets.xlsx stores both sheets before xl/sharedStrings.xml (exceljs' own order), so the streaming reader
-    // copies each to a temp file and deletes it only once that sheet has been read: a skipped sheet deleted under
-    // its opening stream crashed the process (ENOENT), and a sheet after the chosen one was left in /tmp.
-    const ours = () => readdirSync(tmpdir()).filter((name) => name.startsWith(`tmp-${process.pid}-`));
-    const before = ours();
-    for (const sheet of ['1', '2', 'Results', 'Data']) await readAll(fileAt(fixture('two-sheets.xlsx')), { sheet });
-    await readAll(fileAt(fixture('two-sheets.xlsx')));
-    // exceljs removes each temp file asynchronously (tmp's cleanup): wait for that, but not for long.
-    await expect.poll(() => ours().filter((name) => !before.includes(name)), { timeout: 5_000 }).toEqual([]);
-  });
-
-  it('skips unwanted sheets without a temp file deleted under its opening stream (an uncaught ENOENT)', async () => {
-    // The crash was a race between exceljs' asynchronous cleanup and the skipped sheet's file opening: the old
-    // reader hit it within a few hundred reads here; vitest fails the run on the uncaught error if it comes back.
-    for (let i = 0; i < 300; i++) await readAll(fileAt(fixture('two-sheets.xlsx')), { sheet: '2' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  it('reads inline strings, skipped cells, booleans and errors, and skips formatted empty rows', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'xlsx-')), 'inline.xlsx');
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false });
+    const ws = wb.addWorksheet('Dados');
+    ws.getRow(1).values = ['frase', 'esperado', 'previsto'];
+    ws.getRow(1).commit();
+    ws.getRow(2).values = ['Ação & <tags>', true, { error: '#N/A' }];
+    ws.getRow(2).commit();
+    ws.getRow(3).getCell(3).style = { font: { bold: true } }; // formatted, no value
+    ws.getRow(3).commit();
+    ws.getRow(4).getCell(3).value = 0.1;
+    ws.getRow(4).commit();
+    ws.commit();
+    await wb.commit();
+    const { header, rows, last } = await readAll(fileAt(path));
+    expect(header).toMatchObject({ columns: ['frase', 'esperado', 'previsto'], detail: 'Dados' });
+    expect(rows.map((r) => [r.row, ...r.cells])).toEqual([
+      [2, 'Ação & <tags>', 'true', '#N/A'],
+      [4, '', '', '0.1'],
+    ]);
+    expect(last).toEqual({ type: 'end' });
   });
 
   it('refuses a zip bomb before inflating it', async () => {
