@@ -48,6 +48,10 @@ const SAMPLE_ROWS = 1000;
 
 type Outcome = 'correct' | 'wrong' | 'blank' | 'unmatched' | 'ungradable';
 
+/** Score mode where the deps say it runs: on a worker thread when one is configured, else here. */
+export const runScore = (deps: BenchDeps, input: ScoreInput, hooks: BenchHooks): Promise<Result<ScoreReport>> =>
+  deps.offload ? deps.offload.score(input, hooks, deps.limits) : scoreFile(deps, input, hooks);
+
 /**
  * Score mode: the file already holds predictions and expected values. Streams the rows once, tallying counts
  * (memory does not grow with the row count), and keeps the first `resultRows` rows for the results CSV.
