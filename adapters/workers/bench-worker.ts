@@ -2,6 +2,7 @@
  * The worker thread's side of /bench's CPU work: parsing and scoring a file (score mode) or drawing a chart. The
  * file's bytes come from the main thread, which keeps the platform download, one chunk per `pull`.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BenchDeps } from '../../src/app/bench/deps.ts';
 import { scoreFile } from '../../src/app/bench/score-file.ts';
@@ -11,6 +12,16 @@ import type { TextModel } from '../../src/ports/text-model.ts';
 import { CanvasChartRenderer } from '../charts/canvas-chart-renderer.ts';
 import { FileTableSource } from '../files/file-table-source.ts';
 import type { FromWorker, RemoteFile, ToWorker, WorkerJob } from './protocol.ts';
+
+// On Linux a thread has its own nice value: this one yields the CPU to the main thread, whose event loop carries
+// voice frames and interaction acknowledgements. (Elsewhere the call would lower the whole process: skipped.)
+if (process.platform === 'linux') {
+  try {
+    setPriority(10);
+  } catch {
+    // Not allowed here (a container without the capability to change priority): run at normal priority.
+  }
+}
 
 const port = parentPort;
 if (!port) throw new Error('bench-worker.ts runs as a worker thread');
