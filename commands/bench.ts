@@ -4,7 +4,7 @@ import { runReply } from '../src/app/bench/present-run.ts';
 import { scoreReply } from '../src/app/bench/present-score.ts';
 import { MAX_REPEAT, runBench } from '../src/app/bench/run-bench.ts';
 import { isPromptfooFile } from '../src/app/bench/run-setup.ts';
-import { scoreFile } from '../src/app/bench/score-file.ts';
+import { runScore } from '../src/app/bench/score-file.ts';
 import { defineCommand } from '../src/chat/command.ts';
 import type { CommandContext } from '../src/chat/context.ts';
 import { errorReply, type Reply } from '../src/chat/reply.ts';
@@ -166,7 +166,7 @@ export const benchCommand = defineCommand({
         hint: 'Add `mode:run models:<model>`, or pick another grader for score mode.',
       });
     }
-    const result = await scoreFile(
+    const result = await runScore(
       ctx.deps.bench,
       {
         file: v.file,

@@ -56,12 +56,6 @@ const envSchema = z.object({
   PLAYGROUND_TOKEN: accessToken,
   /** Sign-in token that also allows staff mode (the Staff switch); keep it apart from PLAYGROUND_TOKEN. */
   PLAYGROUND_STAFF_TOKEN: accessToken,
-  /** Largest file the playground accepts for commands with attachments (/bench), in bytes (25 MB, as BENCH_MAX_BYTES). */
-  PLAYGROUND_MAX_UPLOAD_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(25 * 1024 * 1024),
 
   // --- AWS / Bedrock ---
   AWS_REGION: z.string().default('us-east-1'),
@@ -138,7 +132,7 @@ const envSchema = z.object({
   DYNAMODB_ENDPOINT: optionalText,
 
   // --- bench ---
-  /** Largest /bench upload in bytes (25 MB). */
+  /** Largest file any surface accepts or downloads for a command (/bench), in bytes (25 MiB): Discord, Slack, playground. */
   BENCH_MAX_BYTES: z.coerce
     .number()
     .int()

@@ -1,4 +1,5 @@
 import { type AppError, appError } from '../../src/domain/result.ts';
+import { encodingFromBom, encodingFromBytes } from './text-decoding.ts';
 
 /** Thrown inside the byte pipeline to stop parsing with a user-facing error; turned into an `error` event. */
 export class TableInputError extends Error {
@@ -67,16 +68,22 @@ export async function peekAndCount(
 }
 
 /** What the first bytes say the file is. */
-export function sniff(head: Buffer): 'xlsx' | 'xls' | 'text' | 'utf16' | 'binary' | 'empty' {
+export function sniff(head: Buffer): 'xlsx' | 'xls' | 'text' | 'binary' | 'empty' {
   if (head.byteLength === 0) return 'empty';
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'xlsx';
   if (head.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) return 'xls';
-  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'utf16';
   const probe = head.subarray(0, 8192);
-  if (probe.includes(0)) return 'binary';
-  const text = probe.toString('utf8').replace(/^\uFEFF/, '');
+  const bom = encodingFromBom(probe);
+  // UTF-16 text is full of zero bytes; any other text has none.
+  const text = new TextDecoder(bom?.label ?? encodingFromBytes(probe)?.label ?? 'utf-8').decode(probe);
+  if (!bom?.name.startsWith('UTF-16') && probe.includes(0)) return 'binary';
   if (text.trim() === '') return 'empty';
-  // Many replacement characters: not UTF-8 text (a PDF, an image, a Latin-1 file is fine: only a few).
-  const bad = (text.match(/\uFFFD/g) ?? []).length;
-  return bad > Math.max(8, text.length / 20) ? 'binary' : 'text';
+  // Text has few control characters besides tab, CR and LF; images and archives have many.
+  let controls = 0;
+  for (let i = 0; i < text.length; i++) if (isControl(text.charCodeAt(i))) controls++;
+  return controls > Math.max(8, text.length / 50) ? 'binary' : 'text';
 }
+
+/** C0 controls but tab, LF and CR; DEL; the replacement character. */
+const isControl = (c: number): boolean =>
+  (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f || c === 0xfffd;

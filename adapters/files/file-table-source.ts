@@ -10,7 +10,8 @@ export interface FileTableSourceOptions {
 }
 
 const DEFAULT_XLSX: XlsxLimits = {
-  maxUncompressed: 200 * 1024 * 1024,
+  // Sheets stream, so this bounds time, not memory: a 1,000,000-row sheet unpacks to ~250 MB.
+  maxUncompressed: 1024 * 1024 * 1024,
   maxRatio: 200,
   maxColumns: 1000,
   maxRows: 2_000_000,
@@ -53,11 +54,13 @@ export class FileTableSource implements TableSource {
       }
       const events =
         format === 'xlsx' ? readXlsx(stream, options.sheet, this.#xlsx) : readCsv(head, stream, () => bytesRead);
+      let ended = false;
       for await (const event of events) {
         if (signal?.aborted) throw signal.reason;
+        ended ||= event.type === 'end';
         yield event;
       }
-      yield { type: 'end' };
+      if (!ended) yield { type: 'end' };
     } catch (error) {
       yield { type: 'error', error: toAppError(error, format, signal) };
     }
@@ -65,7 +68,7 @@ export class FileTableSource implements TableSource {
 }
 
 function refuse(format: ReturnType<typeof sniff>, name: string): AppError | undefined {
-  const fix = 'Attach a .csv (comma, semicolon or tab separated, UTF-8) or an .xlsx workbook.';
+  const fix = 'Attach a .csv (comma, semicolon or tab separated) or an .xlsx workbook.';
   switch (format) {
     case 'empty':
       return appError('bench.empty_file', `${name} is empty.`, fix);
@@ -75,8 +78,6 @@ function refuse(format: ReturnType<typeof sniff>, name: string): AppError | unde
         `${name} is an old Excel 97-2003 (.xls) workbook.`,
         'Save it as .xlsx or CSV and attach it again.',
       );
-    case 'utf16':
-      return appError('bench.not_a_table', `${name} is UTF-16 text.`, 'Save it as "CSV UTF-8" and attach it again.');
     case 'binary':
       return appError('bench.not_a_table', `${name} is neither CSV text nor an XLSX workbook.`, fix);
     case 'xlsx':

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import { type AppError, appError } from '../../src/domain/result.ts';
 
@@ -8,7 +9,8 @@ export interface ZipLimits {
   readonly maxRatio: number;
 }
 
-interface ZipEntry {
+export interface ZipEntry {
+  readonly name: string;
   readonly method: number;
   readonly compressed: number;
   readonly size: number;
@@ -27,14 +29,39 @@ export async function checkZip(zip: Buffer, limits: ZipLimits): Promise<AppError
   if (declared) return declared;
   for (const entry of entries) {
     if (entry.method !== 8) continue;
-    const nameLength = zip.readUInt16LE(entry.localHeader + 26);
-    const extraLength = zip.readUInt16LE(entry.localHeader + 28);
-    const start = entry.localHeader + 30 + nameLength + extraLength;
-    const actual = await inflatedSize(zip.subarray(start, start + entry.compressed), entry.size);
+    const actual = await inflatedSize(entryData(zip, entry), entry.size);
     if (actual === undefined) return notAWorkbook('a part of it is damaged');
     if (actual > entry.size) return bomb('a part of it unpacks to more than its directory says');
   }
   return undefined;
+}
+
+/** The entries of a ZIP that `checkZip` accepted, by name. */
+export function zipEntries(zip: Buffer): Map<string, ZipEntry> {
+  const entries: ZipEntry[] = [];
+  const refused = readDirectory(
+    zip,
+    { maxUncompressed: Number.POSITIVE_INFINITY, maxRatio: Number.POSITIVE_INFINITY },
+    entries,
+  );
+  if (refused) throw new Error(refused.message);
+  return new Map(entries.map((e) => [e.name, e]));
+}
+
+/** One entry's bytes, inflated as they are read (stored entries as they are). */
+export function openEntry(zip: Buffer, entry: ZipEntry): Readable {
+  const data = entryData(zip, entry);
+  if (entry.method === 0) return Readable.from([data]);
+  const inflate = createInflateRaw();
+  inflate.end(data);
+  return inflate;
+}
+
+function entryData(zip: Buffer, entry: ZipEntry): Buffer {
+  const nameLength = zip.readUInt16LE(entry.localHeader + 26);
+  const extraLength = zip.readUInt16LE(entry.localHeader + 28);
+  const start = entry.localHeader + 30 + nameLength + extraLength;
+  return zip.subarray(start, start + entry.compressed);
 }
 
 function readDirectory(zip: Buffer, limits: ZipLimits, out: ZipEntry[]): AppError | undefined {
@@ -63,7 +90,9 @@ function readDirectory(zip: Buffer, limits: ZipLimits, out: ZipEntry[]): AppErro
     if (localHeader + 30 > zip.length || zip.readUInt32LE(localHeader) !== 0x04034b50) {
       return notAWorkbook('its ZIP directory is damaged');
     }
-    out.push({ method: zip.readUInt16LE(at + 10), compressed, size, localHeader });
+    const nameLength = zip.readUInt16LE(at + 28);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    out.push({ name, method: zip.readUInt16LE(at + 10), compressed, size, localHeader });
     at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
   }
   return undefined;

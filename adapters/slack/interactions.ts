@@ -4,7 +4,7 @@ import { commandsFor } from '../../src/chat/surface.ts';
 import { CANCEL_ACTION_PREFIX, placeholder, type SlackMessage } from './blocks.ts';
 import { MODAL_CALLBACK_ID, readMetadata, readSubmission } from './modal.ts';
 import { EphemeralSlackReply, PublicSlackReply, type SlackReply } from './reply-stream.ts';
-import { editPacing, runSlackCommand, type SlackRuntime, slackInvoker, slackPlace } from './runtime.ts';
+import { editPacing, fileAccess, runSlackCommand, type SlackRuntime, slackInvoker, slackPlace } from './runtime.ts';
 import { safely } from './safely.ts';
 
 /** The command form's submission and the Cancel button on running answers. */
@@ -18,10 +18,7 @@ export function registerInteractions(app: App, rt: SlackRuntime): void {
         rt.log.warn({ callbackId: view.callback_id }, 'slack form without a known command');
         return;
       }
-      const submission = readSubmission(command, view.state.values, {
-        botToken: rt.botToken,
-        maxBytes: rt.maxFileBytes,
-      });
+      const submission = readSubmission(command, view.state.values, fileAccess(rt));
       if (submission.status === 'invalid') {
         await ack({ response_action: 'errors', errors: submission.errors });
         return;

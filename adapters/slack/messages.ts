@@ -7,6 +7,7 @@ import { slackFileSource } from './file-source.ts';
 import { PublicSlackReply, threadKeyOf } from './reply-stream.ts';
 import {
   editPacing,
+  fileAccess,
   runSlackCommand,
   runSlackMessage,
   type SlackRuntime,
@@ -135,7 +136,7 @@ function fileCommand(rt: SlackRuntime, msg: IncomingText) {
     url: file.url_private_download,
     ...(file.mimetype ? { mimetype: file.mimetype } : {}),
   };
-  return { command, raw: { ...raw, [option]: slackFileSource(source, rt.botToken, rt.maxFileBytes) } };
+  return { command, raw: { ...raw, [option]: slackFileSource(source, fileAccess(rt)) } };
 }
 
 const attachmentOption = (command: Command): string | undefined =>

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Command } from '../../src/chat/command.ts';
 import { isRequired, type OptionSpec, type RawOptions, type RawValue } from '../../src/chat/options.ts';
 import { validateOptions } from '../../src/chat/validate-options.ts';
-import { slackFileSource } from './file-source.ts';
+import { type SlackFileAccess, slackFileSource } from './file-source.ts';
 
 /**
  * Slack slash commands cannot carry files, so a command with an attachment option opens this form: a
@@ -66,11 +66,7 @@ export type Submission =
  * Reads and checks the submitted form before it is acknowledged, so a wrong file type or a too-large file is
  * shown under its field while the form is still open. Files become lazy downloads (nothing is fetched yet).
  */
-export function readSubmission(
-  command: Command,
-  state: SubmittedState,
-  download: { readonly botToken: string; readonly maxBytes: number },
-): Submission {
+export function readSubmission(command: Command, state: SubmittedState, download: SlackFileAccess): Submission {
   const raw: Record<string, RawValue> = {};
   const errors: Record<string, string> = {};
   for (const [name, spec] of Object.entries(command.options)) {
@@ -83,7 +79,7 @@ export function readSubmission(
       }
       const size = file.size ?? 0;
       const source = { name: file.name, size, url: file.url_private_download };
-      raw[name] = slackFileSource(file.mimetype ? { ...source, mimetype: file.mimetype } : source, download.botToken);
+      raw[name] = slackFileSource(file.mimetype ? { ...source, mimetype: file.mimetype } : source, download);
       continue;
     }
     const value = field?.selected_option?.value ?? field?.value ?? undefined;

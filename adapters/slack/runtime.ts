@@ -6,6 +6,7 @@ import type { RawOptions } from '../../src/chat/options.ts';
 import type { Core } from '../../src/chat/surface.ts';
 import { userId } from '../../src/domain/ids.ts';
 import type { Logger } from '../../src/ports/logger.ts';
+import type { SlackFileAccess } from './file-source.ts';
 import type { SlackReply } from './reply-stream.ts';
 import type { WorkspaceEditBudget, WorkspaceEditBudgets } from './workspace-edit-budget.ts';
 
@@ -17,6 +18,8 @@ export interface SlackRuntime {
   readonly runs: Map<string, ActiveRun>;
   readonly log: Logger;
   readonly maxFileBytes: number;
+  /** Hosts that may receive the bot token with a file download (Slack's own by default; tests add loopback). */
+  readonly fileHosts?: readonly string[];
   readonly editIntervalMs: number;
   /** chat.update budgets per workspace, shared by every streaming answer there. */
   readonly editBudgets: WorkspaceEditBudgets;
@@ -24,6 +27,13 @@ export interface SlackRuntime {
   readonly progressClient: WebClient;
   readonly names: UserNames;
 }
+
+/** How files are downloaded: the bot token only to Slack's file hosts, never more than BENCH_MAX_BYTES. */
+export const fileAccess = (rt: SlackRuntime): SlackFileAccess => ({
+  botToken: rt.botToken,
+  maxBytes: rt.maxFileBytes,
+  ...(rt.fileHosts ? { hosts: rt.fileHosts } : {}),
+});
 
 /** How a public answer in workspace `team` paces its edits (options for PublicSlackReply). */
 export const editPacing = (

@@ -30,6 +30,8 @@ export interface SlackSurfaceOptions {
   /** Another Web API base URL (tests: a loopback fake), e.g. `http://127.0.0.1:4567/api/`. */
   readonly slackApiUrl?: string;
   readonly maxFileBytes?: number;
+  /** Hosts that may receive the bot token with file downloads; Slack's own file hosts by default. */
+  readonly fileHosts?: readonly string[];
   /** Per message: at most one progress edit per this many ms (default EDIT_INTERVAL_MS). */
   readonly editIntervalMs?: number;
   /** Per workspace: the chat.update budget streaming answers share (defaults in workspace-edit-budget.ts). */
@@ -67,6 +69,7 @@ export class SlackSurface implements Surface {
       runs: new Map(),
       log,
       maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+      ...(options.fileHosts ? { fileHosts: options.fileHosts } : {}),
       editIntervalMs: options.editIntervalMs ?? EDIT_INTERVAL_MS,
       editBudgets: new WorkspaceEditBudgets(options.editBudget),
       // On a 429 app.client pauses every call it makes until Retry-After, then retries: right for a final render,

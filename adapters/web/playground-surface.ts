@@ -151,7 +151,7 @@ export class PlaygroundSurface implements Surface {
         .code(413)
         .header('connection', 'close')
         .send({
-          error: `The file is larger than the playground accepts (${limit} bytes, PLAYGROUND_MAX_UPLOAD_BYTES).`,
+          error: `The file is larger than the ${limit >= 1024 * 1024 ? `${(limit / 1024 / 1024).toFixed(1)} MiB` : `${limit} bytes`} limit (BENCH_MAX_BYTES).`,
         });
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > limit) return tooLarge();

@@ -1,16 +1,19 @@
 import { join } from 'node:path';
-import { CanvasChartRenderer } from '../../adapters/charts/canvas-chart-renderer.ts';
 import { FileTableSource } from '../../adapters/files/file-table-source.ts';
 import { FileAnswerCache } from '../../adapters/local/file-answer-cache.ts';
+import { WorkerBench } from '../../adapters/workers/worker-bench.ts';
 import type { AskDeps } from '../app/ask/deps.ts';
 import { type BenchDeps, defaultBenchLimits } from '../app/bench/deps.ts';
 import type { Env } from '../config.ts';
 
 /** /bench: streaming CSV/XLSX reading, PNG charts, and the same text model and catalog as /ask. */
 export function composeBench(env: Env, ask: AskDeps): BenchDeps {
+  // Score mode and charts run on worker threads: a million-row file must not stall voice or other commands.
+  const workers = new WorkerBench(env.BENCH_CHART_FONT ? { fontPaths: [env.BENCH_CHART_FONT] } : {});
   return {
     tables: new FileTableSource(),
-    charts: new CanvasChartRenderer(env.BENCH_CHART_FONT ? { fontPaths: [env.BENCH_CHART_FONT] } : {}),
+    charts: workers,
+    offload: workers,
     textModel: ask.textModel,
     catalog: ask.catalog,
     answers: new FileAnswerCache(join(env.DATA_DIR, 'bench-cache')),

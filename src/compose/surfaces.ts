@@ -39,6 +39,7 @@ export async function startSurfaces(config: Config, core: Core, notifier: Routin
         core,
         token: env.DISCORD_TOKEN,
         staffRole: env.DISCORD_STAFF_ROLE,
+        maxAttachmentBytes: env.BENCH_MAX_BYTES,
         voiceFor: (guildId, userId) => voice?.voiceFor(guildId, userId),
       });
       voice = new DiscordVoiceSessions({
@@ -78,7 +79,7 @@ export async function startSurfaces(config: Config, core: Core, notifier: Routin
         core,
         host: env.PLAYGROUND_HOST,
         port: env.PLAYGROUND_PORT,
-        maxUploadBytes: env.PLAYGROUND_MAX_UPLOAD_BYTES,
+        maxUploadBytes: env.BENCH_MAX_BYTES,
         access: {
           ...(env.PLAYGROUND_TOKEN ? { token: env.PLAYGROUND_TOKEN } : {}),
           ...(env.PLAYGROUND_STAFF_TOKEN ? { staffToken: env.PLAYGROUND_STAFF_TOKEN } : {}),

@@ -30,8 +30,11 @@ export type TableEvent =
       readonly format: 'csv' | 'xlsx';
       /** CSV: the detected delimiter; XLSX: the sheet read. */
       readonly detail: string;
+      /** CSV: the text encoding detected so far (the `end` event has the final one). */
+      readonly encoding?: string;
     }
   /** `bytesRead` of `file.size`, for progress and ETA. */
   | { readonly type: 'rows'; readonly rows: readonly TableRow[]; readonly bytesRead: number }
-  | { readonly type: 'end' }
+  /** CSV: `encoding` is the text encoding used (a file that was ASCII at the start may turn out Windows-1252). */
+  | { readonly type: 'end'; readonly encoding?: string }
   | { readonly type: 'error'; readonly error: AppError };

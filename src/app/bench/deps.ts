@@ -1,8 +1,10 @@
 import type { ModelCatalog } from '../../domain/models/catalog.ts';
+import type { Result } from '../../domain/result.ts';
 import type { AnswerCache } from '../../ports/answer-cache.ts';
 import type { ChartRenderer } from '../../ports/chart-renderer.ts';
 import type { TableSource } from '../../ports/table-source.ts';
 import type { TextModel } from '../../ports/text-model.ts';
+import type { ScoreInput, ScoreReport } from './score-file.ts';
 
 /** The ports the bench use cases need. `textModel` and `catalog` are the same instances /ask uses. */
 export interface BenchDeps {
@@ -17,6 +19,13 @@ export interface BenchDeps {
   readonly clock: () => number;
   /** Waits between retries; aborting rejects. Tests pass a fast one. */
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Where score mode's CPU work runs: a worker thread in production; in-process (`scoreFile`) when absent. */
+  readonly offload?: ScoreOffload;
+}
+
+/** Runs `scoreFile` elsewhere with the same contract (progress, cancellation with partial figures, result). */
+export interface ScoreOffload {
+  score(input: ScoreInput, hooks: BenchHooks, limits: BenchLimits): Promise<Result<ScoreReport>>;
 }
 
 export interface BenchLimits {

@@ -1,13 +1,13 @@
-import { findColumn } from '../../domain/bench/columns.ts';
 import { csvLine } from '../../domain/bench/csv-escape.ts';
 import { type Grader, grade } from '../../domain/bench/graders.ts';
 import { type LabelMapping, parseLabelMapping } from '../../domain/bench/labels.ts';
 import { computeMetrics, type ScoreMetrics } from '../../domain/bench/metrics.ts';
 import { type Comparison, compareKey } from '../../domain/bench/normalize.ts';
+import { pickScoreColumns } from '../../domain/bench/score-columns.ts';
 import { Tally } from '../../domain/bench/tally.ts';
 import { type AppError, appError, err, ok, type Result } from '../../domain/result.ts';
 import type { FileSource } from '../../ports/file-source.ts';
-import type { TableRow } from '../../ports/table-source.ts';
+import type { TableEvent, TableRow } from '../../ports/table-source.ts';
 import type { BenchDeps, BenchHooks } from './deps.ts';
 import { type PairCounts, pairTables } from './pair-tables.ts';
 import { ProgressPacer } from './progress.ts';
@@ -43,7 +43,14 @@ export interface ScoreReport {
   readonly paired?: PairCounts;
 }
 
+/** Rows looked at to find the columns by content. */
+const SAMPLE_ROWS = 1000;
+
 type Outcome = 'correct' | 'wrong' | 'blank' | 'unmatched' | 'ungradable';
+
+/** Score mode where the deps say it runs: on a worker thread when one is configured, else here. */
+export const runScore = (deps: BenchDeps, input: ScoreInput, hooks: BenchHooks): Promise<Result<ScoreReport>> =>
+  deps.offload ? deps.offload.score(input, hooks, deps.limits) : scoreFile(deps, input, hooks);
 
 /**
  * Score mode: the file already holds predictions and expected values. Streams the rows once, tallying counts
@@ -68,6 +75,7 @@ export async function scoreFile(deps: BenchDeps, input: ScoreInput, hooks: Bench
   let csvRows = 0;
   let columns: { expected: number; prediction: number; names: ScoreReport['columns'] } | undefined;
   let format = '';
+  let header: Extract<TableEvent, { type: 'header' }> | undefined;
   let stopped: AppError | undefined;
   const pacer = new ProgressPacer(deps, input.file.size, hooks.onProgress);
 
@@ -115,25 +123,58 @@ export async function scoreFile(deps: BenchDeps, input: ScoreInput, hooks: Bench
     ? pairTables(deps, { ...input, expectedFile: input.expectedFile }, options, hooks.signal)
     : undefined;
   const events = pairing ? pairing.events : deps.tables.read(input.file, options, hooks.signal);
+  // Columns found by content need a sample: rows wait here until there are enough (or the file ends).
+  let pending: TableRow[] | undefined;
+  const decide = (): Result<void> => {
+    if (!header) return ok(undefined);
+    const found = pairing ? pairedColumns(header.columns) : resolveColumns(header.columns, pending ?? [], input);
+    if (!found.ok) return found;
+    columns = found.value;
+    const held = pending ?? [];
+    pending = undefined;
+    for (const row of held) scoreRow(row, columns.expected, columns.prediction);
+    return ok(undefined);
+  };
   for await (const event of events) {
     if (event.type === 'header') {
-      const found = pairing ? pairedColumns(event.columns) : resolveColumns(event.columns, input);
-      if (!found.ok) return found;
-      columns = found.value;
-      format = `${event.format.toUpperCase()} (${event.detail})`;
+      header = event;
+      format = formatOf(event, event.encoding);
+      pending = [];
+      if (pairing || (input.expected !== undefined && input.prediction !== undefined)) {
+        const decided = decide();
+        if (!decided.ok) return decided;
+      }
     } else if (event.type === 'rows') {
-      if (!columns) continue;
-      const { expected: e, prediction: p } = columns;
-      for (const row of event.rows) scoreRow(row, e, p);
+      if (!header) continue;
+      if (!columns) {
+        pending?.push(...event.rows);
+        if ((pending?.length ?? 0) < SAMPLE_ROWS) continue;
+        const decided = decide();
+        if (!decided.ok) return decided;
+      } else {
+        const { expected: e, prediction: p } = columns;
+        for (const row of event.rows) scoreRow(row, e, p);
+      }
       pacer.update(tally.total, event.bytesRead, tally.accuracy);
       if (hooks.signal.aborted) {
         stopped = appError('bench.cancelled', `Cancelled after ${tally.total.toLocaleString('en')} rows.`);
         break;
       }
+    } else if (event.type === 'end') {
+      if (header && event.encoding) format = formatOf(header, event.encoding);
     } else if (event.type === 'error') {
+      // The rows read before a problem further down still count, once their columns are known.
+      if (!columns && (pending?.length ?? 0) > 0) {
+        const decided = decide();
+        if (!decided.ok) return decided;
+      }
       if (!columns || tally.total === 0) return err(event.error);
       stopped = event.error;
     }
+  }
+  if (!columns && header) {
+    const decided = decide();
+    if (!decided.ok) return decided;
   }
   if (!columns) return err(appError('bench.empty_file', `${input.file.name} has no header row.`));
   return ok({
@@ -151,27 +192,26 @@ export async function scoreFile(deps: BenchDeps, input: ScoreInput, hooks: Bench
   });
 }
 
+/** `CSV (comma, Windows-1252)`, `XLSX (Sheet1)`. */
+const formatOf = (header: Extract<TableEvent, { type: 'header' }>, encoding: string | undefined): string =>
+  `${header.format.toUpperCase()} (${[header.detail, encoding].filter(Boolean).join(', ')})`;
+
 /** The virtual header of two paired files is `[expected, prediction]`. */
 const pairedColumns = (header: readonly string[]) =>
   ok({ expected: 0, prediction: 1, names: { expected: header[0] ?? '', prediction: header[1] ?? '' } });
 
-function resolveColumns(header: readonly string[], input: ScoreInput) {
-  const expected = findColumn(header, 'expected', input.expected);
-  if (!expected.ok) return expected;
-  const prediction = findColumn(header, 'prediction', input.prediction, [expected.value]);
-  if (!prediction.ok) return prediction;
-  if (prediction.value === expected.value) {
-    return err(
-      appError(
-        'bench.same_column',
-        `“${header[expected.value]}” cannot be both the prediction and the expected column.`,
-      ),
-    );
-  }
+function resolveColumns(header: readonly string[], sample: readonly TableRow[], input: ScoreInput) {
+  const found = pickScoreColumns(
+    header,
+    sample.slice(0, SAMPLE_ROWS).map((r) => r.cells),
+    input,
+  );
+  if (!found.ok) return found;
+  const { expected, prediction } = found.value;
   return ok({
-    expected: expected.value,
-    prediction: prediction.value,
-    names: { expected: header[expected.value] ?? '', prediction: header[prediction.value] ?? '' },
+    expected,
+    prediction,
+    names: { expected: header[expected] ?? '', prediction: header[prediction] ?? '' },
   });
 }
 

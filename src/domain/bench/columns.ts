@@ -3,10 +3,51 @@ import { appError, err, ok, type Result } from '../result.ts';
 /** The role a column plays in a bench file. */
 export type ColumnRole = 'prediction' | 'expected' | 'prompt';
 
-/** Header words that name each role (after lower-casing and dropping spaces, dashes and underscores). */
+/**
+ * Header names for each role in English, Portuguese, Spanish, French and German (compared without case, accents,
+ * spaces, dashes and underscores). `squash` folds accents, so "previsão" is listed as "previsao".
+ */
 const NAMES: Readonly<Record<ColumnRole, readonly string[]>> = {
-  prediction: ['prediction', 'predicted', 'pred', 'output', 'response', 'modeloutput', 'predictedlabel', 'completion'],
+  prediction: [
+    // en
+    'prediction',
+    'predicted',
+    'pred',
+    'output',
+    'response',
+    'modeloutput',
+    'predictedlabel',
+    'completion',
+    'result',
+    // pt
+    'previsto',
+    'prevista',
+    'previsao',
+    'predicao',
+    'predito',
+    'saida',
+    'resultado',
+    'rotuloprevisto',
+    // es
+    'prediccion',
+    'predicho',
+    'salida',
+    'etiquetapredicha',
+    // fr
+    'predit',
+    'predite',
+    'sortie',
+    'resultat',
+    'reponsedumodele',
+    // de
+    'vorhersage',
+    'vorhergesagt',
+    'prognose',
+    'ausgabe',
+    'ergebnis',
+  ],
   expected: [
+    // en
     'expected',
     'label',
     'validation',
@@ -18,8 +59,74 @@ const NAMES: Readonly<Record<ColumnRole, readonly string[]>> = {
     'truth',
     'expectedoutput',
     'ideal',
+    'actual',
+    'truelabel',
+    // pt
+    'esperado',
+    'esperada',
+    'rotulo',
+    'gabarito',
+    'resposta',
+    'alvo',
+    'real',
+    'verdadeiro',
+    'correto',
+    'referencia',
+    // es
+    'etiqueta',
+    'respuesta',
+    'objetivo',
+    'verdadero',
+    'correcto',
+    // fr
+    'attendu',
+    'attendue',
+    'etiquette',
+    'reponse',
+    'cible',
+    'verite',
+    'reel',
+    'reelle',
+    // de
+    'erwartet',
+    'erwartung',
+    'sollwert',
+    'soll',
+    'zielwert',
+    'ziel',
+    'antwort',
+    'wahrheit',
+    'referenz',
   ],
-  prompt: ['prompt', 'input', 'question', 'query', 'text', 'sentence', 'instruction'],
+  prompt: [
+    // en
+    'prompt',
+    'input',
+    'question',
+    'query',
+    'text',
+    'sentence',
+    'instruction',
+    // pt
+    'frase',
+    'texto',
+    'pergunta',
+    'entrada',
+    'consulta',
+    // es
+    'pregunta',
+    'oracion',
+    // fr
+    'phrase',
+    'texte',
+    'entree',
+    'requete',
+    // de
+    'satz',
+    'frage',
+    'eingabe',
+    'anfrage',
+  ],
 };
 
 const OPTION: Readonly<Record<ColumnRole, string>> = {
@@ -28,12 +135,23 @@ const OPTION: Readonly<Record<ColumnRole, string>> = {
   prompt: 'prompt',
 };
 
-const squash = (name: string): string => name.toLowerCase().replace(/[\s_\-.:?]+/g, '');
-const words = (name: string): string[] =>
+const fold = (name: string): string =>
   name
-    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
+const squash = (name: string): string => fold(name).replace(/[\s_\-.:?()]+/g, '');
+const words = (name: string): string[] =>
+  fold(name)
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
+
+/** How strongly a header names a role: 2 when it is one of the role's names, 1 when one of its words is, else 0. */
+export function nameScore(header: string, role: ColumnRole): number {
+  const names = NAMES[role];
+  if (names.includes(squash(header))) return 2;
+  return words(header).some((w) => names.includes(w)) ? 1 : 0;
+}
 
 /**
  * Finds the column for a role: the one the user named (by header, case-insensitive, or by 1-based number), else
@@ -63,8 +181,8 @@ export function findColumn(
   }
   const free = header.map((h, i) => ({ h, i })).filter(({ i }) => !taken.includes(i));
   const names = NAMES[role];
-  let matches = free.filter(({ h }) => names.includes(squash(h)));
-  if (matches.length === 0) matches = free.filter(({ h }) => words(h).some((w) => names.includes(w)));
+  let matches = free.filter(({ h }) => nameScore(h, role) === 2);
+  if (matches.length === 0) matches = free.filter(({ h }) => nameScore(h, role) === 1);
   if (matches.length === 1 && matches[0]) return ok(matches[0].i);
   if (matches.length === 0) {
     return err(

@@ -96,4 +96,13 @@ describe('mapOptions', () => {
     expect(mapped).toMatchObject({ ok: false, error: { code: 'input.file_too_large' } });
     if (!mapped.ok) expect(mapped.error.message).toBe('`data.csv` is 30.0 MiB; the limit is 1.0 MiB.');
   });
+
+  it('accepts what the configured limit allows, above Discord’s old 25 MiB default (BENCH_MAX_BYTES is the limit)', () => {
+    const mapped = mapOptions(
+      command,
+      get({ file: { attachment: anAttachment({ size: 30 * 1024 * 1024 }) } }),
+      100 * 1024 * 1024,
+    );
+    expect(mapped.ok).toBe(true);
+  });
 });

@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { FileTableSource } from '../../../adapters/files/file-table-source.ts';
 import type { FileSource } from '../../../src/ports/file-source.ts';
@@ -27,12 +29,18 @@ async function readAll(file: FileSource, options: { sheet?: string; maxBytes?: n
 describe('FileTableSource: CSV', () => {
   it('reads the real SST-2 TSV: tab detected, stray quotes kept, 872 rows', async () => {
     const { header, rows, last } = await readAll(fileAt(sharedData('sst2-pt-dev.tsv')));
-    expect(header).toEqual({ type: 'header', columns: ['sentence', 'label'], format: 'csv', detail: 'tab' });
+    expect(header).toEqual({
+      type: 'header',
+      columns: ['sentence', 'label'],
+      format: 'csv',
+      detail: 'tab',
+      encoding: 'UTF-8',
+    });
     expect(rows).toHaveLength(872);
     expect(rows[0]).toEqual({ row: 2, cells: ['é uma jornada encantadora e freqüentemente afetando.', '1'] });
     expect(rows.some((r) => r.cells[0]?.includes('"lá, mas pela graça de Deus"'))).toBe(true);
     expect(rows.every((r) => r.cells[1] === '0' || r.cells[1] === '1')).toBe(true);
-    expect(last).toEqual({ type: 'end' });
+    expect(last).toEqual({ type: 'end', encoding: 'UTF-8' });
   });
 
   it('strips a BOM and detects semicolons', async () => {
@@ -98,6 +106,47 @@ describe('FileTableSource: CSV', () => {
   });
 });
 
+describe('FileTableSource: text encodings', () => {
+  const text = 'frase;esperado;previsto\nAção é ótima;pêra;péra\nÀ noite, café;maçã;maçã\n';
+  const utf16be = (t: string) => Buffer.from(t, 'utf16le').swap16();
+  const bom = (bytes: number[], body: Buffer) => Buffer.concat([Buffer.from(bytes), body]);
+  const cp1252 = (t: string) => Buffer.from(t, 'latin1'); // the accents used here are the same in both
+
+  it.each([
+    ['UTF-8', Buffer.from(text, 'utf8')],
+    ['UTF-8 with BOM', bom([0xef, 0xbb, 0xbf], Buffer.from(text, 'utf8'))],
+    ['UTF-16LE', bom([0xff, 0xfe], Buffer.from(text, 'utf16le'))],
+    ['UTF-16BE', bom([0xfe, 0xff], utf16be(text))],
+    ['Windows-1252', cp1252(text)],
+  ])('reads %s, across odd chunk boundaries, and says so', async (encoding, bytes) => {
+    for (const chunk of [1, 3, 4096]) {
+      const { header, rows, last } = await readAll(fileOf('frutas.csv', bytes, chunk));
+      expect(header).toMatchObject({ columns: ['frase', 'esperado', 'previsto'], detail: 'semicolon' });
+      expect(rows.map((r) => r.cells)).toEqual([
+        ['Ação é ótima', 'pêra', 'péra'],
+        ['À noite, café', 'maçã', 'maçã'],
+      ]);
+      expect(last).toEqual({ type: 'end', encoding });
+    }
+  });
+
+  it('reads the Windows-1252 characters Latin-1 lacks (€, curly quotes, dashes)', async () => {
+    const bytes = Buffer.from([...Buffer.from('a,b\n'), 0x80, 0x2c, 0x93, 0x6f, 0x6b, 0x94, 0x96, 0x0a]);
+    const { rows, last } = await readAll(fileOf('euro.csv', bytes));
+    expect(rows[0]?.cells).toEqual(['€', '“ok”–']);
+    expect(last).toEqual({ type: 'end', encoding: 'Windows-1252' });
+  });
+
+  it('decides at the first non-ASCII byte even when it comes after the first 64 KB', async () => {
+    const ascii = `label,prediction\n${'yes,yes\n'.repeat(20_000)}`;
+    const bytes = Buffer.concat([Buffer.from(ascii), cp1252('não,não\n')]);
+    const { header, rows, last } = await readAll(fileOf('late.csv', bytes, 8192));
+    expect(header).toMatchObject({ encoding: 'UTF-8' }); // ASCII so far
+    expect(rows.at(-1)?.cells).toEqual(['não', 'não']);
+    expect(last).toEqual({ type: 'end', encoding: 'Windows-1252' });
+  });
+});
+
 describe('FileTableSource: XLSX', () => {
   it('reads a named sheet: rich text, formula results and numbers as text', async () => {
     const { header, rows, last } = await readAll(fileAt(fixture('two-sheets.xlsx')), { sheet: 'results' });
@@ -127,23 +176,27 @@ describe('FileTableSource: XLSX', () => {
     });
   });
 
-  it('leaves none of the temp files exceljs makes for sheets stored before the shared strings', async () => {
-    // two-sheets.xlsx stores both sheets before xl/sharedStrings.xml (exceljs' own order), so the streaming reader
-    // copies each to a temp file and deletes it only once that sheet has been read: a skipped sheet deleted under
-    // its opening stream crashed the process (ENOENT), and a sheet after the chosen one was left in /tmp.
-    const ours = () => readdirSync(tmpdir()).filter((name) => name.startsWith(`tmp-${process.pid}-`));
-    const before = ours();
-    for (const sheet of ['1', '2', 'Results', 'Data']) await readAll(fileAt(fixture('two-sheets.xlsx')), { sheet });
-    await readAll(fileAt(fixture('two-sheets.xlsx')));
-    // exceljs removes each temp file asynchronously (tmp's cleanup): wait for that, but not for long.
-    await expect.poll(() => ours().filter((name) => !before.includes(name)), { timeout: 5_000 }).toEqual([]);
-  });
-
-  it('skips unwanted sheets without a temp file deleted under its opening stream (an uncaught ENOENT)', async () => {
-    // The crash was a race between exceljs' asynchronous cleanup and the skipped sheet's file opening: the old
-    // reader hit it within a few hundred reads here; vitest fails the run on the uncaught error if it comes back.
-    for (let i = 0; i < 300; i++) await readAll(fileAt(fixture('two-sheets.xlsx')), { sheet: '2' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  it('reads inline strings, skipped cells, booleans and errors, and skips formatted empty rows', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'xlsx-')), 'inline.xlsx');
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false });
+    const ws = wb.addWorksheet('Dados');
+    ws.getRow(1).values = ['frase', 'esperado', 'previsto'];
+    ws.getRow(1).commit();
+    ws.getRow(2).values = ['Ação & <tags>', true, { error: '#N/A' }];
+    ws.getRow(2).commit();
+    ws.getRow(3).getCell(3).style = { font: { bold: true } }; // formatted, no value
+    ws.getRow(3).commit();
+    ws.getRow(4).getCell(3).value = 0.1;
+    ws.getRow(4).commit();
+    ws.commit();
+    await wb.commit();
+    const { header, rows, last } = await readAll(fileAt(path));
+    expect(header).toMatchObject({ columns: ['frase', 'esperado', 'previsto'], detail: 'Dados' });
+    expect(rows.map((r) => [r.row, ...r.cells])).toEqual([
+      [2, 'Ação & <tags>', 'true', '#N/A'],
+      [4, '', '', '0.1'],
+    ]);
+    expect(last).toEqual({ type: 'end' });
   });
 
   it('refuses a zip bomb before inflating it', async () => {

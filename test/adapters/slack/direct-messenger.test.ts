@@ -33,17 +33,22 @@ describe('SlackDirectMessenger and Slack file downloads', () => {
     return size;
   };
   const file = (name: string) => ({ name, size: 1, url: `${fake.url}/files/${name}` });
+  const access = (botToken: string, maxBytes = 1024 * 1024) => ({
+    botToken,
+    maxBytes,
+    hosts: [new URL(fake.url).host],
+  });
 
   it('streams a file with the bot token', async () => {
-    expect(await collect(slackFileSource(file('big.csv'), fake.botToken))).toBe(64 * 1024);
+    expect(await collect(slackFileSource(file('big.csv'), access(fake.botToken)))).toBe(64 * 1024);
   });
 
   it('stops a download that grows past the limit, whatever size Slack announced', async () => {
-    await expect(collect(slackFileSource(file('big.csv'), fake.botToken, 1024))).rejects.toThrow(/larger than/);
+    await expect(collect(slackFileSource(file('big.csv'), access(fake.botToken, 1024)))).rejects.toThrow(/larger than/);
   });
 
   it('says so when Slack answers with its sign-in page (token without files:read)', async () => {
-    await expect(collect(slackFileSource(file('big.csv'), 'xoxb-wrong'))).rejects.toThrow(/files:read/);
+    await expect(collect(slackFileSource(file('big.csv'), access('xoxb-wrong')))).rejects.toThrow(/files:read/);
   });
 });
 

@@ -48,6 +48,7 @@ export async function startHarness(
     host: '127.0.0.1',
     staffUsers: options.staffUsers ?? [],
     slackApiUrl: fake.apiUrl,
+    fileHosts: [new URL(fake.url).host],
     ...(options.editIntervalMs !== undefined ? { editIntervalMs: options.editIntervalMs } : {}),
     ...(options.editBudget ? { editBudget: options.editBudget } : {}),
   });
