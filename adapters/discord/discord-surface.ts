@@ -5,6 +5,9 @@ import { DiscordDirectMessenger } from './direct-messenger.ts';
 import { InteractionHandler, type VoiceFor } from './interactions.ts';
 import { MessageRouter } from './messages.ts';
 
+/** Client-wide: no @everyone/@here, role or user pings from what the bot writes; replying notifies the author. */
+export const NO_MENTIONS = { parse: [], repliedUser: true } as const satisfies { parse: []; repliedUser: boolean };
+
 export interface DiscordSurfaceOptions {
   readonly core: Core;
   readonly token: string;
@@ -43,6 +46,9 @@ export class DiscordSurface implements Surface {
       ],
       // DM channels are not cached before their first message; without this partial, DMs never arrive.
       partials: [Partials.Channel],
+      // Nothing a reply says pings anyone (model text may hold @everyone, role or user mentions); a reply to a
+      // message still notifies the person who wrote it, and a message that means to ping someone says so itself.
+      allowedMentions: NO_MENTIONS,
       ...(options.api ? { rest: { api: options.api } } : {}),
     });
     const shared = {

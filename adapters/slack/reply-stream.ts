@@ -5,6 +5,7 @@ import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { placeholder, renderMessages, renderProgress, type SlackMessage } from './blocks.ts';
 import { BudgetedProgressEdits } from './budgeted-progress.ts';
+import { escapeMrkdwn } from './mrkdwn.ts';
 import type { WorkspaceEditBudget } from './workspace-edit-budget.ts';
 
 /** A reply the surface finishes once the command returns. */
@@ -164,7 +165,7 @@ const truncatedNote: SlackMessage = {
 function filesNote(reply: Reply): SlackMessage[] {
   const files = reply.kind === 'composite' ? (reply.files ?? []) : [];
   if (files.length === 0) return [];
-  const text = `Files (${files.map((f) => f.name).join(', ')}) are only shared in channels where I am a member: invite me with \`/invite\`.`;
+  const text = `Files (${files.map((f) => escapeMrkdwn(f.name)).join(', ')}) are only shared in channels where I am a member: invite me with \`/invite\`.`;
   return [{ text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] }];
 }
 

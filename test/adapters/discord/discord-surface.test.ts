@@ -242,4 +242,39 @@ describe('DiscordSurface with the real discord.js client', () => {
       await surface.stop();
     }
   });
+
+  it('a model answer that tries @everyone, @here, a role and a user pings nobody (client-wide allowed_mentions)', async () => {
+    const sneaky = '@everyone @here <@&300> <@200> look at this';
+    const echo = defineCommand({
+      name: 'echo',
+      description: 'Echo',
+      visibility: 'public',
+      options: {},
+      run: async () => text(sneaky),
+    });
+    const handler: MessageHandler = { name: 'echo', handle: async () => text(sneaky) };
+    const surface = new DiscordSurface({
+      core: aCore([echo], { messageHandlers: [handler] }),
+      token: 'bot-token',
+      staffRole: '300',
+      api,
+    });
+    surface.client.rest.setToken('bot-token');
+    try {
+      const edited = requestMatching((r) => r.method === 'PATCH');
+      dispatch(surface, 'InteractionCreate', interaction('440', 2, { id: '700', name: 'echo', type: 1, options: [] }));
+      await edited;
+      const posted = requestMatching((r) => r.method === 'POST' && r.path === '/channels/800/messages');
+      dispatch(surface, 'MessageCreate', { ...message('820', '800', 'hi'), author: user, channel_type: 1 });
+      await posted;
+      const sent = requests.filter((r) => r.body.content === sneaky);
+      expect(sent.map((r) => r.method)).toEqual(['PATCH', 'POST']);
+      for (const request of sent) {
+        // parse: [] turns off @everyone/@here, roles and users; only the author of a replied-to message is notified.
+        expect(request.body.allowed_mentions).toEqual({ parse: [], replied_user: true });
+      }
+    } finally {
+      await surface.stop();
+    }
+  });
 });
