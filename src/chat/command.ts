@@ -15,6 +15,11 @@ export interface Command<O extends OptionSpecs = OptionSpecs> {
   readonly visibility: 'public' | 'ephemeral';
   /** Only staff may run it (courier updates, restock). */
   readonly staffOnly?: boolean;
+  /**
+   * Where on a chat platform it can be used: in a server's channels, in a direct message with the bot, or both (the
+   * default). Staff commands are server-only whatever this says (roles exist only in servers).
+   */
+  readonly places?: readonly ('server' | 'direct')[];
   /** Surfaces that carry it; all when absent (voice commands: discord and web). */
   readonly surfaces?: readonly Platform[];
   // A method, not a property: method parameters are bivariant, so every Command<O> fits in a Command[].
