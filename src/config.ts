@@ -33,6 +33,11 @@ const envSchema = z.object({
   DISCORD_GUILD_ID: optionalText,
   /** Members with this role name or id are staff (courier updates, restock, any order). */
   DISCORD_STAFF_ROLE: z.string().default('Staff'),
+  /**
+   * Request the privileged Message Content intent, so people can follow up in the bot's own threads without
+   * mentioning it. Off: the bot reads only DMs and messages that mention it (which carry their text anyway).
+   */
+  DISCORD_MESSAGE_CONTENT: flag.default(false),
 
   // --- Slack ---
   SLACK_BOT_TOKEN: optionalText,

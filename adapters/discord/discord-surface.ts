@@ -16,6 +16,11 @@ export interface DiscordSurfaceOptions {
   /** The guild's voice surface (supplied by the voice adapter), passed to commands as `ctx.voice`. */
   readonly voiceFor?: VoiceFor;
   readonly maxAttachmentBytes?: number;
+  /**
+   * The privileged Message Content intent (DISCORD_MESSAGE_CONTENT): follow-ups in the bot's own threads without a
+   * mention. DMs and mentions carry their text without it.
+   */
+  readonly messageContent?: boolean;
   /** Base url of the Discord REST API (tests point it at a loopback server). */
   readonly api?: string;
 }
@@ -37,13 +42,7 @@ export class DiscordSurface implements Surface {
     this.#token = options.token;
     this.#log = options.core.log.child({ platform: 'discord' });
     this.client = new Client({
-      intents: [
-        GatewayIntentBits.Guilds,
-        GatewayIntentBits.GuildMessages,
-        GatewayIntentBits.DirectMessages,
-        GatewayIntentBits.MessageContent,
-        GatewayIntentBits.GuildVoiceStates,
-      ],
+      intents: intentsFor(options.messageContent ?? false),
       // DM channels are not cached before their first message; without this partial, DMs never arrive.
       partials: [Partials.Channel],
       // Nothing a reply says pings anyone (model text may hold @everyone, role or user mentions); a reply to a
@@ -103,10 +102,24 @@ export class DiscordSurface implements Surface {
   }
 }
 
+/**
+ * Gateway intents: servers, their messages (mentions of the bot carry their text), DMs and voice states. Message
+ * Content, a privileged intent, only when asked for.
+ */
+export function intentsFor(messageContent: boolean): GatewayIntentBits[] {
+  return [
+    GatewayIntentBits.Guilds,
+    GatewayIntentBits.GuildMessages,
+    GatewayIntentBits.DirectMessages,
+    GatewayIntentBits.GuildVoiceStates,
+    ...(messageContent ? [GatewayIntentBits.MessageContent] : []),
+  ];
+}
+
 function loginHint(error: unknown): string {
   const text = String(error);
   if (/disallowed intents/i.test(text)) {
-    return `${text}. Enable the Message Content intent for the bot in the Discord Developer Portal (Bot tab).`;
+    return `${text}. DISCORD_MESSAGE_CONTENT is on: enable the Message Content intent for the bot in the Discord Developer Portal (Bot tab), or set DISCORD_MESSAGE_CONTENT=false.`;
   }
   if (/invalid token|TokenInvalid/i.test(text)) return `${text}. Check DISCORD_TOKEN (Bot tab, Reset Token).`;
   return text;

@@ -6,6 +6,7 @@ import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { conversationKey, invokerOf, placeOf } from './context.ts';
 import type { VoiceFor } from './interactions.ts';
+import { OwnThreads } from './own-threads.ts';
 import { renderProgress, renderReply } from './render-reply.ts';
 import type { DiscordPayload, MessageShape, SentMessage } from './shapes.ts';
 
@@ -19,12 +20,14 @@ export interface MessageRouterOptions {
 }
 
 /**
- * Free text addressed to the bot: any message in a thread (a follow-up to an answer), a DM, or a mention.
+ * Free text addressed to the bot, and nothing else: a DM, a message that mentions the bot, or a message in a thread
+ * on one of the bot's own messages (a follow-up to an answer; its text needs the opt-in Message Content intent).
  * Goes to the core's message handlers; the first reply is posted as a reply to the message.
  */
 export class MessageRouter {
   readonly #o: MessageRouterOptions;
   readonly #running = new Set<AbortController>();
+  readonly #ownThreads = new OwnThreads();
 
   constructor(options: MessageRouterOptions) {
     this.#o = options;
@@ -35,9 +38,10 @@ export class MessageRouter {
     const botId = this.#o.botUserId();
     const place = placeOf(message.guildId, message.channelId, message.channel);
     const mentioned = botId !== undefined && message.mentions.users.has(botId);
-    if (place.threadKey === undefined && !place.isDirect && !mentioned) return;
+    // Without the Message Content intent, other messages arrive without their text: nothing to read, nothing to call.
     const text = botId ? stripMention(message.content, botId) : message.content.trim();
     if (text === '') return;
+    if (!place.isDirect && !mentioned && !(botId && (await this.#ownThreads.isOwn(message.channel, botId)))) return;
 
     const correlationId = newCorrelationId();
     const log = this.#o.core.log.child({ platform: 'discord', correlationId, invocationId: message.id });

@@ -43,9 +43,13 @@ export interface MemberShape {
 export interface ChannelShape {
   readonly id: string;
   readonly parentId?: string | null;
+  /** Threads: who created it. */
+  readonly ownerId?: string | null;
   isThread(): boolean;
   isDMBased(): boolean;
   send?(payload: DiscordPayload): Promise<SentMessage>;
+  /** Threads started on a message: that message (its author tells whether the thread is on one of our answers). */
+  fetchStarterMessage?(): Promise<{ readonly author: { readonly id: string } } | null>;
 }
 
 export interface AttachmentShape {

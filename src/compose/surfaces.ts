@@ -39,6 +39,7 @@ export async function startSurfaces(config: Config, core: Core, notifier: Routin
         core,
         token: env.DISCORD_TOKEN,
         staffRole: env.DISCORD_STAFF_ROLE,
+        messageContent: env.DISCORD_MESSAGE_CONTENT,
         voiceFor: (guildId, userId) => voice?.voiceFor(guildId, userId),
       });
       voice = new DiscordVoiceSessions({

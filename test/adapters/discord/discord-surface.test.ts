@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GatewayIntentBits } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DiscordSurface } from '../../../adapters/discord/discord-surface.ts';
 import { defineCommand, type MessageHandler } from '../../../src/chat/command.ts';
@@ -275,6 +276,26 @@ describe('DiscordSurface with the real discord.js client', () => {
       }
     } finally {
       await surface.stop();
+    }
+  });
+
+  it('asks for no privileged intent unless Message Content is opted in', async () => {
+    const plain = new DiscordSurface({ core: aCore([]), token: 'bot-token', staffRole: 'Staff', api });
+    const opted = new DiscordSurface({
+      core: aCore([]),
+      token: 'bot-token',
+      staffRole: 'Staff',
+      api,
+      messageContent: true,
+    });
+    try {
+      expect(plain.client.options.intents.has(GatewayIntentBits.MessageContent)).toBe(false);
+      expect(plain.client.options.intents.has(GatewayIntentBits.GuildMessages)).toBe(true);
+      expect(plain.client.options.intents.has(GatewayIntentBits.DirectMessages)).toBe(true);
+      expect(opted.client.options.intents.has(GatewayIntentBits.MessageContent)).toBe(true);
+    } finally {
+      await plain.stop();
+      await opted.stop();
     }
   });
 });

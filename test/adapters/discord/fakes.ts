@@ -37,14 +37,33 @@ export class FakeMessage implements SentMessage {
 export class FakeChannel implements ChannelShape {
   readonly id: string;
   readonly parentId: string | null;
+  readonly ownerId: string | null;
   readonly sent: FakeMessage[] = [];
+  /** Threads: the author of the message the thread was started on (null: none, or deleted). */
+  starterAuthor: string | null;
+  starterFetches = 0;
   readonly #thread: boolean;
   readonly #dm: boolean;
-  constructor(options: { id?: string; thread?: boolean; dm?: boolean; parentId?: string } = {}) {
+  constructor(
+    options: {
+      id?: string;
+      thread?: boolean;
+      dm?: boolean;
+      parentId?: string;
+      ownerId?: string;
+      starterAuthor?: string;
+    } = {},
+  ) {
     this.id = options.id ?? snowflake();
     this.#thread = options.thread ?? false;
     this.#dm = options.dm ?? false;
     this.parentId = options.parentId ?? null;
+    this.ownerId = options.ownerId ?? null;
+    this.starterAuthor = options.starterAuthor ?? null;
+  }
+  async fetchStarterMessage(): Promise<{ author: { id: string } } | null> {
+    this.starterFetches += 1;
+    return this.starterAuthor === null ? null : { author: { id: this.starterAuthor } };
   }
   isThread(): boolean {
     return this.#thread;
