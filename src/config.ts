@@ -25,6 +25,12 @@ const envSchema = z.object({
   // --- core ---
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('./data'),
+  /** Finished /bench runs and long /ask answers are kept this long under DATA_DIR/results (/result); 0 keeps none. */
+  RESULTS_KEEP_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 30)
+    .default(24),
 
   // --- Discord ---
   DISCORD_TOKEN: optionalText,

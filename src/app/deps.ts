@@ -1,3 +1,4 @@
+import type { KeptResults } from '../ports/kept-results.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { AskDeps } from './ask/deps.ts';
@@ -16,4 +17,6 @@ export interface AppDeps {
   readonly orders: OrderDeps;
   readonly bench: BenchDeps;
   readonly voice: VoiceDeps;
+  /** Finished results kept to be fetched again (/result); absent: nothing is kept. */
+  readonly results?: { readonly store: KeptResults; readonly keepForMs: number };
 }

@@ -13,6 +13,11 @@ export interface Command<O extends OptionSpecs = OptionSpecs> {
   readonly options: O;
   /** `ephemeral`: only the invoker sees the answer (where the platform can). */
   readonly visibility: 'public' | 'ephemeral';
+  /**
+   * Its finished results are worth keeping (a /bench run, a long /ask answer): the dispatcher keeps them for a set
+   * time, fetchable again with /result, so a result the platform refuses is never lost.
+   */
+  readonly keepsResult?: boolean;
   /** Only staff may run it (courier updates, restock). */
   readonly staffOnly?: boolean;
   /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { keepResult, worthKeeping } from '../app/results/keep-result.ts';
 import type { Command, MessageHandler } from './command.ts';
 import type { CommandContext } from './context.ts';
 import type { RawOptions } from './options.ts';
@@ -24,7 +25,22 @@ export async function runCommand(command: Command, ctx: CommandContext, raw: Raw
   }
   const values = validateOptions(command.options, raw);
   if (!values.ok) return errorReply(values.error);
-  return guard(ctx, command.name, () => command.run(ctx, values.value));
+  const reply = await guard(ctx, command.name, () => command.run(ctx, values.value));
+  return command.keepsResult ? keepIfWorthIt(ctx, command.name, reply) : reply;
+}
+
+/** Keeps a finished result to be fetched again; if keeping fails, the result is still delivered as it is. */
+async function keepIfWorthIt(ctx: CommandContext, command: string, reply: Reply): Promise<Reply> {
+  if ((reply.kind !== 'text' && reply.kind !== 'composite') || !worthKeeping(reply)) return reply;
+  const results = ctx.deps.results;
+  if (!results) return reply;
+  try {
+    const deps = { results: results.store, keepForMs: results.keepForMs, now: ctx.deps.now };
+    return await keepResult(deps, { owner: ctx.invoker.user, command, reply });
+  } catch (error) {
+    ctx.log.warn({ err: error, command }, 'could not keep the result; delivering it anyway');
+    return reply;
+  }
 }
 
 /** Routes free text (thread follow-ups, DMs, mentions) to the first handler that takes it. */
