@@ -44,6 +44,8 @@ const envSchema = z.object({
    * mentioning it. Off: the bot reads only DMs and messages that mention it (which carry their text anyway).
    */
   DISCORD_MESSAGE_CONTENT: flag.default(false),
+  /** Largest file the bot uploads to Discord, in bytes; empty: each server's own limit (10 MiB, more with boosts). */
+  DISCORD_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).optional(),
 
   // --- Slack ---
   SLACK_BOT_TOKEN: optionalText,

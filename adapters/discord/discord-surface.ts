@@ -16,6 +16,8 @@ export interface DiscordSurfaceOptions {
   /** The guild's voice surface (supplied by the voice adapter), passed to commands as `ctx.voice`. */
   readonly voiceFor?: VoiceFor;
   readonly maxAttachmentBytes?: number;
+  /** Largest file upload attempted (DISCORD_MAX_UPLOAD_BYTES); unset: each server's own limit. */
+  readonly maxUploadBytes?: number;
   /**
    * The privileged Message Content intent (DISCORD_MESSAGE_CONTENT): follow-ups in the bot's own threads without a
    * mention. DMs and mentions carry their text without it.
@@ -53,6 +55,7 @@ export class DiscordSurface implements Surface {
     const shared = {
       core: options.core,
       staffRole: options.staffRole,
+      ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}),
       ...(options.voiceFor ? { voiceFor: options.voiceFor } : {}),
     };
     this.#interactions = new InteractionHandler({

@@ -1,10 +1,11 @@
 import { ButtonStyle, ComponentType, MessageFlags } from 'discord.js';
 import type { ReplyChannel } from '../../src/chat/context.ts';
-import type { Reply } from '../../src/chat/reply.ts';
+import { keptOf, type Reply } from '../../src/chat/reply.ts';
 import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { conversationKey } from './context.ts';
-import { renderProgress, renderReply } from './render-reply.ts';
+import { deliveryForms, refusedNotice } from './delivery-forms.ts';
+import { renderProgress } from './render-reply.ts';
 import type { ChatInputShape, DiscordPayload, SendTarget, SentMessage } from './shapes.ts';
 
 export const CANCEL_PREFIX = 'cancel:';
@@ -21,6 +22,8 @@ export interface InteractionReplyOptions {
   /** How long we trust the interaction token (Discord: 15 minutes); later edits go to a normal message. */
   readonly tokenLifetimeMs: number;
   readonly now: () => number;
+  /** The upload limit for this reply (the server's, as the interaction says, within the configured one). */
+  readonly maxUploadBytes: number;
 }
 
 /**
@@ -61,12 +64,33 @@ export class InteractionReply implements ReplyChannel {
     return conversationKey(await this.#replyId);
   }
 
-  /** Replaces the progress with the final reply; extra messages go as follow-ups. */
+  /**
+   * Replaces the progress with the final reply (no Cancel button); extra messages go as follow-ups. A form Discord
+   * refuses is retried smaller (text without files, then a short notice saying where the result is kept); when even
+   * that is refused, the notice goes to the user's DMs, and the log says where the result is. Never throws.
+   */
   async finish(reply: Reply): Promise<void> {
     await this.#edits.close();
-    const [first, ...rest] = renderReply(reply);
-    await this.#edit({ ...(first ?? { content: '…' }), components: [] });
-    for (const payload of rest) await this.#followUp(payload);
+    const forms = deliveryForms(reply, { maxUploadBytes: this.#o.maxUploadBytes });
+    for (const [attempt, form] of forms.entries()) {
+      try {
+        const [first, ...rest] = form;
+        await this.#edit({ ...(first ?? { content: '…' }), components: [] });
+        for (const payload of rest) await this.#followUp(payload);
+        return;
+      } catch (error) {
+        this.#o.log.warn({ err: error, attempt }, 'discord refused the reply; trying a smaller form');
+      }
+    }
+    const notice = refusedNotice(reply);
+    try {
+      await this.#o.interaction.user.send(notice);
+    } catch (error) {
+      this.#o.log.error(
+        { err: error, kept: keptOf(reply)?.id },
+        'the result could not be delivered in the channel nor by DM; it is kept under this id when set',
+      );
+    }
   }
 
   #expired(): boolean {
@@ -83,7 +107,20 @@ export class InteractionReply implements ReplyChannel {
       await this.#fallback.edit(full);
       return;
     }
+    await this.#handOver();
     this.#fallback = await this.#fallbackTarget().send(payload);
+  }
+
+  /**
+   * The token is about to expire: close the original message (its progress line and Cancel button would otherwise
+   * stay forever) before edits move to a message posted with the bot token. Best effort: past 15 minutes Discord
+   * no longer accepts it.
+   */
+  async #handOver(): Promise<void> {
+    const where = this.#o.ephemeral ? 'in your direct messages' : 'in a new message below';
+    await this.#o.interaction
+      .editReply({ content: `Continued ${where}.`, embeds: [], components: [] })
+      .catch((error: unknown) => this.#o.log.warn({ err: error }, 'could not close the original reply'));
   }
 
   async #followUp(payload: DiscordPayload): Promise<void> {

@@ -9,6 +9,7 @@ import type { Logger } from '../../src/ports/logger.ts';
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from './attachment-source.ts';
 import { clip } from './command-builders.ts';
 import { invokerOf, placeOf } from './context.ts';
+import { DEFAULT_MAX_UPLOAD_BYTES } from './fit-files.ts';
 import { CANCEL_PREFIX, InteractionReply } from './interaction-reply.ts';
 import { mapOptions } from './map-options.ts';
 import { RecentIds } from './recent-ids.ts';
@@ -24,6 +25,8 @@ export interface InteractionHandlerOptions {
   readonly staffRole: string;
   readonly voiceFor?: VoiceFor;
   readonly maxAttachmentBytes?: number;
+  /** Largest upload the bot attempts (DISCORD_MAX_UPLOAD_BYTES); unset: the server's limit. */
+  readonly maxUploadBytes?: number;
   /** Minimum time between two edits of one reply (Discord: about one per second per message). */
   readonly editIntervalMs?: number;
   /** After this, edits leave the interaction token (valid 15 minutes) for a normal message. */
@@ -80,6 +83,7 @@ export class InteractionHandler {
       editIntervalMs: this.#o.editIntervalMs ?? 1100,
       tokenLifetimeMs: this.#o.tokenLifetimeMs ?? 14 * 60_000,
       now,
+      maxUploadBytes: uploadLimit(this.#o.maxUploadBytes, interaction.attachmentSizeLimit),
     });
     try {
       const result = await this.#run(command, interaction, {
@@ -178,3 +182,13 @@ const internalError = () => ({
   message: 'Something went wrong on our side.',
   hint: 'Try again in a moment; if it keeps happening, quote the reference below to the bot admins.',
 });
+
+/**
+ * The upload limit for one reply: the server's, as the interaction carries it (boost tiers raise it), capped by the
+ * configured one when set; Discord's 10 MiB default when neither is known.
+ */
+export function uploadLimit(configured: number | undefined, server: number | undefined): number {
+  const known = server !== undefined && server > 0 ? server : undefined;
+  if (configured === undefined) return known ?? DEFAULT_MAX_UPLOAD_BYTES;
+  return known === undefined ? configured : Math.min(configured, known);
+}

@@ -5,9 +5,10 @@ import type { Core } from '../../src/chat/surface.ts';
 import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { conversationKey, invokerOf, placeOf } from './context.ts';
-import type { VoiceFor } from './interactions.ts';
+import { deliveryForms } from './delivery-forms.ts';
+import { uploadLimit, type VoiceFor } from './interactions.ts';
 import { OwnThreads } from './own-threads.ts';
-import { renderProgress, renderReply } from './render-reply.ts';
+import { renderProgress } from './render-reply.ts';
 import type { DiscordPayload, MessageShape, SentMessage } from './shapes.ts';
 
 export interface MessageRouterOptions {
@@ -17,6 +18,8 @@ export interface MessageRouterOptions {
   readonly botUserId: () => string | undefined;
   readonly voiceFor?: VoiceFor;
   readonly editIntervalMs?: number;
+  /** Largest upload the bot attempts (DISCORD_MAX_UPLOAD_BYTES). */
+  readonly maxUploadBytes?: number;
 }
 
 /**
@@ -45,7 +48,13 @@ export class MessageRouter {
 
     const correlationId = newCorrelationId();
     const log = this.#o.core.log.child({ platform: 'discord', correlationId, invocationId: message.id });
-    const channel = new MessageReply(message, place.threadKey, log, this.#o.editIntervalMs ?? 1100);
+    const channel = new MessageReply(
+      message,
+      place.threadKey,
+      log,
+      this.#o.editIntervalMs ?? 1100,
+      uploadLimit(this.#o.maxUploadBytes, undefined),
+    );
     const controller = new AbortController();
     this.#running.add(controller);
     const voice = message.guildId ? this.#o.voiceFor?.(message.guildId, message.author.id) : undefined;
@@ -88,11 +97,21 @@ class MessageReply implements ReplyChannel {
   readonly #message: MessageShape;
   readonly #placeThreadKey: string | undefined;
   readonly #edits: ThrottledEdits<DiscordPayload>;
+  readonly #log: Logger;
+  readonly #maxUploadBytes: number;
   #sent: Promise<SentMessage> | undefined;
 
-  constructor(message: MessageShape, placeThreadKey: string | undefined, log: Logger, intervalMs: number) {
+  constructor(
+    message: MessageShape,
+    placeThreadKey: string | undefined,
+    log: Logger,
+    intervalMs: number,
+    maxUploadBytes: number,
+  ) {
     this.#message = message;
     this.#placeThreadKey = placeThreadKey;
+    this.#log = log;
+    this.#maxUploadBytes = maxUploadBytes;
     this.#edits = new ThrottledEdits(
       (p) => this.#show(p),
       intervalMs,
@@ -111,12 +130,22 @@ class MessageReply implements ReplyChannel {
     return conversationKey((await this.#sent).id);
   }
 
+  /** The final reply; a form Discord refuses is retried smaller (deliveryForms), the last failure is thrown. */
   async finish(reply: Reply | undefined): Promise<void> {
     await this.#edits.close();
     if (!reply) return;
-    const [first, ...rest] = renderReply(reply);
-    if (first) await this.#show(first);
-    for (const payload of rest) await this.#message.channel.send?.(payload);
+    const forms = deliveryForms(reply, { maxUploadBytes: this.#maxUploadBytes });
+    for (const [attempt, form] of forms.entries()) {
+      try {
+        const [first, ...rest] = form;
+        if (first) await this.#show(first);
+        for (const payload of rest) await this.#message.channel.send?.(payload);
+        return;
+      } catch (error) {
+        if (attempt === forms.length - 1) throw error;
+        this.#log.warn({ err: error, attempt }, 'discord refused the reply; trying a smaller form');
+      }
+    }
   }
 
   async #show(payload: DiscordPayload): Promise<void> {

@@ -76,6 +76,8 @@ export interface InteractionBase {
 
 export interface ChatInputShape extends InteractionBase {
   readonly commandName: string;
+  /** The largest upload allowed where this interaction happened (the server's boost tier), when Discord says. */
+  readonly attachmentSizeLimit?: number;
   readonly options: { get(name: string): OptionShape | null };
   deferReply(options: { flags?: number }): Promise<unknown>;
   editReply(payload: DiscordPayload): Promise<SentMessage>;

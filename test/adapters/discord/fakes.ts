@@ -79,6 +79,8 @@ export class FakeChannel implements ChannelShape {
 }
 
 export class FakeUser implements UserShape {
+  /** The user does not accept DMs from the bot. */
+  closedDms = false;
   readonly id: string;
   readonly username: string;
   readonly globalName: string | null = null;
@@ -90,6 +92,7 @@ export class FakeUser implements UserShape {
     this.username = options.username ?? 'alice';
   }
   async send(payload: DiscordPayload): Promise<SentMessage> {
+    if (this.closedDms) throw new Error('Cannot send messages to this user');
     this.dms.push(payload);
     return new FakeMessage(payload);
   }
@@ -142,12 +145,17 @@ export class FakeChatInput extends FakeInteraction implements ChatInputShape {
     this.defers.push(options);
     return undefined;
   }
+  /** Payloads Discord refuses (413 Payload Too Large, 50035 Invalid Form Body…): the call rejects, nothing is recorded. */
+  refuse: ((payload: DiscordPayload) => boolean) | undefined;
+  attachmentSizeLimit?: number;
   async editReply(payload: DiscordPayload): Promise<SentMessage> {
+    if (this.refuse?.(payload)) throw new Error('Request entity too large');
     this.edits.push(payload);
     for (const wake of this.#waiters.splice(0)) wake();
     return this.reply;
   }
   async followUp(payload: DiscordPayload & { flags?: number }): Promise<SentMessage> {
+    if (this.refuse?.(payload)) throw new Error('Request entity too large');
     this.followUps.push(payload);
     return new FakeMessage(payload);
   }
