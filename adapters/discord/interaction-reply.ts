@@ -1,11 +1,11 @@
 import { ButtonStyle, ComponentType, MessageFlags } from 'discord.js';
 import type { ReplyChannel } from '../../src/chat/context.ts';
-import { keptOf, type Reply } from '../../src/chat/reply.ts';
+import { type ErrorReply, keptOf, type Reply } from '../../src/chat/reply.ts';
 import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { conversationKey } from './context.ts';
 import { deliveryForms, refusedNotice } from './delivery-forms.ts';
-import { renderProgress } from './render-reply.ts';
+import { errorEmbed, renderProgress } from './render-reply.ts';
 import type { ChatInputShape, DiscordPayload, SendTarget, SentMessage } from './shapes.ts';
 
 export const CANCEL_PREFIX = 'cancel:';
@@ -36,6 +36,7 @@ export class InteractionReply implements ReplyChannel {
   readonly #startedAt: number;
   readonly #edits: ThrottledEdits<DiscordPayload>;
   #fallback: SentMessage | undefined;
+  #progressed = false;
   #replyId: Promise<string> | undefined;
 
   constructor(options: InteractionReplyOptions) {
@@ -49,6 +50,7 @@ export class InteractionReply implements ReplyChannel {
   }
 
   progress(reply: Reply, options?: { readonly cancellable?: boolean }): void {
+    this.#progressed = true;
     const payload = renderProgress(reply);
     const cancellable = options?.cancellable === true && !this.#o.signal.aborted;
     this.#edits.push(cancellable ? { ...payload, components: [cancelRow(this.#o.interaction.id)] } : payload);
@@ -71,6 +73,7 @@ export class InteractionReply implements ReplyChannel {
    */
   async finish(reply: Reply): Promise<void> {
     await this.#edits.close();
+    if (reply.kind === 'error' && (await this.#refusePrivately(reply))) return;
     const forms = deliveryForms(reply, { maxUploadBytes: this.#o.maxUploadBytes });
     for (const [attempt, form] of forms.entries()) {
       try {
@@ -90,6 +93,22 @@ export class InteractionReply implements ReplyChannel {
         { err: error, kept: keptOf(reply)?.id },
         'the result could not be delivered in the channel nor by DM; it is kept under this id when set',
       );
+    }
+  }
+
+  /**
+   * An error before the command showed any work (an unknown model, a missing file) is for the invoker alone, even
+   * when the command answers publicly: the public "thinking…" reply is removed and the error sent ephemerally.
+   */
+  async #refusePrivately(reply: ErrorReply): Promise<boolean> {
+    if (this.#o.ephemeral || this.#progressed || this.#expired()) return false;
+    try {
+      await this.#o.interaction.deleteReply();
+      await this.#o.interaction.followUp({ embeds: [errorEmbed(reply)], flags: MessageFlags.Ephemeral });
+      return true;
+    } catch (error) {
+      this.#o.log.warn({ err: error }, 'could not show the error privately; showing it in the reply');
+      return false;
     }
   }
 

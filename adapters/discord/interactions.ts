@@ -1,8 +1,9 @@
 import { MessageFlags } from 'discord.js';
 import type { Command } from '../../src/chat/command.ts';
 import type { CommandContext } from '../../src/chat/context.ts';
-import { newCorrelationId, runCommand } from '../../src/chat/dispatcher.ts';
-import { errorReply, type Reply } from '../../src/chat/reply.ts';
+import { newCorrelationId, refusal, runCommand } from '../../src/chat/dispatcher.ts';
+import type { RawOptions } from '../../src/chat/options.ts';
+import { type ErrorReply, errorReply, type Reply } from '../../src/chat/reply.ts';
 import type { Core } from '../../src/chat/surface.ts';
 import type { VoiceSurface } from '../../src/chat/voice-surface.ts';
 import type { Logger } from '../../src/ports/logger.ts';
@@ -64,8 +65,17 @@ export class InteractionHandler {
     const correlationId = newCorrelationId();
     const log = this.#log.child({ correlationId, command: interaction.commandName, invocationId: interaction.id });
     const ephemeral = command?.visibility !== 'public';
+    const place = placeOf(interaction.guildId, interaction.channelId, interaction.channel);
+    const invoker = invokerOf(interaction.user, interaction.member, this.#o.staffRole);
+    // Checked synchronously before acknowledging: a command that will not start is refused to the invoker alone,
+    // even when its answers are public.
+    const prepared = this.#prepare(command, interaction, { place, invoker });
     try {
       // First thing, before any other await: Discord drops the interaction if it is not acknowledged within 3 s.
+      if (!prepared.ok) {
+        await interaction.reply({ embeds: [errorEmbed(prepared.error)], flags: MessageFlags.Ephemeral });
+        return;
+      }
       await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
     } catch (error) {
       log.warn({ err: error }, 'could not acknowledge the interaction in time');
@@ -73,7 +83,6 @@ export class InteractionHandler {
     }
     const controller = new AbortController();
     this.#running.set(interaction.id, { controller, invokerId: interaction.user.id });
-    const place = placeOf(interaction.guildId, interaction.channelId, interaction.channel);
     const reply = new InteractionReply({
       interaction,
       ephemeral,
@@ -86,17 +95,21 @@ export class InteractionHandler {
       maxUploadBytes: uploadLimit(this.#o.maxUploadBytes, interaction.attachmentSizeLimit),
     });
     try {
-      const result = await this.#run(command, interaction, {
-        invoker: invokerOf(interaction.user, interaction.member, this.#o.staffRole),
-        place,
-        invocationId: interaction.id,
-        correlationId,
-        deps: this.#o.core.deps,
-        reply,
-        signal: controller.signal,
-        log,
-        ...this.#voice(interaction.guildId, interaction.user.id),
-      });
+      const result = await runCommand(
+        prepared.command,
+        {
+          invoker,
+          place,
+          invocationId: interaction.id,
+          correlationId,
+          deps: this.#o.core.deps,
+          reply,
+          signal: controller.signal,
+          log,
+          ...this.#voice(interaction.guildId, interaction.user.id),
+        },
+        prepared.raw,
+      );
       await reply.finish(result);
     } catch (error) {
       log.error({ err: error }, 'discord reply failed');
@@ -152,13 +165,18 @@ export class InteractionHandler {
     for (const { controller } of this.#running.values()) controller.abort(new Error('The bot is shutting down.'));
   }
 
-  async #run(command: Command | undefined, interaction: ChatInputShape, ctx: CommandContext): Promise<Reply> {
+  #prepare(
+    command: Command | undefined,
+    interaction: ChatInputShape,
+    who: Pick<CommandContext, 'place' | 'invoker'>,
+  ): { ok: true; command: Command; raw: RawOptions } | { ok: false; error: ErrorReply } {
     if (!command) {
-      return errorReply({
+      const error = errorReply({
         code: 'input.unknown_command',
         message: `I don't know /${interaction.commandName}.`,
         hint: 'The registered commands are out of date: run `npm run commands:deploy`.',
       });
+      return { ok: false, error };
     }
     const raw = mapOptions(
       command,
@@ -166,8 +184,9 @@ export class InteractionHandler {
       this.#o.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES,
       this.#o.fetch,
     );
-    if (!raw.ok) return errorReply(raw.error);
-    return runCommand(command, ctx, raw.value);
+    if (!raw.ok) return { ok: false, error: errorReply(raw.error) };
+    const refused = refusal(command, who, raw.value);
+    return refused ? { ok: false, error: refused } : { ok: true, command, raw: raw.value };
   }
 
   #voice(guildId: string | null, userId: string): { voice?: VoiceSurface } {

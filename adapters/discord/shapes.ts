@@ -80,6 +80,9 @@ export interface ChatInputShape extends InteractionBase {
   readonly attachmentSizeLimit?: number;
   readonly options: { get(name: string): OptionShape | null };
   deferReply(options: { flags?: number }): Promise<unknown>;
+  /** Answers at once instead of deferring (a refusal only the invoker sees). */
+  reply(payload: DiscordPayload & { flags?: number }): Promise<unknown>;
+  deleteReply(): Promise<unknown>;
   editReply(payload: DiscordPayload): Promise<SentMessage>;
   followUp(payload: DiscordPayload & { flags?: number }): Promise<SentMessage>;
   fetchReply(): Promise<SentMessage>;

@@ -133,7 +133,10 @@ export class FakeChatInput extends FakeInteraction implements ChatInputShape {
   readonly defers: { flags?: number }[] = [];
   readonly edits: DiscordPayload[] = [];
   readonly followUps: (DiscordPayload & { flags?: number })[] = [];
-  readonly reply = new FakeMessage({}, 'reply-msg-1');
+  readonly replyMessage = new FakeMessage({}, 'reply-msg-1');
+  /** Immediate replies (instead of a deferral): refusals shown only to the invoker. */
+  readonly replies: (DiscordPayload & { flags?: number })[] = [];
+  deleted = 0;
   #waiters: (() => void)[] = [];
 
   constructor(commandName: string, values: Record<string, OptionShape> = {}, where: Where = {}, id?: string) {
@@ -152,7 +155,14 @@ export class FakeChatInput extends FakeInteraction implements ChatInputShape {
     if (this.refuse?.(payload)) throw new Error('Request entity too large');
     this.edits.push(payload);
     for (const wake of this.#waiters.splice(0)) wake();
-    return this.reply;
+    return this.replyMessage;
+  }
+  async reply(payload: DiscordPayload & { flags?: number }): Promise<unknown> {
+    this.replies.push(payload);
+    return undefined;
+  }
+  async deleteReply(): Promise<void> {
+    this.deleted += 1;
   }
   async followUp(payload: DiscordPayload & { flags?: number }): Promise<SentMessage> {
     if (this.refuse?.(payload)) throw new Error('Request entity too large');
@@ -160,7 +170,7 @@ export class FakeChatInput extends FakeInteraction implements ChatInputShape {
     return new FakeMessage(payload);
   }
   async fetchReply(): Promise<SentMessage> {
-    return this.reply;
+    return this.replyMessage;
   }
   nextEdit(): Promise<void> {
     return new Promise((resolve) => this.#waiters.push(resolve));

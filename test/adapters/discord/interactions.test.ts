@@ -134,7 +134,10 @@ describe('InteractionHandler: slash commands', () => {
     const interaction = new FakeChatInput('boom');
     await handler.onChatInput(interaction);
 
-    const embed = interaction.edits.at(-1)?.embeds?.[0];
+    // Failed before showing any work: the public "thinking…" goes away and only the invoker sees the error.
+    expect(interaction.deleted).toBe(1);
+    expect(interaction.followUps.at(-1)?.flags).toBe(MessageFlags.Ephemeral);
+    const embed = interaction.followUps.at(-1)?.embeds?.[0];
     expect(embed?.color).toBe(COLORS.error);
     const reference = embed?.description?.match(/Reference: `([0-9a-f]{8})`/)?.[1];
     expect(reference).toBeDefined();
@@ -159,7 +162,10 @@ describe('InteractionHandler: slash commands', () => {
     const interaction = new FakeChatInput('strict', { n: { value: 9 } });
     await handler.onChatInput(interaction);
     expect(ran).toBe(false);
-    expect(interaction.edits[0]?.embeds?.[0]?.description).toContain('`n` must be from 1 to 5; got 9.');
+    // Refused before acknowledging, to the invoker alone, although /strict answers publicly.
+    expect(interaction.defers).toEqual([]);
+    expect(interaction.replies[0]?.flags).toBe(MessageFlags.Ephemeral);
+    expect(interaction.replies[0]?.embeds?.[0]?.description).toContain('`n` must be from 1 to 5; got 9.');
   });
 
   it('ignores a second delivery of the same interaction id', async () => {
@@ -184,8 +190,9 @@ describe('InteractionHandler: slash commands', () => {
     const { handler } = setup([]);
     const interaction = new FakeChatInput('gone');
     await handler.onChatInput(interaction);
-    expect(interaction.defers).toEqual([{ flags: MessageFlags.Ephemeral }]);
-    expect(interaction.edits[0]?.embeds?.[0]?.description).toContain('npm run commands:deploy');
+    expect(interaction.defers).toEqual([]);
+    expect(interaction.replies[0]?.flags).toBe(MessageFlags.Ephemeral);
+    expect(interaction.replies[0]?.embeds?.[0]?.description).toContain('npm run commands:deploy');
   });
 
   it('gives the thread key of the reply message, and the guild voice surface', async () => {
