@@ -1,5 +1,5 @@
-import { keptLine } from '../../src/app/results/keep-result.ts';
-import { keptOf, type Reply } from '../../src/chat/reply.ts';
+import { whereToGet } from '../../src/app/results/keep-result.ts';
+import type { Reply } from '../../src/chat/reply.ts';
 import { clip } from './command-builders.ts';
 import { LIMITS, type RenderOptions, renderReply } from './render-reply.ts';
 import type { DiscordPayload } from './shapes.ts';
@@ -31,9 +31,4 @@ export function refusedNotice(reply: Reply): DiscordPayload {
     content: clip(`⚠️ Discord refused to show the result here. ${whereToGet(reply)}`, LIMITS.content),
     embeds: [],
   };
-}
-
-export function whereToGet(reply: Reply): string {
-  const kept = keptOf(reply);
-  return kept ? `It is kept: ${keptLine(kept)}.` : 'Run the command again, or ask in a direct message.';
 }

@@ -1,4 +1,4 @@
-import type { CompositeReply, Reply, TextReply } from '../../chat/reply.ts';
+import { type CompositeReply, keptOf, type Reply, type TextReply } from '../../chat/reply.ts';
 import type { UserId } from '../../domain/ids.ts';
 import type { KeptResults } from '../../ports/kept-results.ts';
 
@@ -62,4 +62,10 @@ function textLength(reply: CompositeReply): number {
     (n, p) => n + (p.kind === 'text' ? p.text.length : p.kind === 'table' ? p.rows.length * 20 : 0),
     0,
   );
+}
+
+/** What a surface that could not deliver a result tells the user: where it is kept, or what to do. */
+export function whereToGet(reply: Reply): string {
+  const kept = keptOf(reply);
+  return kept ? `It is kept: ${keptLine(kept)}.` : 'Run the command again, or ask in a direct message.';
 }

@@ -7,6 +7,8 @@ import {
 } from '../../../adapters/slack/blocks.ts';
 import { toMrkdwn } from '../../../adapters/slack/mrkdwn.ts';
 import { EphemeralSlackReply } from '../../../adapters/slack/reply-stream.ts';
+import { ResponseUrl } from '../../../adapters/slack/response-url.ts';
+import { silentLogger } from '../../../src/ports/logger.ts';
 
 describe('toMrkdwn', () => {
   it('translates emphasis, links and headings, and escapes Slack control characters', () => {
@@ -110,7 +112,7 @@ describe('mentions in model text never notify', () => {
 
   it('a file named <!channel>.csv, listed where files cannot be shared, notifies nobody', async () => {
     const sent: SlackMessage[] = [];
-    const reply = new EphemeralSlackReply(async (message) => void sent.push(message));
+    const reply = new EphemeralSlackReply(new ResponseUrl(async (message) => void sent.push(message), silentLogger));
     const data = new Uint8Array([1]);
     await reply.finish({
       kind: 'composite',
