@@ -153,7 +153,12 @@ class MessageReply implements ReplyChannel {
       await (await this.#sent).edit({ ...payload, content: payload.content ?? '', embeds: payload.embeds ?? [] });
       return;
     }
-    this.#sent = this.#message.reply(payload);
-    await this.#sent;
+    const sent = this.#message.reply(payload);
+    this.#sent = sent;
+    // A refused first post leaves nothing to edit: the next attempt posts again.
+    await sent.catch((error: unknown) => {
+      if (this.#sent === sent) this.#sent = undefined;
+      throw error;
+    });
   }
 }

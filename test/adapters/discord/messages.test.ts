@@ -106,6 +106,44 @@ describe('MessageRouter', () => {
     expect(thread.starterFetches).toBe(0);
   });
 
+  it('retries a refused answer without its files, then as a short notice', async () => {
+    const handler: MessageHandler = {
+      name: 'files',
+      handle: async () => ({
+        kind: 'composite',
+        parts: [{ kind: 'text', text: 'here it is' }],
+        files: [{ name: 'results.csv', contentType: 'text/csv', data: new TextEncoder().encode('a\n') }],
+      }),
+    };
+    const router = new MessageRouter({
+      core: aCore([], { messageHandlers: [handler] }),
+      staffRole: 'Staff',
+      botUserId: () => BOT,
+      editIntervalMs: 20,
+    });
+    const message = new FakeIncoming(`<@${BOT}> results`, { mentions: [BOT] });
+    const post = message.reply.bind(message);
+    message.reply = async (payload) => {
+      if (payload.files?.length) throw new Error('Request entity too large');
+      return post(payload);
+    };
+    await router.onMessage(message);
+    expect(message.replies).toHaveLength(1);
+    expect(message.replies[0]?.payload.embeds?.[0]?.description).toBe('here it is');
+    expect(message.replies[0]?.payload.content).toMatch(/^The files \(results\.csv\) could not be sent here\./);
+
+    const refusing = new FakeIncoming(`<@${BOT}> results`, { mentions: [BOT] });
+    const postNotice = refusing.reply.bind(refusing);
+    refusing.reply = async (payload) => {
+      if (!payload.content?.startsWith('⚠️')) throw new Error('Missing Access');
+      return postNotice(payload);
+    };
+    await router.onMessage(refusing);
+    expect(refusing.replies.map((r) => r.payload.content)).toEqual([
+      expect.stringMatching(/^⚠️ Discord refused to show the result here\./),
+    ]);
+  });
+
   it('strips both mention forms', () => {
     expect(stripMention('<@1> a <@!1> b <@2>', '1')).toBe('a  b <@2>');
   });
