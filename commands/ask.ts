@@ -15,6 +15,7 @@ export const askCommandWith = (choices: AskChoices) =>
     name: 'ask',
     description: 'Ask a Bedrock model; follow up in the answer thread',
     visibility: 'public',
+    keepsResult: true,
     options: {
       prompt: {
         type: 'string',

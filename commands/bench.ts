@@ -21,6 +21,7 @@ export const benchCommand = defineCommand({
   name: 'bench',
   description: 'Score predictions in a CSV/XLSX file, or run its prompts through models',
   visibility: 'public',
+  keepsResult: true,
   options: {
     file: {
       type: 'attachment',

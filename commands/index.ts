@@ -10,6 +10,7 @@ import { leaveCommand } from './leave.ts';
 import { orderCommand } from './order.ts';
 import { orderAssistant } from './order-assistant.ts';
 import { restockCommand } from './restock.ts';
+import { resultCommand } from './result.ts';
 import { trackCommand } from './track.ts';
 
 /** Every slash command, in the order surfaces list them. Add a command here and every surface serves it. */
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   helpCommand(() => commands),
   askCommand,
   benchCommand,
+  resultCommand,
   orderCommand,
   trackCommand,
   deliverCommand,

@@ -12,6 +12,8 @@ export const joinCommand = defineCommand({
   description: 'Bring the bot into your voice channel to talk with it',
   visibility: 'public',
   surfaces: ['discord', 'web'],
+  // A voice channel belongs to a server.
+  places: ['server'],
   options: {
     engine: {
       type: 'string',

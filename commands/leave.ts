@@ -9,6 +9,8 @@ export const leaveCommand = defineCommand({
   description: 'End the voice conversation and leave the voice channel',
   visibility: 'public',
   surfaces: ['discord', 'web'],
+  // A voice channel belongs to a server.
+  places: ['server'],
   options: {},
   async run(ctx) {
     if (!ctx.voice) return errorReply({ code: 'voice.unsupported', message: NO_VOICE_MESSAGE });

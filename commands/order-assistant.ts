@@ -2,8 +2,8 @@ import { awsRefusal } from '../src/app/aws-access.ts';
 import { answerOrderQuestion } from '../src/app/orders/assistant/answer-order-question.ts';
 import { orderTools } from '../src/app/orders/assistant/order-tools.ts';
 import type { MessageHandler } from '../src/chat/command.ts';
-import type { CommandContext } from '../src/chat/context.ts';
-import { errorReply, text } from '../src/chat/reply.ts';
+import { type CommandContext, seenOnlyByInvoker } from '../src/chat/context.ts';
+import { errorReply, type Reply, text } from '../src/chat/reply.ts';
 import type { ModelId } from '../src/domain/ids.ts';
 import type { ModelCatalog } from '../src/domain/models/catalog.ts';
 import type { Conversation, ConversationTurn } from '../src/domain/models/conversation.ts';
@@ -64,11 +64,26 @@ export const orderAssistant: MessageHandler = {
       updatedAt: ctx.deps.now().toISOString(),
     } satisfies Conversation);
     const modelName = ask.catalog.get(answer.model)?.name ?? answer.model;
-    return text(answer.text, {
+    const reply = text(answer.text, {
       footer: [`Order assistant · ${modelName}`, sources.footer()].filter(Boolean).join(' · '),
     });
+    return seenOnlyByInvoker(ctx.place) ? reply : answerPrivately(ctx, reply);
   },
 };
+
+/**
+ * In a channel or thread others read, an answer about someone's orders (addresses, payment, order details) goes to
+ * their direct messages; the channel gets one short line saying so.
+ */
+async function answerPrivately(ctx: CommandContext, reply: Reply): Promise<Reply> {
+  const outcome = await ctx.deps.notifier.notify(ctx.invoker.user, reply);
+  if (outcome === 'sent') return text('I sent you the answer in a direct message: your orders stay between us.');
+  return errorReply({
+    code: 'assistant.dm_refused',
+    message: 'I answer questions about your orders in a direct message, and I could not send you one.',
+    hint: 'Send me a direct message (or allow direct messages from this server), then ask again.',
+  });
+}
 
 // Per user and channel: two people asking in one channel never share a conversation (nor its order facts).
 const conversationKey = (ctx: CommandContext): string =>

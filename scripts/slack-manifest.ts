@@ -2,6 +2,8 @@
  * Prints the Slack app manifest (JSON, which Slack's "From a manifest" dialog accepts) for every command.
  *   npm run slack:manifest                     Socket Mode (default)
  *   npm run slack:manifest -- --request-url=https://bot.example.com/slack/events   HTTP mode
+ *   npm run slack:manifest -- --thread-follow-ups   also follow-ups without a mention in the bot's threads
+ *                                                   (adds channels:history, groups:history and their events)
  */
 import { slackManifest } from '../adapters/slack/manifest.ts';
 import { commands } from '../commands/index.ts';
@@ -16,6 +18,7 @@ if (import.meta.main) {
   const manifest = slackManifest(commands, {
     ...(requestUrl ? { requestUrl } : {}),
     ...(name ? { name } : {}),
+    threadFollowUps: process.argv.includes('--thread-follow-ups'),
   });
   process.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);
 }

@@ -29,6 +29,12 @@ const envSchema = z.object({
   // --- core ---
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('./data'),
+  /** Finished /bench runs and long /ask answers are kept this long under DATA_DIR/results (/result); 0 keeps none. */
+  RESULTS_KEEP_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 30)
+    .default(24),
 
   // --- Discord ---
   DISCORD_TOKEN: optionalText,
@@ -37,6 +43,13 @@ const envSchema = z.object({
   DISCORD_GUILD_ID: optionalText,
   /** Members with this role name or id are staff (courier updates, restock, any order). */
   DISCORD_STAFF_ROLE: z.string().default('Staff'),
+  /**
+   * Request the privileged Message Content intent, so people can follow up in the bot's own threads without
+   * mentioning it. Off: the bot reads only DMs and messages that mention it (which carry their text anyway).
+   */
+  DISCORD_MESSAGE_CONTENT: flag.default(false),
+  /** Largest file the bot uploads to Discord, in bytes; empty: each server's own limit (10 MiB, more with boosts). */
+  DISCORD_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).optional(),
 
   // --- Slack ---
   SLACK_BOT_TOKEN: optionalText,

@@ -3,8 +3,10 @@
  * With no Discord or Slack credentials it serves the playground on 127.0.0.1. Read it top to bottom.
  */
 import 'dotenv/config';
+import { join } from 'node:path';
 import { guardSdkStreamErrors } from '../adapters/bedrock/nova-sonic/process-guard.ts';
 import { createPinoLogger } from '../adapters/logging/pino-logger.ts';
+import { DiskKeptResults } from '../adapters/results/disk-kept-results.ts';
 import { commands, messageHandlers } from '../commands/index.ts';
 import type { AppDeps } from './app/deps.ts';
 import { knowledgeTool } from './app/knowledge/knowledge-tool.ts';
@@ -47,6 +49,14 @@ const deps: AppDeps = {
   voice: { ...(await composeVoice(env, ask, tools, log)), aws },
   aws,
   knowledge,
+  ...(env.RESULTS_KEEP_HOURS > 0
+    ? {
+        results: {
+          store: new DiskKeptResults(join(env.DATA_DIR, 'results')),
+          keepForMs: env.RESULTS_KEEP_HOURS * 3_600_000,
+        },
+      }
+    : {}),
 };
 const core: Core = { commands, messageHandlers, deps, log };
 

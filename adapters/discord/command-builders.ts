@@ -1,4 +1,10 @@
-import { type RESTPostAPIChatInputApplicationCommandsJSONBody, SlashCommandBuilder } from 'discord.js';
+import {
+  ApplicationIntegrationType,
+  InteractionContextType,
+  PermissionFlagsBits,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  SlashCommandBuilder,
+} from 'discord.js';
 import type { Command } from '../../src/chat/command.ts';
 import { isRequired, type OptionSpec } from '../../src/chat/options.ts';
 
@@ -18,7 +24,14 @@ export function toDiscordCommands(commands: readonly Command[]): RESTPostAPIChat
 
 export function toDiscordCommand(command: Command): RESTPostAPIChatInputApplicationCommandsJSONBody {
   try {
-    const builder = new SlashCommandBuilder().setName(command.name).setDescription(clip(command.description));
+    const builder = new SlashCommandBuilder()
+      .setName(command.name)
+      .setDescription(clip(command.description))
+      // Installed to servers only (no user installs): the bot's DMs, orders and staff live with a server install.
+      .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+      .setContexts(...contextsOf(command));
+    // Hidden from ordinary members; a server admin can show it to the staff role (Server Settings → Integrations).
+    if (command.staffOnly) builder.setDefaultMemberPermissions(STAFF_DEFAULT_PERMISSIONS);
     // Discord rejects a command whose required options follow optional ones; keep the spec's order otherwise.
     const entries = Object.entries(command.options);
     const ordered = [...entries.filter(([, s]) => isRequired(s)), ...entries.filter(([, s]) => !isRequired(s))];
@@ -27,6 +40,15 @@ export function toDiscordCommand(command: Command): RESTPostAPIChatInputApplicat
   } catch (error) {
     throw new Error(`/${command.name} cannot be registered on Discord: ${String(error)}`, { cause: error });
   }
+}
+
+/** Who sees a staff command before an admin grants it to a role: members who can manage the server. */
+export const STAFF_DEFAULT_PERMISSIONS = PermissionFlagsBits.ManageGuild;
+
+/** Server channels and/or the bot's DMs; staff commands only in servers (staff is a server role). */
+function contextsOf(command: Command): InteractionContextType[] {
+  const places = command.staffOnly ? (['server'] as const) : (command.places ?? ['server', 'direct']);
+  return places.map((p) => (p === 'server' ? InteractionContextType.Guild : InteractionContextType.BotDM));
 }
 
 function addOption(builder: SlashCommandBuilder, name: string, spec: OptionSpec): void {

@@ -6,6 +6,9 @@ import { DiscordDirectMessenger } from './direct-messenger.ts';
 import { InteractionHandler, type VoiceFor } from './interactions.ts';
 import { MessageRouter } from './messages.ts';
 
+/** Client-wide: no @everyone/@here, role or user pings from what the bot writes; replying notifies the author. */
+export const NO_MENTIONS = { parse: [], repliedUser: true } as const satisfies { parse: []; repliedUser: boolean };
+
 export interface DiscordSurfaceOptions {
   readonly core: Core;
   readonly token: string;
@@ -14,6 +17,13 @@ export interface DiscordSurfaceOptions {
   /** The guild's voice surface (supplied by the voice adapter), passed to commands as `ctx.voice`. */
   readonly voiceFor?: VoiceFor;
   readonly maxAttachmentBytes?: number;
+  /** Largest file upload attempted (DISCORD_MAX_UPLOAD_BYTES); unset: each server's own limit. */
+  readonly maxUploadBytes?: number;
+  /**
+   * The privileged Message Content intent (DISCORD_MESSAGE_CONTENT): follow-ups in the bot's own threads without a
+   * mention. DMs and mentions carry their text without it.
+   */
+  readonly messageContent?: boolean;
   /** Base url of the Discord REST API (tests point it at a loopback server). */
   readonly api?: string;
 }
@@ -35,15 +45,12 @@ export class DiscordSurface implements Surface {
     this.#token = options.token;
     this.#log = options.core.log.child({ platform: 'discord' });
     this.client = new Client({
-      intents: [
-        GatewayIntentBits.Guilds,
-        GatewayIntentBits.GuildMessages,
-        GatewayIntentBits.DirectMessages,
-        GatewayIntentBits.MessageContent,
-        GatewayIntentBits.GuildVoiceStates,
-      ],
+      intents: intentsFor(options.messageContent ?? false),
       // DM channels are not cached before their first message; without this partial, DMs never arrive.
       partials: [Partials.Channel],
+      // Nothing a reply says pings anyone (model text may hold @everyone, role or user mentions); a reply to a
+      // message still notifies the person who wrote it, and a message that means to ping someone says so itself.
+      allowedMentions: NO_MENTIONS,
       ...(options.api ? { rest: { api: options.api } } : {}),
     });
     const shared = {
@@ -51,6 +58,7 @@ export class DiscordSurface implements Surface {
       staffRole: options.staffRole,
       // One edit budget per channel, shared by slash-command answers and thread follow-ups streaming there.
       editBudgets: discordChannelEditBudgets(),
+      ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}),
       ...(options.voiceFor ? { voiceFor: options.voiceFor } : {}),
     };
     this.#interactions = new InteractionHandler({
@@ -100,10 +108,24 @@ export class DiscordSurface implements Surface {
   }
 }
 
+/**
+ * Gateway intents: servers, their messages (mentions of the bot carry their text), DMs and voice states. Message
+ * Content, a privileged intent, only when asked for.
+ */
+export function intentsFor(messageContent: boolean): GatewayIntentBits[] {
+  return [
+    GatewayIntentBits.Guilds,
+    GatewayIntentBits.GuildMessages,
+    GatewayIntentBits.DirectMessages,
+    GatewayIntentBits.GuildVoiceStates,
+    ...(messageContent ? [GatewayIntentBits.MessageContent] : []),
+  ];
+}
+
 function loginHint(error: unknown): string {
   const text = String(error);
   if (/disallowed intents/i.test(text)) {
-    return `${text}. Enable the Message Content intent for the bot in the Discord Developer Portal (Bot tab).`;
+    return `${text}. DISCORD_MESSAGE_CONTENT is on: enable the Message Content intent for the bot in the Discord Developer Portal (Bot tab), or set DISCORD_MESSAGE_CONTENT=false.`;
   }
   if (/invalid token|TokenInvalid/i.test(text)) return `${text}. Check DISCORD_TOKEN (Bot tab, Reset Token).`;
   return text;

@@ -1,11 +1,12 @@
 import { ButtonStyle, ComponentType, MessageFlags } from 'discord.js';
 import type { ReplyChannel } from '../../src/chat/context.ts';
 import type { EditBudget } from '../../src/chat/edit-budget.ts';
-import type { Reply } from '../../src/chat/reply.ts';
+import { type ErrorReply, keptOf, type Reply } from '../../src/chat/reply.ts';
 import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { conversationKey } from './context.ts';
-import { renderProgress, renderReply } from './render-reply.ts';
+import { deliveryForms, refusedNotice } from './delivery-forms.ts';
+import { errorEmbed, renderProgress } from './render-reply.ts';
 import type { ChatInputShape, DiscordPayload, SendTarget, SentMessage } from './shapes.ts';
 
 export const CANCEL_PREFIX = 'cancel:';
@@ -24,6 +25,8 @@ export interface InteractionReplyOptions {
   readonly now: () => number;
   /** The channel's edit budget, shared with every answer streaming there. */
   readonly budget?: EditBudget;
+  /** The upload limit for this reply (the server's, as the interaction says, within the configured one). */
+  readonly maxUploadBytes: number;
 }
 
 /**
@@ -37,6 +40,7 @@ export class InteractionReply implements ReplyChannel {
   readonly #edits: ThrottledEdits<DiscordPayload>;
   /** Set when the first post-token message is sent, before it resolves: a concurrent final edits it, not a second. */
   #fallback: Promise<SentMessage> | undefined;
+  #progressed = false;
   #replyId: Promise<string> | undefined;
 
   constructor(options: InteractionReplyOptions) {
@@ -51,6 +55,7 @@ export class InteractionReply implements ReplyChannel {
   }
 
   progress(reply: Reply, options?: { readonly cancellable?: boolean }): void {
+    this.#progressed = true;
     const payload = renderProgress(reply);
     const cancellable = options?.cancellable === true && !this.#o.signal.aborted;
     this.#edits.push(cancellable ? { ...payload, components: [cancelRow(this.#o.interaction.id)] } : payload);
@@ -66,14 +71,52 @@ export class InteractionReply implements ReplyChannel {
     return conversationKey(await this.#replyId);
   }
 
-  /** Replaces the progress with the final reply; extra messages go as follow-ups. */
+  /**
+   * Replaces the progress with the final reply (no Cancel button); extra messages go as follow-ups. A form Discord
+   * refuses is retried smaller (text without files, then a short notice saying where the result is kept); when even
+   * that is refused, the notice goes to the user's DMs, and the log says where the result is. Never throws.
+   */
   async finish(reply: Reply): Promise<void> {
     this.#edits.close();
+    if (reply.kind === 'error' && (await this.#refusePrivately(reply))) return;
     // The final edit never waits for the budget, but it counts against the channel's share.
     this.#o.budget?.spend();
-    const [first, ...rest] = renderReply(reply);
-    await this.#edit({ ...(first ?? { content: '…' }), components: [] });
-    for (const payload of rest) await this.#followUp(payload);
+    const forms = deliveryForms(reply, { maxUploadBytes: this.#o.maxUploadBytes });
+    for (const [attempt, form] of forms.entries()) {
+      try {
+        const [first, ...rest] = form;
+        await this.#edit({ ...(first ?? { content: '…' }), components: [] });
+        for (const payload of rest) await this.#followUp(payload);
+        return;
+      } catch (error) {
+        this.#o.log.warn({ err: error, attempt }, 'discord refused the reply; trying a smaller form');
+      }
+    }
+    const notice = refusedNotice(reply);
+    try {
+      await this.#o.interaction.user.send(notice);
+    } catch (error) {
+      this.#o.log.error(
+        { err: error, kept: keptOf(reply)?.id },
+        'the result could not be delivered in the channel nor by DM; it is kept under this id when set',
+      );
+    }
+  }
+
+  /**
+   * An error before the command showed any work (an unknown model, a missing file) is for the invoker alone, even
+   * when the command answers publicly: the public "thinking…" reply is removed and the error sent ephemerally.
+   */
+  async #refusePrivately(reply: ErrorReply): Promise<boolean> {
+    if (this.#o.ephemeral || this.#progressed || this.#expired()) return false;
+    try {
+      await this.#o.interaction.deleteReply();
+      await this.#o.interaction.followUp({ embeds: [errorEmbed(reply)], flags: MessageFlags.Ephemeral });
+      return true;
+    } catch (error) {
+      this.#o.log.warn({ err: error }, 'could not show the error privately; showing it in the reply');
+      return false;
+    }
   }
 
   #expired(): boolean {
@@ -90,13 +133,26 @@ export class InteractionReply implements ReplyChannel {
       await (await this.#fallback).edit(full);
       return;
     }
-    this.#fallback = this.#fallbackTarget().send(payload);
+    const fallback = this.#handOver().then(() => this.#fallbackTarget().send(payload));
+    this.#fallback = fallback;
     try {
-      await this.#fallback;
+      await fallback;
     } catch (error) {
       this.#fallback = undefined;
       throw error;
     }
+  }
+
+  /**
+   * The token is about to expire: close the original message (its progress line and Cancel button would otherwise
+   * stay forever) before edits move to a message posted with the bot token. Best effort: past 15 minutes Discord
+   * no longer accepts it.
+   */
+  async #handOver(): Promise<void> {
+    const where = this.#o.ephemeral ? 'in your direct messages' : 'in a new message below';
+    await this.#o.interaction
+      .editReply({ content: `Continued ${where}.`, embeds: [], components: [] })
+      .catch((error: unknown) => this.#o.log.warn({ err: error }, 'could not close the original reply'));
   }
 
   async #followUp(payload: DiscordPayload): Promise<void> {

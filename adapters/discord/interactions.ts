@@ -1,15 +1,17 @@
 import { MessageFlags } from 'discord.js';
 import type { Command } from '../../src/chat/command.ts';
 import type { CommandContext } from '../../src/chat/context.ts';
-import { newCorrelationId, runCommand } from '../../src/chat/dispatcher.ts';
+import { newCorrelationId, refusal, runCommand } from '../../src/chat/dispatcher.ts';
 import type { EditBudgets } from '../../src/chat/edit-budget.ts';
-import { errorReply, type Reply } from '../../src/chat/reply.ts';
+import type { RawOptions } from '../../src/chat/options.ts';
+import { type ErrorReply, errorReply, type Reply } from '../../src/chat/reply.ts';
 import type { Core } from '../../src/chat/surface.ts';
 import type { VoiceSurface } from '../../src/chat/voice-surface.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from './attachment-source.ts';
 import { clip } from './command-builders.ts';
 import { invokerOf, placeOf } from './context.ts';
+import { DEFAULT_MAX_UPLOAD_BYTES } from './fit-files.ts';
 import { CANCEL_PREFIX, InteractionReply } from './interaction-reply.ts';
 import { mapOptions } from './map-options.ts';
 import { RecentIds } from './recent-ids.ts';
@@ -25,6 +27,8 @@ export interface InteractionHandlerOptions {
   readonly staffRole: string;
   readonly voiceFor?: VoiceFor;
   readonly maxAttachmentBytes?: number;
+  /** Largest upload the bot attempts (DISCORD_MAX_UPLOAD_BYTES); unset: the server's limit. */
+  readonly maxUploadBytes?: number;
   /** Minimum time between two edits of one reply (Discord: about one per second per message). */
   readonly editIntervalMs?: number;
   /** After this, edits leave the interaction token (valid 15 minutes) for a normal message. */
@@ -64,8 +68,17 @@ export class InteractionHandler {
     const correlationId = newCorrelationId();
     const log = this.#log.child({ correlationId, command: interaction.commandName, invocationId: interaction.id });
     const ephemeral = command?.visibility !== 'public';
+    const place = placeOf(interaction.guildId, interaction.channelId, interaction.channel);
+    const invoker = invokerOf(interaction.user, interaction.member, this.#o.staffRole);
+    // Checked synchronously before acknowledging: a command that will not start is refused to the invoker alone,
+    // even when its answers are public.
+    const prepared = this.#prepare(command, interaction, { place, invoker });
     try {
       // First thing, before any other await: Discord drops the interaction if it is not acknowledged within 3 s.
+      if (!prepared.ok) {
+        await interaction.reply({ embeds: [errorEmbed(prepared.error)], flags: MessageFlags.Ephemeral });
+        return;
+      }
       await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
     } catch (error) {
       log.warn({ err: error }, 'could not acknowledge the interaction in time');
@@ -73,7 +86,6 @@ export class InteractionHandler {
     }
     const controller = new AbortController();
     this.#running.set(interaction.id, { controller, invokerId: interaction.user.id });
-    const place = placeOf(interaction.guildId, interaction.channelId, interaction.channel);
     const reply = new InteractionReply({
       interaction,
       ephemeral,
@@ -86,19 +98,24 @@ export class InteractionHandler {
       ...(this.#o.editBudgets && interaction.channelId
         ? { budget: this.#o.editBudgets.for(interaction.channelId) }
         : {}),
+      maxUploadBytes: uploadLimit(this.#o.maxUploadBytes, interaction.attachmentSizeLimit),
     });
     try {
-      const result = await this.#run(command, interaction, {
-        invoker: invokerOf(interaction.user, interaction.member, this.#o.staffRole),
-        place,
-        invocationId: interaction.id,
-        correlationId,
-        deps: this.#o.core.deps,
-        reply,
-        signal: controller.signal,
-        log,
-        ...this.#voice(interaction.guildId, interaction.user.id),
-      });
+      const result = await runCommand(
+        prepared.command,
+        {
+          invoker,
+          place,
+          invocationId: interaction.id,
+          correlationId,
+          deps: this.#o.core.deps,
+          reply,
+          signal: controller.signal,
+          log,
+          ...this.#voice(interaction.guildId, interaction.user.id),
+        },
+        prepared.raw,
+      );
       await reply.finish(result);
     } catch (error) {
       log.error({ err: error }, 'discord reply failed');
@@ -154,13 +171,18 @@ export class InteractionHandler {
     for (const { controller } of this.#running.values()) controller.abort(new Error('The bot is shutting down.'));
   }
 
-  async #run(command: Command | undefined, interaction: ChatInputShape, ctx: CommandContext): Promise<Reply> {
+  #prepare(
+    command: Command | undefined,
+    interaction: ChatInputShape,
+    who: Pick<CommandContext, 'place' | 'invoker'>,
+  ): { ok: true; command: Command; raw: RawOptions } | { ok: false; error: ErrorReply } {
     if (!command) {
-      return errorReply({
+      const error = errorReply({
         code: 'input.unknown_command',
         message: `I don't know /${interaction.commandName}.`,
         hint: 'The registered commands are out of date: run `npm run commands:deploy`.',
       });
+      return { ok: false, error };
     }
     const raw = mapOptions(
       command,
@@ -168,8 +190,9 @@ export class InteractionHandler {
       this.#o.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES,
       this.#o.fetch,
     );
-    if (!raw.ok) return errorReply(raw.error);
-    return runCommand(command, ctx, raw.value);
+    if (!raw.ok) return { ok: false, error: errorReply(raw.error) };
+    const refused = refusal(command, who, raw.value);
+    return refused ? { ok: false, error: refused } : { ok: true, command, raw: raw.value };
   }
 
   #voice(guildId: string | null, userId: string): { voice?: VoiceSurface } {
@@ -184,3 +207,13 @@ const internalError = () => ({
   message: 'Something went wrong on our side.',
   hint: 'Try again in a moment; if it keeps happening, quote the reference below to the bot admins.',
 });
+
+/**
+ * The upload limit for one reply: the server's, as the interaction carries it (boost tiers raise it), capped by the
+ * configured one when set; Discord's 10 MiB default when neither is known.
+ */
+export function uploadLimit(configured: number | undefined, server: number | undefined): number {
+  const known = server !== undefined && server > 0 ? server : undefined;
+  if (configured === undefined) return known ?? DEFAULT_MAX_UPLOAD_BYTES;
+  return known === undefined ? configured : Math.min(configured, known);
+}

@@ -6,8 +6,10 @@ import type { Core } from '../../src/chat/surface.ts';
 import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { conversationKey, invokerOf, placeOf } from './context.ts';
-import type { VoiceFor } from './interactions.ts';
-import { renderProgress, renderReply } from './render-reply.ts';
+import { deliveryForms } from './delivery-forms.ts';
+import { uploadLimit, type VoiceFor } from './interactions.ts';
+import { OwnThreads } from './own-threads.ts';
+import { renderProgress } from './render-reply.ts';
 import type { DiscordPayload, MessageShape, SentMessage } from './shapes.ts';
 
 export interface MessageRouterOptions {
@@ -19,15 +21,19 @@ export interface MessageRouterOptions {
   readonly editIntervalMs?: number;
   /** Per channel: the edit budget every answer streaming there shares. */
   readonly editBudgets?: EditBudgets;
+  /** Largest upload the bot attempts (DISCORD_MAX_UPLOAD_BYTES). */
+  readonly maxUploadBytes?: number;
 }
 
 /**
- * Free text addressed to the bot: any message in a thread (a follow-up to an answer), a DM, or a mention.
+ * Free text addressed to the bot, and nothing else: a DM, a message that mentions the bot, or a message in a thread
+ * on one of the bot's own messages (a follow-up to an answer; its text needs the opt-in Message Content intent).
  * Goes to the core's message handlers; the first reply is posted as a reply to the message.
  */
 export class MessageRouter {
   readonly #o: MessageRouterOptions;
   readonly #running = new Set<AbortController>();
+  readonly #ownThreads = new OwnThreads();
 
   constructor(options: MessageRouterOptions) {
     this.#o = options;
@@ -38,14 +44,22 @@ export class MessageRouter {
     const botId = this.#o.botUserId();
     const place = placeOf(message.guildId, message.channelId, message.channel);
     const mentioned = botId !== undefined && message.mentions.users.has(botId);
-    if (place.threadKey === undefined && !place.isDirect && !mentioned) return;
+    // Without the Message Content intent, other messages arrive without their text: nothing to read, nothing to call.
     const text = botId ? stripMention(message.content, botId) : message.content.trim();
     if (text === '') return;
+    if (!place.isDirect && !mentioned && !(botId && (await this.#ownThreads.isOwn(message.channel, botId)))) return;
 
     const correlationId = newCorrelationId();
     const log = this.#o.core.log.child({ platform: 'discord', correlationId, invocationId: message.id });
     const budget = this.#o.editBudgets?.for(message.channelId);
-    const channel = new MessageReply(message, place.threadKey, log, this.#o.editIntervalMs ?? 1100, budget);
+    const channel = new MessageReply(
+      message,
+      place.threadKey,
+      log,
+      this.#o.editIntervalMs ?? 1100,
+      uploadLimit(this.#o.maxUploadBytes, undefined),
+      budget,
+    );
     const controller = new AbortController();
     this.#running.add(controller);
     const voice = message.guildId ? this.#o.voiceFor?.(message.guildId, message.author.id) : undefined;
@@ -88,6 +102,8 @@ class MessageReply implements ReplyChannel {
   readonly #message: MessageShape;
   readonly #placeThreadKey: string | undefined;
   readonly #edits: ThrottledEdits<DiscordPayload>;
+  readonly #log: Logger;
+  readonly #maxUploadBytes: number;
   #sent: Promise<SentMessage> | undefined;
   readonly #budget: EditBudget | undefined;
 
@@ -96,10 +112,13 @@ class MessageReply implements ReplyChannel {
     placeThreadKey: string | undefined,
     log: Logger,
     intervalMs: number,
+    maxUploadBytes: number,
     budget: EditBudget | undefined,
   ) {
     this.#message = message;
     this.#placeThreadKey = placeThreadKey;
+    this.#log = log;
+    this.#maxUploadBytes = maxUploadBytes;
     this.#budget = budget;
     this.#edits = new ThrottledEdits(
       (p) => this.#show(p),
@@ -120,13 +139,24 @@ class MessageReply implements ReplyChannel {
     return conversationKey((await this.#sent).id);
   }
 
+  /** The final reply; a form Discord refuses is retried smaller (deliveryForms), the last failure is thrown. */
   async finish(reply: Reply | undefined): Promise<void> {
     this.#edits.close();
     if (!reply) return;
+    // The final reply never waits for the budget, but it counts against the channel's share.
     this.#budget?.spend();
-    const [first, ...rest] = renderReply(reply);
-    if (first) await this.#show(first);
-    for (const payload of rest) await this.#message.channel.send?.(payload);
+    const forms = deliveryForms(reply, { maxUploadBytes: this.#maxUploadBytes });
+    for (const [attempt, form] of forms.entries()) {
+      try {
+        const [first, ...rest] = form;
+        if (first) await this.#show(first);
+        for (const payload of rest) await this.#message.channel.send?.(payload);
+        return;
+      } catch (error) {
+        if (attempt === forms.length - 1) throw error;
+        this.#log.warn({ err: error, attempt }, 'discord refused the reply; trying a smaller form');
+      }
+    }
   }
 
   async #show(payload: DiscordPayload): Promise<void> {
@@ -134,7 +164,12 @@ class MessageReply implements ReplyChannel {
       await (await this.#sent).edit({ ...payload, content: payload.content ?? '', embeds: payload.embeds ?? [] });
       return;
     }
-    this.#sent = this.#message.reply(payload);
-    await this.#sent;
+    const sent = this.#message.reply(payload);
+    this.#sent = sent;
+    // A refused first post leaves nothing to edit: the next attempt posts again.
+    await sent.catch((error: unknown) => {
+      if (this.#sent === sent) this.#sent = undefined;
+      throw error;
+    });
   }
 }

@@ -3,6 +3,7 @@ import { splitMessage, tableAsCodeBlock } from '../../src/chat/render-markdown.t
 import type { ErrorReply, OutFile, Reply, TableReply, TextReply } from '../../src/chat/reply.ts';
 import { assertNever } from '../../src/domain/result.ts';
 import { clip } from './command-builders.ts';
+import { DEFAULT_MAX_UPLOAD_BYTES, type FittedFiles, fitFiles } from './fit-files.ts';
 import type { DiscordPayload } from './shapes.ts';
 
 /** Discord's message limits (platforms.md "Message size"). */
@@ -23,7 +24,12 @@ export const COLORS = { text: 0x5865f2, error: 0xed4245 } as const;
  * Plain text goes in `content` (split at 2000); titled text, tables and errors become embeds, packed at most
  * 10 and 6000 characters per message; files ride on the last message, PNGs shown as embed images.
  */
-export function renderReply(reply: Reply): DiscordPayload[] {
+export interface RenderOptions {
+  /** The upload limit where this goes (bytes); files over it are compressed, split or shortened (fit-files.ts). */
+  readonly maxUploadBytes?: number;
+}
+
+export function renderReply(reply: Reply, options: RenderOptions = {}): DiscordPayload[] {
   switch (reply.kind) {
     case 'text':
       if (reply.title === undefined && reply.footer === undefined) {
@@ -36,7 +42,8 @@ export function renderReply(reply: Reply): DiscordPayload[] {
       return [{ embeds: [errorEmbed(reply)] }];
     case 'composite': {
       const embeds = reply.parts.flatMap((part) => partEmbeds(part));
-      return attachFiles(packEmbeds(embeds), reply.files ?? []);
+      const maxBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+      return attachFiles(packEmbeds(embeds), fitFiles(reply.files ?? [], maxBytes), maxBytes);
     }
     default:
       return assertNever(reply, 'reply');
@@ -83,8 +90,13 @@ export function errorEmbed(reply: ErrorReply): APIEmbed {
   return { color: COLORS.error, description: clip(lines.join('\n'), LIMITS.embedDescription) };
 }
 
-const embedChars = (e: APIEmbed): number =>
-  (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0);
+/** What Discord counts toward the 6000 characters of a message's embeds (image embeds' titles included). */
+export const embedChars = (e: APIEmbed): number =>
+  (e.title?.length ?? 0) +
+  (e.description?.length ?? 0) +
+  (e.footer?.text.length ?? 0) +
+  (e.author?.name.length ?? 0) +
+  (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
 
 function packEmbeds(embeds: readonly APIEmbed[]): DiscordPayload[] {
   const messages: APIEmbed[][] = [];
@@ -107,25 +119,51 @@ function packEmbeds(embeds: readonly APIEmbed[]): DiscordPayload[] {
   return messages.length > 0 ? messages.map((m) => ({ embeds: m })) : [{ content: '_(empty answer)_' }];
 }
 
-function attachFiles(payloads: DiscordPayload[], files: readonly OutFile[]): DiscordPayload[] {
-  if (files.length === 0) return payloads;
+/**
+ * Files ride on the last message, then on as many more as needed: at most 10 files and the upload limit per message.
+ * Each PNG is shown as an image embed when the message still has room for one (10 embeds, 6000 characters with its
+ * title); notes about files changed to fit go in the first file message's text.
+ */
+function attachFiles(payloads: DiscordPayload[], fitted: FittedFiles, maxBytes: number): DiscordPayload[] {
+  if (fitted.files.length === 0 && fitted.notes.length === 0) return payloads;
   const out = payloads.slice(0, -1);
   let last: DiscordPayload = { ...(payloads[payloads.length - 1] ?? {}) };
-  for (let i = 0; i < files.length; i += LIMITS.filesPerMessage) {
-    const batch = files.slice(i, i + LIMITS.filesPerMessage).map(toAttachment);
+  const notes = fitted.notes.join('\n');
+  if (notes) last.content = clip([last.content, notes].filter(Boolean).join('\n'), LIMITS.content);
+  const batches = batchFiles(fitted.files.map(toAttachment), maxBytes);
+  if (batches.length === 0) return [...out, last];
+  for (const batch of batches) {
     const embeds = [...(last.embeds ?? [])];
     for (const file of batch) {
-      if (file.name.toLowerCase().endsWith('.png') && embeds.length < LIMITS.embedsPerMessage) {
-        embeds.push({
-          image: { url: `attachment://${file.name}` },
-          ...(file.description ? { title: file.description } : {}),
-        });
-      }
+      if (!file.name.toLowerCase().endsWith('.png') || embeds.length >= LIMITS.embedsPerMessage) continue;
+      const room = LIMITS.embedCharsPerMessage - embeds.reduce((n, e) => n + embedChars(e), 0);
+      const title = file.description ? clip(file.description, Math.min(LIMITS.embedTitle, room)) : '';
+      embeds.push({ image: { url: `attachment://${file.name}` }, ...(title && room > 1 ? { title } : {}) });
     }
     out.push({ ...last, ...(embeds.length > 0 ? { embeds } : {}), files: batch });
     last = {};
   }
   return out;
+}
+
+type Attachment = ReturnType<typeof toAttachment>;
+
+function batchFiles(files: readonly Attachment[], maxBytes: number): Attachment[][] {
+  const batches: Attachment[][] = [];
+  let current: Attachment[] = [];
+  let bytes = 0;
+  for (const file of files) {
+    const size = file.attachment.byteLength;
+    if (current.length > 0 && (current.length >= LIMITS.filesPerMessage || bytes + size > maxBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(file);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 function toAttachment(file: OutFile): { attachment: Buffer; name: string; description?: string } {

@@ -43,9 +43,13 @@ export interface MemberShape {
 export interface ChannelShape {
   readonly id: string;
   readonly parentId?: string | null;
+  /** Threads: who created it. */
+  readonly ownerId?: string | null;
   isThread(): boolean;
   isDMBased(): boolean;
   send?(payload: DiscordPayload): Promise<SentMessage>;
+  /** Threads started on a message: that message (its author tells whether the thread is on one of our answers). */
+  fetchStarterMessage?(): Promise<{ readonly author: { readonly id: string } } | null>;
 }
 
 export interface AttachmentShape {
@@ -72,8 +76,13 @@ export interface InteractionBase {
 
 export interface ChatInputShape extends InteractionBase {
   readonly commandName: string;
+  /** The largest upload allowed where this interaction happened (the server's boost tier), when Discord says. */
+  readonly attachmentSizeLimit?: number;
   readonly options: { get(name: string): OptionShape | null };
   deferReply(options: { flags?: number }): Promise<unknown>;
+  /** Answers at once instead of deferring (a refusal only the invoker sees). */
+  reply(payload: DiscordPayload & { flags?: number }): Promise<unknown>;
+  deleteReply(): Promise<unknown>;
   editReply(payload: DiscordPayload): Promise<SentMessage>;
   followUp(payload: DiscordPayload & { flags?: number }): Promise<SentMessage>;
   fetchReply(): Promise<SentMessage>;

@@ -124,8 +124,10 @@ function sections(mrkdwn: string): Piece[] {
 }
 
 function header(title: string): Piece {
-  if (title.length > HEADER_LIMIT) return sections(`*${escapeMrkdwn(title)}*`)[0] ?? context(title);
-  return { block: { type: 'header', text: { type: 'plain_text', text: title, emoji: true } }, text: `*${title}*` };
+  const fallback = `*${escapeMrkdwn(title)}*`;
+  if (title.length > HEADER_LIMIT) return sections(fallback)[0] ?? context(fallback);
+  // The block is plain text; the notification text is mrkdwn, where an unescaped `<!channel>` would notify.
+  return { block: { type: 'header', text: { type: 'plain_text', text: title, emoji: true } }, text: fallback };
 }
 
 function context(mrkdwn: string): Piece {

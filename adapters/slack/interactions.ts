@@ -4,6 +4,7 @@ import { commandsFor } from '../../src/chat/surface.ts';
 import { CANCEL_ACTION_PREFIX, placeholder, type SlackMessage } from './blocks.ts';
 import { MODAL_CALLBACK_ID, readMetadata, readSubmission } from './modal.ts';
 import { EphemeralSlackReply, PublicSlackReply, type SlackReply } from './reply-stream.ts';
+import { unlimited } from './response-url.ts';
 import { editPacing, fileAccess, runSlackCommand, type SlackRuntime, slackInvoker, slackPlace } from './runtime.ts';
 import { safely } from './safely.ts';
 
@@ -29,9 +30,9 @@ export function registerInteractions(app: App, rt: SlackRuntime): void {
       const lead = `<@${user}> used \`/${command.name}\``;
       let reply: SlackReply;
       if (command.visibility === 'ephemeral') {
-        reply = new EphemeralSlackReply(async (message) => {
-          await client.chat.postEphemeral({ channel: metadata.channel, user, ...message });
-        });
+        reply = new EphemeralSlackReply(
+          unlimited((message) => client.chat.postEphemeral({ channel: metadata.channel, user, ...message })),
+        );
       } else {
         const publicReply = new PublicSlackReply({
           client,

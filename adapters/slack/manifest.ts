@@ -2,25 +2,38 @@ import type { Command } from '../../src/chat/command.ts';
 import { usage } from '../../src/chat/text-args.ts';
 import { hasAttachment } from './modal.ts';
 
+/**
+ * What the bot needs by default: slash commands, posting, DMs (reading them and opening them for order notices),
+ * mentions, files (the /bench form's downloads, results uploads) and display names. It reads no channel messages.
+ */
 export const BOT_SCOPES = [
   'commands',
   'chat:write',
   'im:history',
   'im:write',
   'app_mentions:read',
-  'channels:history',
   'files:read',
   'files:write',
   'users:read',
 ] as const;
 
-export const BOT_EVENTS = ['app_mention', 'message.im', 'message.channels'] as const;
+export const BOT_EVENTS = ['app_mention', 'message.im'] as const;
+
+/**
+ * Opt-in (`--thread-follow-ups`): follow-ups in threads on the bot's answers without mentioning it. Slack then
+ * delivers every message of the channels the bot is in (public and private); the bot still answers only in its own
+ * threads.
+ */
+export const FOLLOW_UP_SCOPES = ['channels:history', 'groups:history'] as const;
+export const FOLLOW_UP_EVENTS = ['message.channels', 'message.groups'] as const;
 
 export interface ManifestOptions {
   readonly name?: string;
   readonly description?: string;
   /** HTTP mode: the public URL of POST /slack/events. Absent: Socket Mode (no public URL needed). */
   readonly requestUrl?: string;
+  /** Subscribe to channel messages so people can follow up in the bot's threads without a mention. */
+  readonly threadFollowUps?: boolean;
 }
 
 /**
@@ -31,6 +44,7 @@ export function slackManifest(commands: readonly Command[], options: ManifestOpt
   const name = options.name ?? 'Sonicord';
   const url = options.requestUrl ? { url: options.requestUrl } : {};
   const requestUrl = options.requestUrl ? { request_url: options.requestUrl } : {};
+  const followUps = options.threadFollowUps === true;
   return {
     _metadata: { major_version: 1, minor_version: 1 },
     display_information: {
@@ -51,9 +65,9 @@ export function slackManifest(commands: readonly Command[], options: ManifestOpt
           ...url,
         })),
     },
-    oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
+    oauth_config: { scopes: { bot: [...BOT_SCOPES, ...(followUps ? FOLLOW_UP_SCOPES : [])] } },
     settings: {
-      event_subscriptions: { ...requestUrl, bot_events: [...BOT_EVENTS] },
+      event_subscriptions: { ...requestUrl, bot_events: [...BOT_EVENTS, ...(followUps ? FOLLOW_UP_EVENTS : [])] },
       interactivity: { is_enabled: true, ...requestUrl },
       org_deploy_enabled: false,
       socket_mode_enabled: options.requestUrl === undefined,

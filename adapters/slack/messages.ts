@@ -37,7 +37,11 @@ interface IncomingText {
   readonly addressed: boolean;
 }
 
-/** Mentions, direct messages and replies in threads go to the core's message handlers; answers go in the thread. */
+/**
+ * Mentions, direct messages and replies in threads on the bot's own messages go to the core's message handlers;
+ * answers go in the thread. Nothing else in a channel is read (and channel messages arrive only when the app
+ * subscribes to them: `npm run slack:manifest -- --thread-follow-ups`).
+ */
 export function registerMessages(app: App, rt: SlackRuntime): void {
   app.event('app_mention', async ({ event, context, client, body }) =>
     safely(rt.log, 'app_mention', async () => {
@@ -65,7 +69,9 @@ export function registerMessages(app: App, rt: SlackRuntime): void {
       const text = message.text ?? '';
       const direct = message.channel_type === 'im';
       const inThread = message.thread_ts !== undefined && message.thread_ts !== message.ts;
-      if (!direct && !inThread) return;
+      // In channels only threads on the bot's own messages (its answers) are follow-ups; elsewhere it needs a mention.
+      const ownThread = inThread && 'parent_user_id' in message && message.parent_user_id === context.botUserId;
+      if (!direct && !ownThread) return;
       // In channels a mention also arrives as app_mention, which answers it.
       if (!direct && context.botUserId && text.includes(`<@${context.botUserId}>`)) return;
       await onText(rt, client, {

@@ -1,10 +1,13 @@
 import type { WebClient } from '@slack/web-api';
+import { whereToGet } from '../../src/app/results/keep-result.ts';
 import type { ReplyChannel } from '../../src/chat/context.ts';
-import type { OutFile, Reply } from '../../src/chat/reply.ts';
+import { keptOf, type OutFile, type Reply } from '../../src/chat/reply.ts';
 import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { placeholder, renderMessages, renderProgress, type SlackMessage } from './blocks.ts';
 import { BudgetedProgressEdits } from './budgeted-progress.ts';
+import { escapeMrkdwn } from './mrkdwn.ts';
+import type { PrivateMessages } from './response-url.ts';
 import type { WorkspaceEditBudget } from './workspace-edit-budget.ts';
 
 /** A reply the surface finishes once the command returns. */
@@ -37,6 +40,8 @@ export interface PublicReplyOptions {
   readonly progressClient?: WebClient;
   /** Used when the bot may not post in the channel (not invited): the slash command's response_url. */
   readonly fallback?: (messages: readonly SlackMessage[]) => Promise<void>;
+  /** Shows messages to the invoker alone (the slash command's response_url): errors before any work go there. */
+  readonly privately?: (messages: readonly SlackMessage[]) => Promise<void>;
 }
 
 /**
@@ -49,6 +54,7 @@ export class PublicSlackReply implements SlackReply {
   readonly #edits: ThrottledEdits<SlackMessage>;
   readonly #progress: BudgetedProgressEdits;
   #ts: Promise<string | undefined> | undefined;
+  #progressed = false;
 
   constructor(options: PublicReplyOptions) {
     this.#o = options;
@@ -71,6 +77,7 @@ export class PublicSlackReply implements SlackReply {
   }
 
   progress(reply: Reply, options?: { readonly cancellable?: boolean }): void {
+    this.#progressed = true;
     const cancel = options?.cancellable ? { invocationId: this.#o.invocationId } : undefined;
     this.#edits.push(renderProgress(reply, cancel, this.#o.lead));
   }
@@ -83,11 +90,25 @@ export class PublicSlackReply implements SlackReply {
     return ts === undefined ? undefined : threadKeyOf(this.#o.channel, ts);
   }
 
+  /**
+   * The final render. An error before any progress goes to the invoker alone when the command gave a private way
+   * (its response_url); a render Slack refuses becomes a short notice saying where the result is kept.
+   */
   async finish(reply: Reply): Promise<void> {
     // Progress stops first (an edit still waiting for the budget is dropped), then what is in flight lands.
     const progressStopped = this.#progress.close();
     await this.#edits.close();
     await progressStopped;
+    if (reply.kind === 'error' && !this.#progressed && (await this.#refusePrivately(reply))) return;
+    try {
+      await this.#deliver(reply);
+    } catch (error) {
+      this.#o.log.warn({ err: error, channel: this.#o.channel }, 'slack refused the reply; sending a short notice');
+      await this.#notice(reply);
+    }
+  }
+
+  async #deliver(reply: Reply): Promise<void> {
     const [first, ...rest] = renderMessages(reply, this.#o.lead);
     if (!first) return;
     const alreadyPosted = this.#ts !== undefined;
@@ -106,7 +127,48 @@ export class PublicSlackReply implements SlackReply {
     for (const message of rest) {
       await this.#o.client.chat.postMessage({ channel: this.#o.channel, thread_ts: thread, ...message });
     }
-    await uploadFiles(this.#o.client, this.#o.channel, thread, reply.kind === 'composite' ? reply.files : undefined);
+    try {
+      await uploadFiles(this.#o.client, this.#o.channel, thread, reply.kind === 'composite' ? reply.files : undefined);
+    } catch (error) {
+      this.#o.log.warn({ err: error, channel: this.#o.channel }, 'slack refused the files');
+      const names = reply.kind === 'composite' ? (reply.files ?? []).map((f) => f.name).join(', ') : '';
+      const note = noteMessage(`The files (${escapeMrkdwn(names)}) could not be uploaded. ${whereToGet(reply)}`);
+      await this.#o.client.chat.postMessage({ channel: this.#o.channel, thread_ts: thread, ...note });
+    }
+  }
+
+  async #refusePrivately(reply: Reply): Promise<boolean> {
+    const privately = this.#o.privately;
+    if (!privately) return false;
+    const ts = this.#ts ? await this.#ts : undefined;
+    if (ts !== undefined) {
+      const deleted = await this.#o.client.chat.delete({ channel: this.#o.channel, ts }).then(
+        () => true,
+        (error: unknown) => {
+          this.#o.log.warn({ err: error }, 'could not remove the placeholder; showing the error in it');
+          return false;
+        },
+      );
+      if (!deleted) return false;
+    }
+    await privately(renderMessages(reply));
+    return true;
+  }
+
+  /** The last resort: a short message in place of the answer (or through response_url), else a log line. */
+  async #notice(reply: Reply): Promise<void> {
+    const notice = noteMessage(`:warning: Slack refused to show the result here. ${whereToGet(reply)}`);
+    try {
+      const ts = this.#ts ? await this.#ts : undefined;
+      if (ts !== undefined) await this.#o.client.chat.update({ channel: this.#o.channel, ts, ...notice });
+      else if (this.#o.fallback) await this.#o.fallback([notice]);
+      else await this.#o.client.chat.postMessage({ channel: this.#o.channel, ...notice });
+    } catch (error) {
+      this.#o.log.error(
+        { err: error, kept: keptOf(reply)?.id },
+        'the result could not be delivered; it is kept under this id when set',
+      );
+    }
   }
 
   async #show(message: SlackMessage): Promise<void> {
@@ -136,10 +198,10 @@ export class PublicSlackReply implements SlackReply {
 
 /** An answer only the invoker sees: no progress edits (Slack cannot edit ephemeral messages by API). */
 export class EphemeralSlackReply implements SlackReply {
-  readonly #send: (message: SlackMessage) => Promise<void>;
+  readonly #responseUrl: PrivateMessages;
 
-  constructor(send: (message: SlackMessage) => Promise<void>) {
-    this.#send = send;
+  constructor(responseUrl: PrivateMessages) {
+    this.#responseUrl = responseUrl;
   }
 
   progress(): void {}
@@ -149,22 +211,21 @@ export class EphemeralSlackReply implements SlackReply {
   }
 
   async finish(reply: Reply): Promise<void> {
-    // response_url accepts 5 messages; a longer answer is cut with a note rather than lost silently.
-    const messages = [...renderMessages(reply), ...filesNote(reply)];
-    const shown = messages.length > 5 ? [...messages.slice(0, 4), truncatedNote] : messages;
-    for (const message of shown) await this.#send(message);
+    // response_url takes 5 messages; a longer answer is cut with a note saying where the rest is, never silently.
+    const cut = `The answer was too long to show here in full. ${whereToGet(reply)}`;
+    await this.#responseUrl.send([...renderMessages(reply), ...filesNote(reply)], 'ephemeral', cut);
   }
 }
 
-const truncatedNote: SlackMessage = {
-  text: 'The answer was too long to show here in full.',
-  blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'The answer was too long to show here in full.' }] }],
-};
+const noteMessage = (text: string): SlackMessage => ({
+  text,
+  blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }],
+});
 
 function filesNote(reply: Reply): SlackMessage[] {
   const files = reply.kind === 'composite' ? (reply.files ?? []) : [];
   if (files.length === 0) return [];
-  const text = `Files (${files.map((f) => f.name).join(', ')}) are only shared in channels where I am a member: invite me with \`/invite\`.`;
+  const text = `Files (${files.map((f) => escapeMrkdwn(f.name)).join(', ')}) are only shared in channels where I am a member: invite me with \`/invite\`.`;
   return [{ text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] }];
 }
 

@@ -9,6 +9,7 @@ import { validateOptions } from '../../src/chat/validate-options.ts';
 import { invocationLine, placeholder, renderMessages } from './blocks.ts';
 import { commandModal, hasAttachment } from './modal.ts';
 import { EphemeralSlackReply, PublicSlackReply, type SlackReply } from './reply-stream.ts';
+import { ResponseUrl } from './response-url.ts';
 import { editPacing, runSlackCommand, type SlackRuntime, slackInvoker, slackPlace } from './runtime.ts';
 import { safely } from './safely.ts';
 
@@ -31,8 +32,10 @@ async function onSlashCommand(
   respond: RespondFn,
   client: WebClient,
 ): Promise<void> {
+  // One budget of 5 uses for everything this command answers through its response_url.
+  const responseUrl = new ResponseUrl(respond, rt.log);
   const say = async (reply: Reply) => {
-    for (const message of renderMessages(reply)) await respond({ response_type: 'ephemeral', ...message });
+    await responseUrl.send(renderMessages(reply), 'ephemeral', 'The rest was cut: Slack takes 5 messages here.');
   };
   const input = body.text.trim();
   const withForm = hasAttachment(command);
@@ -63,7 +66,7 @@ async function onSlashCommand(
 
   let reply: SlackReply;
   if (command.visibility === 'ephemeral') {
-    reply = new EphemeralSlackReply((message) => respond({ response_type: 'ephemeral', ...message }).then(() => {}));
+    reply = new EphemeralSlackReply(responseUrl);
   } else {
     const lead = invocationLine(body.user_id, command.name, input);
     const publicReply = new PublicSlackReply({
@@ -75,7 +78,10 @@ async function onSlashCommand(
       ...editPacing(rt, body.team_id),
       // The bot is not in this channel: response_url can still answer, without progress or files.
       fallback: async (messages) => {
-        for (const message of messages) await respond({ response_type: 'in_channel', ...message });
+        await responseUrl.send(messages, 'in_channel', 'The answer was too long to show here in full.');
+      },
+      privately: async (messages) => {
+        await responseUrl.send(messages, 'ephemeral', 'The rest was cut: Slack takes 5 messages here.');
       },
     });
     publicReply.start(placeholder(lead));

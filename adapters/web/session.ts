@@ -200,6 +200,7 @@ export class PlaygroundSession implements Tab {
         spaceId: 'playground',
         channelId: `tab:${this.#id}`,
         isDirect: false,
+        onlyInvokerSees: true,
         ...(threadKey === undefined ? {} : { threadKey }),
       },
       invocationId: `${this.#id}:${id}`,

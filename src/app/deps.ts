@@ -1,3 +1,4 @@
+import type { KeptResults } from '../ports/kept-results.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { AskDeps } from './ask/deps.ts';
@@ -21,4 +22,6 @@ export interface AppDeps {
   /** Whether AWS credentials were found; absent means unchecked (features try, and a failure says why). */
   readonly aws?: AwsAccess;
   readonly knowledge: KnowledgeDeps;
+  /** Finished results kept to be fetched again (/result); absent: nothing is kept. */
+  readonly results?: { readonly store: KeptResults; readonly keepForMs: number };
 }

@@ -13,8 +13,18 @@ export interface Command<O extends OptionSpecs = OptionSpecs> {
   readonly options: O;
   /** `ephemeral`: only the invoker sees the answer (where the platform can). */
   readonly visibility: 'public' | 'ephemeral';
+  /**
+   * Its finished results are worth keeping (a /bench run, a long /ask answer): the dispatcher keeps them for a set
+   * time, fetchable again with /result, so a result the platform refuses is never lost.
+   */
+  readonly keepsResult?: boolean;
   /** Only staff may run it (courier updates, restock). */
   readonly staffOnly?: boolean;
+  /**
+   * Where on a chat platform it can be used: in a server's channels, in a direct message with the bot, or both (the
+   * default). Staff commands are server-only whatever this says (roles exist only in servers).
+   */
+  readonly places?: readonly ('server' | 'direct')[];
   /** Surfaces that carry it; all when absent (voice commands: discord and web). */
   readonly surfaces?: readonly Platform[];
   // A method, not a property: method parameters are bivariant, so every Command<O> fits in a Command[].

@@ -21,7 +21,12 @@ export interface Place {
   readonly threadKey?: string;
   /** A direct message with the bot. */
   readonly isDirect: boolean;
+  /** Nobody but the invoker reads this place although it is not a DM (a playground tab). */
+  readonly onlyInvokerSees?: boolean;
 }
+
+/** Whether what is answered here is seen by the invoker alone: personal details may be shown only then. */
+export const seenOnlyByInvoker = (place: Place): boolean => place.isDirect || place.onlyInvokerSees === true;
 
 /** How a running command shows intermediate states; the adapter coalesces and throttles edits (about 1/s). */
 export interface ReplyChannel {

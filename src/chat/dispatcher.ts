@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { isNoCredentials, NO_AWS_CREDENTIALS } from '../app/aws-access.ts';
+import { keepResult, worthKeeping } from '../app/results/keep-result.ts';
 import type { Command, MessageHandler } from './command.ts';
 import type { CommandContext } from './context.ts';
 import type { RawOptions } from './options.ts';
-import { errorReply, type Reply } from './reply.ts';
+import { type ErrorReply, errorReply, type Reply } from './reply.ts';
 import { validateOptions } from './validate-options.ts';
 
 export const newCorrelationId = (): string => randomUUID().slice(0, 8);
@@ -13,6 +14,23 @@ export const newCorrelationId = (): string => randomUUID().slice(0, 8);
  * anything thrown into a reply with a correlation id (logged with the command and platform).
  */
 export async function runCommand(command: Command, ctx: CommandContext, raw: RawOptions): Promise<Reply> {
+  const refused = refusal(command, ctx, raw);
+  if (refused) return refused;
+  const values = validateOptions(command.options, raw);
+  if (!values.ok) return errorReply(values.error);
+  const reply = credentialsAnswer(ctx, await guard(ctx, command.name, () => command.run(ctx, values.value)));
+  return command.keepsResult ? keepIfWorthIt(ctx, command.name, reply) : reply;
+}
+
+/**
+ * Why a command would not start (wrong platform, not staff, bad options), or undefined. Cheap and synchronous, so a
+ * surface can check before it acknowledges publicly and show the refusal to the invoker alone.
+ */
+export function refusal(
+  command: Command,
+  ctx: Pick<CommandContext, 'place' | 'invoker'>,
+  raw: RawOptions,
+): ErrorReply | undefined {
   if (command.surfaces && !command.surfaces.includes(ctx.place.platform)) {
     return errorReply({
       code: 'input.not_on_this_platform',
@@ -24,8 +42,21 @@ export async function runCommand(command: Command, ctx: CommandContext, raw: Raw
     return errorReply({ code: 'auth.staff_only', message: `/${command.name} is for staff only.` });
   }
   const values = validateOptions(command.options, raw);
-  if (!values.ok) return errorReply(values.error);
-  return credentialsAnswer(ctx, await guard(ctx, command.name, () => command.run(ctx, values.value)));
+  return values.ok ? undefined : errorReply(values.error);
+}
+
+/** Keeps a finished result to be fetched again; if keeping fails, the result is still delivered as it is. */
+async function keepIfWorthIt(ctx: CommandContext, command: string, reply: Reply): Promise<Reply> {
+  if ((reply.kind !== 'text' && reply.kind !== 'composite') || !worthKeeping(reply)) return reply;
+  const results = ctx.deps.results;
+  if (!results) return reply;
+  try {
+    const deps = { results: results.store, keepForMs: results.keepForMs, now: ctx.deps.now };
+    return await keepResult(deps, { owner: ctx.invoker.user, command, reply });
+  } catch (error) {
+    ctx.log.warn({ err: error, command }, 'could not keep the result; delivering it anyway');
+    return reply;
+  }
 }
 
 /** Routes free text (thread follow-ups, DMs, mentions) to the first handler that takes it. */

@@ -11,6 +11,14 @@ export interface TextReply {
   readonly text: string;
   /** A small line under the text: model, latency, tokens, cost. */
   readonly footer?: string;
+  /** Set when the result is kept to be fetched again: surfaces that cannot deliver it say where to get it. */
+  readonly kept?: KeptRef;
+}
+
+/** Where a kept result can be fetched again (`/result id:<id>`) and until when (ISO time). */
+export interface KeptRef {
+  readonly id: string;
+  readonly until: string;
 }
 
 export interface TableReply {
@@ -35,6 +43,7 @@ export interface CompositeReply {
   readonly kind: 'composite';
   readonly parts: readonly (TextReply | TableReply | ErrorReply)[];
   readonly files?: readonly OutFile[];
+  readonly kept?: KeptRef;
 }
 
 /** A file the bot sends back (results CSV, chart PNG). Images are shown inline where the platform can. */
@@ -57,3 +66,7 @@ export const errorReply = (e: { code: string; message: string; hint?: string }):
   message: e.message,
   ...(e.hint === undefined ? {} : { hint: e.hint }),
 });
+
+/** The kept result a reply stands for, if any. */
+export const keptOf = (reply: Reply): KeptRef | undefined =>
+  reply.kind === 'text' || reply.kind === 'composite' ? reply.kept : undefined;

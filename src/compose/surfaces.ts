@@ -40,6 +40,8 @@ export async function startSurfaces(config: Config, core: Core, notifier: Routin
         token: env.DISCORD_TOKEN,
         staffRole: env.DISCORD_STAFF_ROLE,
         maxAttachmentBytes: env.BENCH_MAX_BYTES,
+        messageContent: env.DISCORD_MESSAGE_CONTENT,
+        ...(env.DISCORD_MAX_UPLOAD_BYTES ? { maxUploadBytes: env.DISCORD_MAX_UPLOAD_BYTES } : {}),
         voiceFor: (guildId, userId) => voice?.voiceFor(guildId, userId),
       });
       voice = new DiscordVoiceSessions({

@@ -6,7 +6,7 @@ import type { Reply } from '../../src/chat/reply.ts';
 import { type OrderId, userId } from '../../src/domain/ids.ts';
 import { orderIdFor } from '../../src/domain/orders/order-id.ts';
 import { askDepsFor } from '../support/ask-deps.ts';
-import { aCommandContext } from '../support/command-context.ts';
+import { aCommandContext, type RecordingNotifier } from '../support/command-context.ts';
 import {
   type FakeBedrock,
   type FakeRequest,
@@ -157,14 +157,35 @@ describe('order assistant (message handler → tool loop → real BedrockTextMod
     ]);
   });
 
-  it('in a channel it answers only messages about orders, and leaves the rest to other handlers', async () => {
-    fake.setHandler(() => ({ chunks: ['Your order is confirmed.'] }));
+  it('in a channel it answers only messages about orders, by DM, with one short line in the channel', async () => {
+    fake.setHandler(() => ({ chunks: ['Your order goes to Main street 1, paid with tok_ok.'] }));
     await expect(ask1('what a nice day', { isDirect: false })).resolves.toBeUndefined();
     expect(fake.requests).toHaveLength(0);
-    expect(textOf(await ask1('@bot when will my delivery arrive?', { isDirect: false }))).toBe(
-      'Your order is confirmed.',
-    );
+    const ctx = context({ isDirect: false });
+    const notifier = ctx.deps.notifier as RecordingNotifier;
+    const shown = await handleMessage([orderAssistant], ctx, '@bot when will my delivery arrive?');
     expect(fake.requests).toHaveLength(1);
+    // The channel sees one line and no detail; the answer went to the asker's DMs.
+    expect(textOf(shown)).toBe('I sent you the answer in a direct message: your orders stay between us.');
+    expect(JSON.stringify(shown)).not.toMatch(/Main street|tok_ok/);
+    expect(notifier.sent).toEqual([
+      { user: alice, reply: expect.objectContaining({ text: 'Your order goes to Main street 1, paid with tok_ok.' }) },
+    ]);
+
+    // DMs closed: still nothing in the channel, and the asker learns how to get the answer.
+    const closed = context({ isDirect: false });
+    (closed.deps.notifier as RecordingNotifier).outcome = 'undeliverable';
+    const refused = await handleMessage([orderAssistant], closed, 'where is my order?');
+    expect(refused).toMatchObject({ kind: 'error', code: 'assistant.dm_refused' });
+    expect(JSON.stringify(refused)).not.toMatch(/Main street|tok_ok/);
+
+    // A place only the asker sees (a playground tab) gets the answer itself.
+    const tab = aCommandContext({
+      deps: { ask, orders: stack.orders, now: () => new Date() },
+      invoker: { user: alice, displayName: 'Alice' },
+      place: { platform: 'web', isDirect: false, onlyInvokerSees: true },
+    });
+    expect(textOf(await handleMessage([orderAssistant], tab, 'where is my order?'))).toContain('Main street 1');
   });
 
   it('falls back to the next model when the first is throttled, and reports a clear error when all fail', async () => {

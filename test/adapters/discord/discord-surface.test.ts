@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GatewayIntentBits } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DiscordSurface } from '../../../adapters/discord/discord-surface.ts';
 import { defineCommand, type MessageHandler } from '../../../src/chat/command.ts';
@@ -240,6 +241,61 @@ describe('DiscordSurface with the real discord.js client', () => {
       });
     } finally {
       await surface.stop();
+    }
+  });
+
+  it('a model answer that tries @everyone, @here, a role and a user pings nobody (client-wide allowed_mentions)', async () => {
+    const sneaky = '@everyone @here <@&300> <@200> look at this';
+    const echo = defineCommand({
+      name: 'echo',
+      description: 'Echo',
+      visibility: 'public',
+      options: {},
+      run: async () => text(sneaky),
+    });
+    const handler: MessageHandler = { name: 'echo', handle: async () => text(sneaky) };
+    const surface = new DiscordSurface({
+      core: aCore([echo], { messageHandlers: [handler] }),
+      token: 'bot-token',
+      staffRole: '300',
+      api,
+    });
+    surface.client.rest.setToken('bot-token');
+    try {
+      const edited = requestMatching((r) => r.method === 'PATCH');
+      dispatch(surface, 'InteractionCreate', interaction('440', 2, { id: '700', name: 'echo', type: 1, options: [] }));
+      await edited;
+      const posted = requestMatching((r) => r.method === 'POST' && r.path === '/channels/800/messages');
+      dispatch(surface, 'MessageCreate', { ...message('820', '800', 'hi'), author: user, channel_type: 1 });
+      await posted;
+      const sent = requests.filter((r) => r.body.content === sneaky);
+      expect(sent.map((r) => r.method)).toEqual(['PATCH', 'POST']);
+      for (const request of sent) {
+        // parse: [] turns off @everyone/@here, roles and users; only the author of a replied-to message is notified.
+        expect(request.body.allowed_mentions).toEqual({ parse: [], replied_user: true });
+      }
+    } finally {
+      await surface.stop();
+    }
+  });
+
+  it('asks for no privileged intent unless Message Content is opted in', async () => {
+    const plain = new DiscordSurface({ core: aCore([]), token: 'bot-token', staffRole: 'Staff', api });
+    const opted = new DiscordSurface({
+      core: aCore([]),
+      token: 'bot-token',
+      staffRole: 'Staff',
+      api,
+      messageContent: true,
+    });
+    try {
+      expect(plain.client.options.intents.has(GatewayIntentBits.MessageContent)).toBe(false);
+      expect(plain.client.options.intents.has(GatewayIntentBits.GuildMessages)).toBe(true);
+      expect(plain.client.options.intents.has(GatewayIntentBits.DirectMessages)).toBe(true);
+      expect(opted.client.options.intents.has(GatewayIntentBits.MessageContent)).toBe(true);
+    } finally {
+      await plain.stop();
+      await opted.stop();
     }
   });
 });

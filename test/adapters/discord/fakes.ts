@@ -37,14 +37,33 @@ export class FakeMessage implements SentMessage {
 export class FakeChannel implements ChannelShape {
   readonly id: string;
   readonly parentId: string | null;
+  readonly ownerId: string | null;
   readonly sent: FakeMessage[] = [];
+  /** Threads: the author of the message the thread was started on (null: none, or deleted). */
+  starterAuthor: string | null;
+  starterFetches = 0;
   readonly #thread: boolean;
   readonly #dm: boolean;
-  constructor(options: { id?: string; thread?: boolean; dm?: boolean; parentId?: string } = {}) {
+  constructor(
+    options: {
+      id?: string;
+      thread?: boolean;
+      dm?: boolean;
+      parentId?: string;
+      ownerId?: string;
+      starterAuthor?: string;
+    } = {},
+  ) {
     this.id = options.id ?? snowflake();
     this.#thread = options.thread ?? false;
     this.#dm = options.dm ?? false;
     this.parentId = options.parentId ?? null;
+    this.ownerId = options.ownerId ?? null;
+    this.starterAuthor = options.starterAuthor ?? null;
+  }
+  async fetchStarterMessage(): Promise<{ author: { id: string } } | null> {
+    this.starterFetches += 1;
+    return this.starterAuthor === null ? null : { author: { id: this.starterAuthor } };
   }
   isThread(): boolean {
     return this.#thread;
@@ -60,6 +79,8 @@ export class FakeChannel implements ChannelShape {
 }
 
 export class FakeUser implements UserShape {
+  /** The user does not accept DMs from the bot. */
+  closedDms = false;
   readonly id: string;
   readonly username: string;
   readonly globalName: string | null = null;
@@ -71,6 +92,7 @@ export class FakeUser implements UserShape {
     this.username = options.username ?? 'alice';
   }
   async send(payload: DiscordPayload): Promise<SentMessage> {
+    if (this.closedDms) throw new Error('Cannot send messages to this user');
     this.dms.push(payload);
     return new FakeMessage(payload);
   }
@@ -111,7 +133,10 @@ export class FakeChatInput extends FakeInteraction implements ChatInputShape {
   readonly defers: { flags?: number }[] = [];
   readonly edits: DiscordPayload[] = [];
   readonly followUps: (DiscordPayload & { flags?: number })[] = [];
-  readonly reply = new FakeMessage({}, 'reply-msg-1');
+  readonly replyMessage = new FakeMessage({}, 'reply-msg-1');
+  /** Immediate replies (instead of a deferral): refusals shown only to the invoker. */
+  readonly replies: (DiscordPayload & { flags?: number })[] = [];
+  deleted = 0;
   #waiters: (() => void)[] = [];
 
   constructor(commandName: string, values: Record<string, OptionShape> = {}, where: Where = {}, id?: string) {
@@ -123,17 +148,29 @@ export class FakeChatInput extends FakeInteraction implements ChatInputShape {
     this.defers.push(options);
     return undefined;
   }
+  /** Payloads Discord refuses (413 Payload Too Large, 50035 Invalid Form Body…): the call rejects, nothing is recorded. */
+  refuse: ((payload: DiscordPayload) => boolean) | undefined;
+  attachmentSizeLimit?: number;
   async editReply(payload: DiscordPayload): Promise<SentMessage> {
+    if (this.refuse?.(payload)) throw new Error('Request entity too large');
     this.edits.push(payload);
     for (const wake of this.#waiters.splice(0)) wake();
-    return this.reply;
+    return this.replyMessage;
+  }
+  async reply(payload: DiscordPayload & { flags?: number }): Promise<unknown> {
+    this.replies.push(payload);
+    return undefined;
+  }
+  async deleteReply(): Promise<void> {
+    this.deleted += 1;
   }
   async followUp(payload: DiscordPayload & { flags?: number }): Promise<SentMessage> {
+    if (this.refuse?.(payload)) throw new Error('Request entity too large');
     this.followUps.push(payload);
     return new FakeMessage(payload);
   }
   async fetchReply(): Promise<SentMessage> {
-    return this.reply;
+    return this.replyMessage;
   }
   nextEdit(): Promise<void> {
     return new Promise((resolve) => this.#waiters.push(resolve));

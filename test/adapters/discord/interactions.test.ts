@@ -1,11 +1,15 @@
 import { MessageFlags } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { CANCEL_PREFIX } from '../../../adapters/discord/interaction-reply.ts';
-import { InteractionHandler, type InteractionHandlerOptions } from '../../../adapters/discord/interactions.ts';
+import {
+  InteractionHandler,
+  type InteractionHandlerOptions,
+  uploadLimit,
+} from '../../../adapters/discord/interactions.ts';
 import { COLORS } from '../../../adapters/discord/render-reply.ts';
 import { type Command, defineCommand } from '../../../src/chat/command.ts';
 import type { CommandContext } from '../../../src/chat/context.ts';
-import { text } from '../../../src/chat/reply.ts';
+import { type Reply, text } from '../../../src/chat/reply.ts';
 import type { VoiceSurface } from '../../../src/chat/voice-surface.ts';
 import { aCore, FakeAutocomplete, FakeButton, FakeChannel, FakeChatInput, FakeUser, memberWithRoles } from './fakes.ts';
 
@@ -130,7 +134,10 @@ describe('InteractionHandler: slash commands', () => {
     const interaction = new FakeChatInput('boom');
     await handler.onChatInput(interaction);
 
-    const embed = interaction.edits.at(-1)?.embeds?.[0];
+    // Failed before showing any work: the public "thinking…" goes away and only the invoker sees the error.
+    expect(interaction.deleted).toBe(1);
+    expect(interaction.followUps.at(-1)?.flags).toBe(MessageFlags.Ephemeral);
+    const embed = interaction.followUps.at(-1)?.embeds?.[0];
     expect(embed?.color).toBe(COLORS.error);
     const reference = embed?.description?.match(/Reference: `([0-9a-f]{8})`/)?.[1];
     expect(reference).toBeDefined();
@@ -155,7 +162,10 @@ describe('InteractionHandler: slash commands', () => {
     const interaction = new FakeChatInput('strict', { n: { value: 9 } });
     await handler.onChatInput(interaction);
     expect(ran).toBe(false);
-    expect(interaction.edits[0]?.embeds?.[0]?.description).toContain('`n` must be from 1 to 5; got 9.');
+    // Refused before acknowledging, to the invoker alone, although /strict answers publicly.
+    expect(interaction.defers).toEqual([]);
+    expect(interaction.replies[0]?.flags).toBe(MessageFlags.Ephemeral);
+    expect(interaction.replies[0]?.embeds?.[0]?.description).toContain('`n` must be from 1 to 5; got 9.');
   });
 
   it('ignores a second delivery of the same interaction id', async () => {
@@ -180,8 +190,9 @@ describe('InteractionHandler: slash commands', () => {
     const { handler } = setup([]);
     const interaction = new FakeChatInput('gone');
     await handler.onChatInput(interaction);
-    expect(interaction.defers).toEqual([{ flags: MessageFlags.Ephemeral }]);
-    expect(interaction.edits[0]?.embeds?.[0]?.description).toContain('npm run commands:deploy');
+    expect(interaction.defers).toEqual([]);
+    expect(interaction.replies[0]?.flags).toBe(MessageFlags.Ephemeral);
+    expect(interaction.replies[0]?.embeds?.[0]?.description).toContain('npm run commands:deploy');
   });
 
   it('gives the thread key of the reply message, and the guild voice surface', async () => {
@@ -229,7 +240,9 @@ describe('InteractionHandler: slash commands', () => {
     now = 15 * 60_000;
     job.finish(Array.from({ length: 700 }, (_, i) => `w${i}`).join(' '));
     await done;
-    expect(interaction.edits).toHaveLength(1);
+    // The original is closed (no progress, no Cancel) before the answer moves to channel messages.
+    expect(interaction.edits).toHaveLength(2);
+    expect(interaction.edits[1]).toEqual({ content: 'Continued in a new message below.', embeds: [], components: [] });
     expect(channel.sent.length).toBeGreaterThanOrEqual(2);
     expect(channel.sent[0]?.payload.content).toMatch(/^w0 w1/);
   });
@@ -247,7 +260,7 @@ describe('InteractionHandler: expired token, ephemeral', () => {
     now = 20 * 60_000;
     job.finish('your private result');
     await done;
-    expect(interaction.edits).toEqual([]);
+    expect(interaction.edits).toEqual([{ content: 'Continued in your direct messages.', embeds: [], components: [] }]);
     expect(channel.sent).toEqual([]);
     expect(interaction.user.dms).toEqual([{ content: 'your private result', components: [] }]);
   });
@@ -321,5 +334,79 @@ describe('InteractionHandler: autocomplete', () => {
     await handler.onAutocomplete(interaction);
     expect(interaction.responses).toEqual([[]]);
     expect(core.log.lines.some((l) => l.level === 'error' && l.message === 'autocomplete failed')).toBe(true);
+  });
+});
+
+describe('InteractionHandler: no finished result is lost', () => {
+  const kept = { id: 'r-0123456789', until: '2026-12-05T05:00:00.000Z' };
+  const withFiles: Reply = {
+    kind: 'composite',
+    parts: [{ kind: 'text', title: 'Bench', text: 'accuracy 0.91' }],
+    files: [{ name: 'results.csv', contentType: 'text/csv', data: new TextEncoder().encode('a,b\n') }],
+    kept,
+  };
+  const fixed = (reply: Reply) =>
+    defineCommand({ name: 'bench', description: 'b', visibility: 'public', options: {}, run: async () => reply });
+
+  it('retries a refused reply without its files, saying where the whole result is kept', async () => {
+    const { handler } = setup([fixed(withFiles)]);
+    const interaction = new FakeChatInput('bench');
+    interaction.refuse = (p) => (p.files?.length ?? 0) > 0;
+    await handler.onChatInput(interaction);
+    const last = interaction.edits.at(-1);
+    expect(last?.files).toBeUndefined();
+    expect(last?.components).toEqual([]);
+    expect(last?.embeds?.[0]?.description).toBe('accuracy 0.91');
+    expect(last?.content).toMatch(
+      /The files \(results\.csv\) could not be sent here\. It is kept: .*\/result id:r-0123456789/,
+    );
+  });
+
+  it('falls back to a short notice, then to a DM, and never rejects', async () => {
+    const { handler, core } = setup([fixed(withFiles)]);
+    const interaction = new FakeChatInput('bench');
+    interaction.refuse = (p) => !p.content?.startsWith('⚠️');
+    await handler.onChatInput(interaction);
+    expect(interaction.edits.at(-1)?.content).toMatch(
+      /^⚠️ Discord refused to show the result here\. It is kept: .*r-0123456789/,
+    );
+
+    const nowhere = new FakeChatInput('bench');
+    nowhere.refuse = () => true;
+    await handler.onChatInput(nowhere);
+    expect(nowhere.user.dms.at(-1)?.content).toMatch(/r-0123456789/);
+
+    const closed = new FakeChatInput('bench');
+    closed.refuse = () => true;
+    closed.user.closedDms = true;
+    await expect(handler.onChatInput(closed)).resolves.toBeUndefined();
+    expect(core.log.lines).toContainEqual(
+      expect.objectContaining({ level: 'error', fields: expect.objectContaining({ kept: 'r-0123456789' }) }),
+    );
+  });
+
+  it('sends files within the server upload limit the interaction carries', async () => {
+    const big = new TextEncoder().encode(
+      `id,v\n${Array.from({ length: 20_000 }, (_, i) => `${i},${(i * 7919) % 10007}-${i}`).join('\n')}\n`,
+    );
+    const reply: Reply = {
+      kind: 'composite',
+      parts: [{ kind: 'text', text: 'done' }],
+      files: [{ name: 'results.csv', contentType: 'text/csv', data: big }],
+    };
+    const { handler } = setup([fixed(reply)], { maxUploadBytes: 10 * 1024 * 1024 });
+    const interaction = new FakeChatInput('bench');
+    interaction.attachmentSizeLimit = 100 * 1024;
+    await handler.onChatInput(interaction);
+    const sent = [...interaction.edits, ...interaction.followUps].flatMap((p) => p.files ?? []);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const file of sent) expect(file.attachment.byteLength).toBeLessThanOrEqual(100 * 1024);
+  });
+
+  it('takes the server limit, capped by the configured one', () => {
+    expect(uploadLimit(undefined, undefined)).toBe(10 * 1024 * 1024);
+    expect(uploadLimit(undefined, 100 * 1024 * 1024)).toBe(100 * 1024 * 1024);
+    expect(uploadLimit(25 * 1024 * 1024, 100 * 1024 * 1024)).toBe(25 * 1024 * 1024);
+    expect(uploadLimit(25 * 1024 * 1024, 10 * 1024 * 1024)).toBe(10 * 1024 * 1024);
   });
 });

@@ -32,11 +32,10 @@ describe('MessageRouter', () => {
     expect(message.replies.map((r) => r.payload)).toEqual([{ content: 'you said hello there' }]);
   });
 
-  it('routes thread messages with the thread key, and DMs as direct', async () => {
+  it('routes messages in its own threads with the thread key, and DMs as direct', async () => {
     const { calls, router } = setup(async () => undefined);
-    await router.onMessage(
-      new FakeIncoming('follow-up', { channel: new FakeChannel({ id: 't-5', thread: true, parentId: 'c-1' }) }),
-    );
+    const ownThread = new FakeChannel({ id: 't-5', thread: true, parentId: 'c-1', starterAuthor: BOT });
+    await router.onMessage(new FakeIncoming('follow-up', { channel: ownThread }));
     await router.onMessage(
       new FakeIncoming('private', { guildId: null, channel: new FakeChannel({ id: 'dm-3', dm: true }) }),
     );
@@ -77,6 +76,72 @@ describe('MessageRouter', () => {
     expect(core.log.lines).toContainEqual(
       expect.objectContaining({ level: 'error', message: 'discord message reply failed' }),
     );
+  });
+
+  it('speaks only where addressed: not in threads others started, however the message is worded', async () => {
+    const { calls, router } = setup(async () => 'x');
+    const theirs = new FakeChannel({ id: 't-6', thread: true, parentId: 'c-1', starterAuthor: 'someone' });
+    const orphan = new FakeChannel({ id: 't-7', thread: true, parentId: 'c-1' });
+    await router.onMessage(new FakeIncoming('where is my package? what is the eta?', { channel: theirs }));
+    await router.onMessage(new FakeIncoming('my order address', { channel: theirs }));
+    await router.onMessage(new FakeIncoming('where is my order', { channel: orphan }));
+    await router.onMessage(new FakeIncoming('where is my order? track it', { channel: new FakeChannel() }));
+    expect(calls).toEqual([]);
+    // Asked once per thread, then remembered.
+    expect(theirs.starterFetches).toBe(1);
+
+    // A mention is an address wherever it is; so is a thread the bot created itself.
+    await router.onMessage(new FakeIncoming(`<@${BOT}> where is my order`, { channel: theirs, mentions: [BOT] }));
+    const created = new FakeChannel({ id: 't-8', thread: true, parentId: 'c-1', ownerId: BOT });
+    await router.onMessage(new FakeIncoming('and now?', { channel: created }));
+    expect(calls.map((c) => c.text)).toEqual(['where is my order', 'and now?']);
+    expect(created.starterFetches).toBe(0);
+  });
+
+  it('without the Message Content intent, unaddressed messages arrive empty and cost no lookup', async () => {
+    const { calls, router } = setup(async () => 'x');
+    const thread = new FakeChannel({ id: 't-9', thread: true, parentId: 'c-1', starterAuthor: BOT });
+    await router.onMessage(new FakeIncoming('', { channel: thread }));
+    expect(calls).toEqual([]);
+    expect(thread.starterFetches).toBe(0);
+  });
+
+  it('retries a refused answer without its files, then as a short notice', async () => {
+    const handler: MessageHandler = {
+      name: 'files',
+      handle: async () => ({
+        kind: 'composite',
+        parts: [{ kind: 'text', text: 'here it is' }],
+        files: [{ name: 'results.csv', contentType: 'text/csv', data: new TextEncoder().encode('a\n') }],
+      }),
+    };
+    const router = new MessageRouter({
+      core: aCore([], { messageHandlers: [handler] }),
+      staffRole: 'Staff',
+      botUserId: () => BOT,
+      editIntervalMs: 20,
+    });
+    const message = new FakeIncoming(`<@${BOT}> results`, { mentions: [BOT] });
+    const post = message.reply.bind(message);
+    message.reply = async (payload) => {
+      if (payload.files?.length) throw new Error('Request entity too large');
+      return post(payload);
+    };
+    await router.onMessage(message);
+    expect(message.replies).toHaveLength(1);
+    expect(message.replies[0]?.payload.embeds?.[0]?.description).toBe('here it is');
+    expect(message.replies[0]?.payload.content).toMatch(/^The files \(results\.csv\) could not be sent here\./);
+
+    const refusing = new FakeIncoming(`<@${BOT}> results`, { mentions: [BOT] });
+    const postNotice = refusing.reply.bind(refusing);
+    refusing.reply = async (payload) => {
+      if (!payload.content?.startsWith('⚠️')) throw new Error('Missing Access');
+      return postNotice(payload);
+    };
+    await router.onMessage(refusing);
+    expect(refusing.replies.map((r) => r.payload.content)).toEqual([
+      expect.stringMatching(/^⚠️ Discord refused to show the result here\./),
+    ]);
   });
 
   it('strips both mention forms', () => {

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../../adapters/discord/register-commands.ts';
+import { commands } from '../../../commands/index.ts';
 import { defineCommand } from '../../../src/chat/command.ts';
 import { text } from '../../../src/chat/reply.ts';
 
@@ -13,7 +14,14 @@ interface Seen {
   method: string;
   url: string;
   auth: string;
-  body: { name: string }[];
+  body: CommandJson[];
+}
+
+interface CommandJson {
+  name: string;
+  contexts?: number[];
+  integration_types?: number[];
+  default_member_permissions?: string | null;
 }
 
 /** A loopback Discord API that records the bulk overwrite and echoes the commands back, as Discord does. */
@@ -23,7 +31,7 @@ async function fakeDiscord(status = 200): Promise<{ api: string; seen: Seen[] }>
   server = createServer(async (req: IncomingMessage, res) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
-    const body = raw ? (JSON.parse(raw) as { name: string }[]) : [];
+    const body = raw ? (JSON.parse(raw) as CommandJson[]) : [];
     seen.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization ?? '', body });
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(
@@ -77,6 +85,32 @@ describe('registerCommands', () => {
     await expect(registerCommands([cmd('help')], { token: 'bad', appId: 'app-1', api: denied.api })).rejects.toThrow(
       /Unauthorized/,
     );
+  });
+});
+
+describe('the registration payload of the project commands', () => {
+  // Discord's enums: contexts 0 = server (Guild), 1 = the bot's DM; integration type 0 = server install.
+  const GUILD = 0;
+  const BOT_DM = 1;
+  const MANAGE_GUILD = String(1 << 5);
+
+  it('offers staff commands to members who can manage the server only, and says where every command works', async () => {
+    const { api, seen } = await fakeDiscord();
+    await registerCommands(commands, { token: 'tok', appId: 'app-1', guildId: 'g-1', api });
+    const byName = new Map((seen[0]?.body ?? []).map((c) => [c.name, c]));
+    for (const c of byName.values()) {
+      // Explicit everywhere: nothing left to Discord's defaults.
+      expect(c.integration_types, c.name).toEqual([0]);
+      expect(c.contexts?.length, c.name).toBeGreaterThan(0);
+    }
+    for (const staff of ['deliver', 'restock']) {
+      expect(byName.get(staff)).toMatchObject({ default_member_permissions: MANAGE_GUILD, contexts: [GUILD] });
+    }
+    for (const voice of ['join', 'leave']) expect(byName.get(voice)?.contexts).toEqual([GUILD]);
+    for (const anywhere of ['ask', 'track', 'help']) {
+      expect(byName.get(anywhere)?.contexts).toEqual([GUILD, BOT_DM]);
+      expect(byName.get(anywhere)?.default_member_permissions ?? null).toBeNull();
+    }
   });
 });
 

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_TEXT_LIMIT, renderMessages, renderProgress } from '../../../adapters/slack/blocks.ts';
+import {
+  MESSAGE_TEXT_LIMIT,
+  renderMessages,
+  renderProgress,
+  type SlackMessage,
+} from '../../../adapters/slack/blocks.ts';
 import { toMrkdwn } from '../../../adapters/slack/mrkdwn.ts';
+import { EphemeralSlackReply } from '../../../adapters/slack/reply-stream.ts';
+import { ResponseUrl } from '../../../adapters/slack/response-url.ts';
+import { silentLogger } from '../../../src/ports/logger.ts';
 
 describe('toMrkdwn', () => {
   it('translates emphasis, links and headings, and escapes Slack control characters', () => {
@@ -65,5 +73,56 @@ describe('renderProgress', () => {
       type: 'actions',
       elements: [{ type: 'button', action_id: 'cancel:trig-1', text: { text: 'Cancel' } }],
     });
+  });
+});
+
+function mrkdwnTexts(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(mrkdwnTexts);
+  if (value === null || typeof value !== 'object') return [];
+  const node = value as { type?: unknown; text?: unknown };
+  const own = node.type === 'mrkdwn' && typeof node.text === 'string' ? [node.text] : [];
+  return [...own, ...Object.values(value).flatMap(mrkdwnTexts)];
+}
+
+describe('mentions in model text never notify', () => {
+  const sneaky = 'Hey <!channel> <!here> <!everyone> <!subteam^S123|@team> <@U999> <#C123> read this';
+  const mentionMarkup = /<[!@#]/;
+
+  it('escapes <!…>, <@…> and <#…> in text, titles, footers, tables, errors and their notification text', () => {
+    const messages = renderMessages({
+      kind: 'composite',
+      parts: [
+        { kind: 'text', title: '<!channel>.csv', text: sneaky, footer: '<!here> footer' },
+        { kind: 'table', title: '<@U999> table', columns: ['<!here>'], rows: [['<!channel>']] },
+        { kind: 'error', code: 'x', message: '<!channel> failed', hint: '<@U999>' },
+      ],
+    });
+    for (const message of messages) {
+      expect(message.text).not.toMatch(mentionMarkup);
+      // Slack parses mentions in mrkdwn only; a header's plain_text shows `<!channel>` as written.
+      for (const mrkdwn of mrkdwnTexts(message.blocks)) expect(mrkdwn).not.toMatch(mentionMarkup);
+    }
+    expect(messages[0]?.text).toContain('*&lt;!channel&gt;.csv*');
+  });
+
+  it('keeps only the mention the bot means: the invoker in the lead line', () => {
+    const [message] = renderMessages({ kind: 'text', text: sneaky }, '<@U1> used `/ask`');
+    expect(message?.text.match(/<[!@#][^>]*>/g)).toEqual(['<@U1>']);
+  });
+
+  it('a file named <!channel>.csv, listed where files cannot be shared, notifies nobody', async () => {
+    const sent: SlackMessage[] = [];
+    const reply = new EphemeralSlackReply(new ResponseUrl(async (message) => void sent.push(message), silentLogger));
+    const data = new Uint8Array([1]);
+    await reply.finish({
+      kind: 'composite',
+      parts: [{ kind: 'text', text: 'done' }],
+      files: [{ name: '<!channel>.csv', contentType: 'text/csv', data }],
+    });
+    expect(sent.map((m) => m.text).join('\n')).toContain('&lt;!channel&gt;.csv');
+    for (const message of sent) {
+      expect(message.text).not.toMatch(mentionMarkup);
+      for (const mrkdwn of mrkdwnTexts(message.blocks)) expect(mrkdwn).not.toMatch(mentionMarkup);
+    }
   });
 });

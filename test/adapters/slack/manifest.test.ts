@@ -46,20 +46,18 @@ describe('slackManifest', () => {
         should_escape: false,
       },
     ]);
-    expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining([
-        'commands',
-        'chat:write',
-        'im:history',
-        'im:write',
-        'app_mentions:read',
-        'channels:history',
-        'files:read',
-        'files:write',
-        'users:read',
-      ]),
-    );
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.im', 'message.channels']);
+    // By default the bot reads no channel messages: mentions and DMs only.
+    expect(manifest.oauth_config.scopes.bot).toEqual([
+      'commands',
+      'chat:write',
+      'im:history',
+      'im:write',
+      'app_mentions:read',
+      'files:read',
+      'files:write',
+      'users:read',
+    ]);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.im']);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
     expect(manifest.display_information.name).toBe('Sonicord');
@@ -72,5 +70,16 @@ describe('slackManifest', () => {
     expect(manifest.features.slash_commands[0]).toMatchObject({ url });
     expect(manifest.settings.event_subscriptions).toMatchObject({ request_url: url });
     expect(manifest.settings.interactivity).toMatchObject({ request_url: url });
+  });
+
+  it('asks for channel history only when follow-ups without a mention are wanted', () => {
+    const manifest = slackManifest([ask], { threadFollowUps: true });
+    expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['channels:history', 'groups:history']));
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual([
+      'app_mention',
+      'message.im',
+      'message.channels',
+      'message.groups',
+    ]);
   });
 });

@@ -68,6 +68,7 @@ describe('Slack messages: mentions, DMs, thread replies', () => {
       text: 'and a follow-up',
       ts: '1700000200.000009',
       thread_ts: root,
+      parent_user_id: 'UBOT',
       channel: 'C1',
       event_ts: '1700000200.000009',
     });
@@ -85,12 +86,32 @@ describe('Slack messages: mentions, DMs, thread replies', () => {
       text: 'please ignore me',
       ts: '1700000300.000009',
       thread_ts: '1700000300.000001',
+      parent_user_id: 'UBOT',
       channel: 'C1',
       event_ts: '1700000300.000009',
     });
     await h.fake.waitFor(() => seen.length > 0, 'the handler call');
     await new Promise((r) => setTimeout(r, 200));
     expect(h.fake.callsTo('chat.postMessage').length).toBe(before);
+  });
+
+  it('never reads threads on other people’s messages, however the message is worded', async () => {
+    const before = h.fake.calls.length;
+    await post(h, {
+      type: 'message',
+      channel_type: 'channel',
+      user: 'U2',
+      text: 'where is my package? what is the eta of my order?',
+      ts: '1700000350.000009',
+      thread_ts: '1700000350.000001',
+      parent_user_id: 'U1',
+      channel: 'C1',
+      event_ts: '1700000350.000009',
+    });
+    // A signed request that Bolt acked, then a moment for any (wrong) work to show up.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seen).toEqual([]);
+    expect(h.fake.calls.slice(before).map((c) => c.method)).toEqual([]);
   });
 
   it('answers a direct message at top level, and says something when no handler takes it', async () => {
@@ -142,7 +163,7 @@ describe('Slack messages: mentions, DMs, thread replies', () => {
     const ts = '1700000600.000009';
     const root = '1700000600.000001';
     const base = { user: 'U1', text: '<@UBOT> once please', ts, thread_ts: root, channel: 'C1', event_ts: ts };
-    await post(h, { type: 'message', channel_type: 'channel', ...base });
+    await post(h, { type: 'message', channel_type: 'channel', parent_user_id: 'UBOT', ...base });
     await post(h, { type: 'app_mention', ...base });
     await threadPosts(h, 'answer to once please');
     await new Promise((r) => setTimeout(r, 200));

@@ -171,17 +171,24 @@ describe('Slack slash commands', () => {
     expect(String(first.args.text).length).toBeLessThanOrEqual(4000);
   });
 
-  it('answers unexpected failures with the reference id', async () => {
+  it('answers a failure before any work with the reference id, to the invoker alone', async () => {
     await postSigned(h.eventsUrl, slashBody(h.fake, 'boom', ''));
-    const final = await finalUpdate(h, 'Something went wrong');
-    expect(blockText(final.args)).toMatch(/Reference: `[0-9a-f]{8}`/);
-    expect(blockText(final.args)).not.toContain('kaboom');
+    const response = await h.fake.waitFor(
+      () => h.fake.responses.find((r) => JSON.stringify(r.body.blocks).includes('Something went wrong')),
+      'the private error',
+    );
+    expect(response.body.response_type).toBe('ephemeral');
+    expect(JSON.stringify(response.body.blocks)).toMatch(/Reference: `[0-9a-f]{8}`/);
+    expect(JSON.stringify(response.body.blocks)).not.toContain('kaboom');
+    // The public placeholder is removed rather than turned into the error.
+    expect(h.fake.callsTo('chat.delete').at(-1)?.args).toMatchObject({ channel: 'C1', ts: expect.any(String) });
   });
 
   it('answers bad arguments ephemerally with the error and the usage line, running nothing', async () => {
     const before = h.fake.calls.length;
+    const count = h.fake.responses.length;
     await postSigned(h.eventsUrl, slashBody(h.fake, 'steps', 'count:lots'));
-    const response = await h.fake.waitFor(() => h.fake.responses.at(-1), 'the ephemeral response');
+    const response = await h.fake.waitFor(() => h.fake.responses[count], 'the ephemeral response');
     expect(response.body.response_type).toBe('ephemeral');
     expect(JSON.stringify(response.body.blocks)).toContain('must be a whole number');
     expect(JSON.stringify(response.body.blocks)).toContain('`Usage: /steps count:&lt;integer&gt;`');
@@ -270,6 +277,39 @@ describe('Slack slash commands', () => {
       expect(note).toBeDefined();
     } finally {
       h.fake.fail('chat.postMessage', '');
+    }
+  });
+
+  it('never uses a response_url more than 5 times: a long fallback answer ends with a note', async () => {
+    h.fake.fail('chat.postMessage', 'not_in_channel');
+    try {
+      const body = slashBody(h.fake, 'essay', '');
+      const id = new URLSearchParams(body).get('response_url')?.split('/').at(-1);
+      await postSigned(h.eventsUrl, body);
+      const mine = () => h.fake.responses.filter((r) => r.id === id);
+      await h.fake.waitFor(
+        () => mine().some((r) => JSON.stringify(r.body).includes('too long to show')),
+        'the cut note',
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      expect(mine().length).toBeLessThanOrEqual(5);
+    } finally {
+      h.fake.fail('chat.postMessage', '');
+    }
+  });
+
+  it('says where the result is when Slack refuses its files', async () => {
+    h.fake.fail('files.getUploadURLExternal', 'file_uploads_disabled');
+    try {
+      await postSigned(h.eventsUrl, slashBody(h.fake, 'report', ''));
+      const note = await h.fake.waitFor(
+        () => h.fake.callsTo('chat.postMessage').find((c) => String(c.args.text).includes('could not be uploaded')),
+        'the files note',
+      );
+      expect(note.args.text).toContain('results.csv');
+      expect(note.args.thread_ts).toBeDefined();
+    } finally {
+      h.fake.fail('files.getUploadURLExternal', '');
     }
   });
 });
