@@ -8,6 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { DISCORD_CHANNEL_EDITS, discordChannelEditBudgets } from '../adapters/discord/channel-edit-budget.ts';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../adapters/discord/fit-files.ts';
 import { InteractionReply } from '../adapters/discord/interaction-reply.ts';
 import type { DiscordPayload, SentMessage } from '../adapters/discord/shapes.ts';
 import { text } from '../src/chat/reply.ts';
@@ -73,6 +74,7 @@ async function scenario(label: string, withBudget: boolean, answers = ANSWERS): 
         interaction,
         ephemeral: false,
         placeThreadKey: undefined,
+        maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
         log: silent,
         signal: new AbortController().signal,
         editIntervalMs: 1_100,

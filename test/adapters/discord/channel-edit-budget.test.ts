@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DISCORD_CHANNEL_EDITS, discordChannelEditBudgets } from '../../../adapters/discord/channel-edit-budget.ts';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../../../adapters/discord/fit-files.ts';
 import { InteractionReply } from '../../../adapters/discord/interaction-reply.ts';
 import { text } from '../../../src/chat/reply.ts';
 import { FakeChatInput } from './fakes.ts';
@@ -15,6 +16,7 @@ describe('Discord per-channel edit budget', () => {
       interaction,
       ephemeral: false,
       placeThreadKey: undefined,
+      maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
       log: silent,
       signal: new AbortController().signal,
       editIntervalMs: 1_100,
