@@ -80,7 +80,11 @@ const waitFor = async (get: () => number | undefined): Promise<number> => {
 for (let turn = 0; turn < TURNS; turn++) {
   modelHeardAt = undefined;
   let firstSent: number | undefined;
-  await discord.speak(GUILD, USER, packets, { onSent: (index, at) => void (index === 0 && (firstSent = at)) });
+  await discord.speak(GUILD, USER, packets, {
+    onSent: (index, at) => {
+      if (index === 0) firstSent = at;
+    },
+  });
   const heard = await waitFor(() => modelHeardAt);
   if (firstSent !== undefined && turn > 0) inbound.push(heard - firstSent);
   await sleep(300);

@@ -122,7 +122,7 @@ async function answers(world: World, guild: string, session: ScriptedSession): P
   expect(energy).toBeGreaterThan(300);
 }
 
-describe('Discord voice against a loopback voice server (real @discordjs/voice client)', () => {
+describe('Discord voice against a loopback voice server (real @discordjs/voice client)', { timeout: 90_000 }, () => {
   it('joins, hears a user speak (real Opus over sealed RTP) and answers with speech the user receives', async () => {
     const world = await aWorld({ heartbeatMs: 250 });
     const session = await joined(world);
@@ -239,7 +239,7 @@ describe('Discord voice against a loopback voice server (real @discordjs/voice c
  * real DAVE members (@snazzah/davey in process), the bot is @discordjs/voice's own DAVE session. Ids are
  * snowflakes because DAVE reads user and channel ids as 64-bit integers.
  */
-describe('Discord voice with DAVE end-to-end encryption against the loopback voice server', () => {
+describe('Discord voice with DAVE end-to-end encryption against the loopback voice server', { timeout: 90_000 }, () => {
   const GUILD = '400000000000000001';
   const CHANNEL = '300000000000000001';
   const ALICE = '200000000000000001';
