@@ -119,7 +119,9 @@ const xlsxPath = join(mkdtempSync(join(tmpdir(), 'bench-score-')), 'predictions.
 const writing = performance.now();
 execFileSync(process.execPath, [import.meta.filename, String(rows), xlsxPath], { stdio: 'inherit' });
 const xlsxSize = statSync(xlsxPath).size;
-console.log(`xlsx          ${rows.toLocaleString('en')} rows, ${mb(xlsxSize)} (written in ${((performance.now() - writing) / 1000).toFixed(0)} s by exceljs)`);
+console.log(
+  `xlsx          ${rows.toLocaleString('en')} rows, ${mb(xlsxSize)} (written in ${((performance.now() - writing) / 1000).toFixed(0)} s by exceljs)`,
+);
 const workers = new WorkerBench();
 const xlsxDeps: BenchDeps = { ...deps, charts: workers, offload: workers };
 const before = process.memoryUsage.rss();
@@ -142,4 +144,6 @@ const same = xlsx.value.metrics.correct === m.correct && xlsx.value.metrics.tota
 console.log(
   `xlsx scoring  ${(xlsxMs / 1000).toFixed(2)} s with reply, ${Math.round(rows / (xlsxMs / 1000)).toLocaleString('en')} rows/s; same figures as the CSV: ${same ? 'yes' : 'NO'}`,
 );
-console.log(`xlsx peak RSS ${mb(xlsxPeak)} (before ${mb(before)}; goal < 300 MB: ${xlsxPeak < 300 * 1024 * 1024 ? 'met' : 'NOT met'})`);
+console.log(
+  `xlsx peak RSS ${mb(xlsxPeak)} (before ${mb(before)}; goal < 300 MB: ${xlsxPeak < 300 * 1024 * 1024 ? 'met' : 'NOT met'})`,
+);

@@ -43,13 +43,13 @@ export const benchCommand = defineCommand({
     },
     prediction: {
       type: 'string',
-      description: 'Column with the predictions (found by name when absent)',
+      description: 'Column with the predictions (found by content and name when absent)',
       required: false,
       maxLength: 200,
     },
     expected: {
       type: 'string',
-      description: 'Column with the expected values (found by name when absent)',
+      description: 'Column with the expected values (found by content and name when absent)',
       required: false,
       maxLength: 200,
     },

@@ -3,7 +3,7 @@ import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
 import type { BenchChart, ChartRenderer } from '../../src/ports/chart-renderer.ts';
 import { drawPixelText, pixelTextWidth, type TextStyle } from './pixel-font.ts';
 import { drawRunChart } from './run-chart.ts';
-import { drawScoreChart } from './score-chart.ts';
+import { drawScoreChart, scoreChartSize } from './score-chart.ts';
 
 export const DEFAULT_FONT_PATHS: readonly string[] = [
   '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
@@ -39,7 +39,8 @@ export class CanvasChartRenderer implements ChartRenderer {
   }
 
   async render(chart: BenchChart): Promise<Uint8Array> {
-    const canvas = createCanvas(1100, 520);
+    const { width, height } = chart.kind === 'score' ? scoreChartSize(chart) : { width: 1100, height: 520 };
+    const canvas = createCanvas(width, height);
     const ctx = canvas.getContext('2d');
     ctx.fillStyle = '#ffffff';
     ctx.fillRect(0, 0, canvas.width, canvas.height);

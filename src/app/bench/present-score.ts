@@ -6,6 +6,8 @@ import type { BenchDeps } from './deps.ts';
 import type { ScoreReport } from './score-file.ts';
 
 const MAX_MATRIX = 12;
+/** The chart stays readable up to this many classes (the matrix as a table only up to MAX_MATRIX). */
+const MAX_CHART = 20;
 
 /** The score-mode answer: summary, per-class table, confusion matrix, a chart and the results CSV. */
 export async function scoreReply(
@@ -18,7 +20,7 @@ export async function scoreReply(
   if (m.classes && m.classes.length > 0) parts.push(classTable(m));
   if (m.matrix && m.matrix.labels.length <= MAX_MATRIX) parts.push(matrixTable(m));
   const files: OutFile[] = [];
-  if (m.matrix && m.classes && m.matrix.labels.length <= MAX_MATRIX) {
+  if (m.matrix && m.classes && m.matrix.labels.length <= MAX_CHART) {
     try {
       const png = await deps.charts.render({
         kind: 'score',
@@ -69,7 +71,7 @@ function summary(report: ScoreReport): TextReply {
       ? 'Too many distinct labels for per-class figures: accuracy only.'
       : '',
     m.matrix && m.matrix.labels.length > MAX_MATRIX
-      ? `${m.matrix.labels.length} classes: too many to draw the confusion matrix; the per-class table has every class.`
+      ? `${m.matrix.labels.length} classes: too many for the confusion matrix as a table${m.matrix.labels.length <= MAX_CHART ? ' (the chart has it)' : ''}; the per-class table has every class.`
       : '',
   ];
   const truncated = report.resultsTruncated ? ' · results CSV holds the first rows only' : '';

@@ -52,6 +52,23 @@ describe('CanvasChartRenderer', () => {
     if (renderer.fontFamily !== undefined) expect(await inkIn(png, title)).toBeGreaterThan(100);
   });
 
+  it('grows with 20 classes: long labels level beside horizontal bars, each bar with its value', async () => {
+    const labels = Array.from({ length: 20 }, (_, i) => `customer request type ${i + 1}`);
+    const chart: BenchChart = {
+      kind: 'score',
+      title: '20 classes',
+      matrix: { labels, counts: labels.map((_, i) => labels.map((_, j) => (i === j ? 12_345 : j))) },
+      classes: labels.map((label) => ({ label, precision: 0.5, recall: 0.75, f1: 0.6 })),
+    };
+    const renderer = new CanvasChartRenderer();
+    const png = await renderer.render(chart);
+    expect(Buffer.from(png).readUInt32BE(16)).toBe(1400);
+    expect(Buffer.from(png).readUInt32BE(20)).toBe(990);
+    if (renderer.fontFamily === undefined) return;
+    // The last class's label sits left of its bars, at the bottom (it used to be squeezed under a 22 px group).
+    expect(await inkIn(png, { x: 800, y: 900, w: 180, h: 40 })).toBeGreaterThan(50);
+  });
+
   it('draws the run chart (accuracy vs cost, latency spread)', async () => {
     const png = await new CanvasChartRenderer().render(runChart);
     expect(png.byteLength).toBeGreaterThan(5000);
