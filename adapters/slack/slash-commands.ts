@@ -47,7 +47,7 @@ async function onSlashCommand(
     return say(errorReply({ code: 'auth.staff_only', message: `/${command.name} is for staff only.` }));
   }
   const parsed = parseTextArgs(command, input);
-  if (!parsed.ok) return say(errorReply({ ...parsed.error, hint: `\`${usage(command)}\`` }));
+  if (!parsed.ok) return say(errorReply(parsed.error));
 
   if (withForm) {
     const view = commandModal(command, parsed.value, {

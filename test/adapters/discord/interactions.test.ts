@@ -7,10 +7,14 @@ import {
   uploadLimit,
 } from '../../../adapters/discord/interactions.ts';
 import { COLORS } from '../../../adapters/discord/render-reply.ts';
+import { orderCommand } from '../../../commands/order.ts';
+import type { OrderDeps } from '../../../src/app/orders/deps.ts';
 import { type Command, defineCommand } from '../../../src/chat/command.ts';
 import type { CommandContext } from '../../../src/chat/context.ts';
 import { type Reply, text } from '../../../src/chat/reply.ts';
 import type { VoiceSurface } from '../../../src/chat/voice-surface.ts';
+import { aDeps } from '../../support/command-context.ts';
+import { testZones } from '../../support/order-stack.ts';
 import { aCore, FakeAutocomplete, FakeButton, FakeChannel, FakeChatInput, FakeUser, memberWithRoles } from './fakes.ts';
 
 function setup(commands: readonly Command[], extra: Partial<InteractionHandlerOptions> = {}) {
@@ -322,6 +326,17 @@ describe('InteractionHandler: autocomplete', () => {
     expect(queries).toEqual(['nov']);
     expect(interaction.responses[0]).toHaveLength(25);
     expect(interaction.responses[0]?.[0]).toEqual({ name: 'nov-0', value: 'v0' });
+  });
+
+  it("suggests /order's addresses from the zones in the app's deps", async () => {
+    const zones = testZones;
+    const core = aCore([orderCommand], { deps: aDeps({ orders: { zones } as Partial<OrderDeps> as OrderDeps }) });
+    const handler = new InteractionHandler({ core, commands: [orderCommand], staffRole: 'Staff', editIntervalMs: 20 });
+    const interaction = new FakeAutocomplete('order', { name: 'address', value: '12 Main Street, river' });
+    await handler.onAutocomplete(interaction);
+    expect(interaction.responses).toEqual([
+      [{ name: '12 Main Street, riverside · South (riverside)', value: '12 Main Street, riverside' }],
+    ]);
   });
 
   it('answers an empty list and logs when the suggestions fail', async () => {

@@ -195,6 +195,15 @@ describe('Slack slash commands', () => {
     expect(h.fake.calls.slice(before).filter((c) => c.method.startsWith('chat.'))).toEqual([]);
   });
 
+  it('refuses a misspelled option with the closest one, in code style, and the usage line', async () => {
+    const before = h.fake.responses.length;
+    await postSigned(h.eventsUrl, slashBody(h.fake, 'steps', 'cuont:3'));
+    const response = await h.fake.waitFor(() => h.fake.responses[before], 'the ephemeral response');
+    const blocks = JSON.stringify(response.body.blocks);
+    expect(blocks).toContain('/steps has no option `cuont` (did you mean `count`?).');
+    expect(blocks).toContain('`Usage: /steps count:&lt;integer&gt;`');
+  });
+
   it('shows usage for `help` and for empty text when options are required', async () => {
     const count = h.fake.responses.length;
     await postSigned(h.eventsUrl, slashBody(h.fake, 'steps', ''));
