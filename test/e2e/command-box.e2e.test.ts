@@ -51,7 +51,7 @@ describe('the command box with the README examples', { timeout: 180_000 }, () =>
     expect(await answers(page)).toBe(line);
     expect(await hint(page)).toMatch(/^compare: Compare 2-4 models/);
     await box.pressSequentially(' ');
-    expect(await labels(page)).toEqual(['model:', 'template:']);
+    expect(await labels(page)).toEqual(['model:', 'template:', 'kb:']);
     // Sent, it answers the one no-credentials message (this test has none).
     await box.press('Escape');
     await page.locator('#composer button.send').click();
@@ -69,7 +69,7 @@ describe('the command box with the README examples', { timeout: 180_000 }, () =>
     expect(await answers(page)).toBe(line);
     expect(await page.locator('#hint').getAttribute('class')).not.toContain('problem');
     await box.pressSequentially(' ');
-    expect(await labels(page)).toEqual(['model:', 'template:', 'compare:']);
+    expect(await labels(page)).toEqual(['model:', 'template:', 'kb:', 'compare:']);
   });
 
   it('places the README order, then types /track with its id', async () => {
