@@ -35,6 +35,8 @@ export function answerKey(model: ModelInfo, prompt: string, repeat: number): str
 /** Failures worth another try; anything else (access denied, unknown model, bad request) will not get better. */
 const TRANSIENT: ReadonlySet<ModelFailureCode> = new Set([
   'model.throttled',
+  // Bedrock still preparing the model (was read as throttling until /ask told them apart).
+  'model.not_ready',
   'model.timeout',
   'model.stream_failed',
   'model.unavailable',

@@ -42,7 +42,7 @@ describe('Discord per-channel edit budget', () => {
     for (const s of streams) expect(s.edits.length).toBeGreaterThan(0);
     // Finals go at once, budget or not.
     await Promise.all(replies.map((r, i) => r.finish(text(`final ${i}`))));
-    streams.forEach((s, i) => expect(s.edits.at(-1)?.content).toContain(`final ${i}`));
+    for (const [i, s] of streams.entries()) expect(s.edits.at(-1)?.content).toContain(`final ${i}`);
   });
 
   it('starts the final edit at once while a slow (429-waiting) progress edit is still in flight', async () => {
