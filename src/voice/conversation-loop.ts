@@ -45,6 +45,17 @@ export interface VoiceConversationSettings {
    * Shorter sounds (backchannels) do not interrupt. Default 300 ms.
    */
   readonly minBargeInMs?: number;
+  /**
+   * Sent as text to the first session once it is open, so the bot speaks first (Nova 2 Sonic's cross-modal
+   * input; the cascade answers it as a turn). Not sent again on renewals.
+   */
+  readonly greeting?: string;
+  /**
+   * Sent as text when a tool has been running for `fillerAfterMs` (default 1 s) while nobody speaks and the bot is
+   * silent, so the model says a short "one moment" instead of leaving dead air. Once per tool run.
+   */
+  readonly filler?: string;
+  readonly fillerAfterMs?: number;
   /** The cost in USD of what the conversation used, when it can be priced (see voiceCostUsd). */
   readonly price?: (usage: VoiceUsage) => number | undefined;
 }
@@ -118,6 +129,7 @@ class ConversationLoop {
   readonly #bargeIn: BargeInDetector | undefined;
   /** The user barged in here: the rest of the answer the model is still sending is not played. */
   #dropAnswer = false;
+  #toolsRunning = 0;
   #renewals = 0;
   #failures = 0;
   #usage = emptyVoiceUsage;
@@ -163,6 +175,7 @@ class ConversationLoop {
 
   async #run(): Promise<void> {
     let session = await this.#open();
+    if (session && this.#s.greeting) this.#safely(() => session?.sendText(this.#s.greeting ?? ''), 'sendText');
     while (session && !this.#ended) {
       const reader = new EventReader(session.events);
       const next = await this.#consume(reader);
@@ -361,7 +374,13 @@ class ConversationLoop {
         return this.#renewal && this.#clock.now() - this.#lastVoiceAt >= QUIET_MS ? { kind: 'renew' } : undefined;
       case 'tool':
         this.#failures = 0;
-        if (event.status === 'started') void this.#post(`🔧 ${event.name}`);
+        if (event.status === 'started') {
+          this.#toolsRunning++;
+          this.#fillLater();
+          void this.#post(`🔧 ${event.name}`);
+        } else {
+          this.#toolsRunning = Math.max(0, this.#toolsRunning - 1);
+        }
         return undefined;
       case 'expiring':
         this.#renewalDue(event.switchWithinMs);
@@ -374,6 +393,19 @@ class ConversationLoop {
       default:
         return assertNever(event, 'voice event');
     }
+  }
+
+  /** A tool still running after a while, nobody talking, the bot silent: the model is asked for a short filler. */
+  #fillLater(): void {
+    const filler = this.#s.filler;
+    if (!filler) return;
+    const startedAt = this.#toolsRunning;
+    void this.#clock.sleep(this.#s.fillerAfterMs ?? 1_000, this.#stop.signal).then(() => {
+      if (this.#ended || this.#toolsRunning < startedAt) return;
+      const quiet = this.#clock.now() - this.#lastVoiceAt >= QUIET_MS;
+      if (!quiet || this.#bargeIn?.speaking) return;
+      this.#safely(() => this.#current?.sendText(filler), 'sendText');
+    });
   }
 
   /** The user talked over the bot long enough: silence now; the model's own barge-in follows (or not). */

@@ -272,6 +272,42 @@ describe('startVoiceConversation', () => {
     expect(voiced(second.audio)).toBeGreaterThanOrEqual(voiced(first.audio));
   });
 
+  it('greets once when it joins, not again on a renewal', async () => {
+    const { model, tick } = setup({ greeting: '(greet)' });
+    const first = await model.session(0);
+    await until(() => first.texts.length === 1, 'greeting sent', tick);
+    expect(first.texts).toEqual(['(greet)']);
+    first.emit({ type: 'expiring', switchWithinMs: 90_000 });
+    const second = await model.session(1);
+    for (let i = 0; i < 5; i++) await tick();
+    expect(second.texts).toEqual([]);
+  });
+
+  it('asks for a filler while a tool runs over a second and nobody speaks, only then', async () => {
+    const { io, model, tick, clock } = setup({ filler: '(filler)', fillerAfterMs: 1_000 });
+    const session = await model.session(0);
+    // A quick tool: done before the second is up, no filler.
+    session.emit({ type: 'tool', name: 'order_status', status: 'started' });
+    await clock.advance(300);
+    session.emit({ type: 'tool', name: 'order_status', status: 'done' });
+    await clock.advance(1_000);
+    expect(session.texts).toEqual([]);
+    // A slow tool while someone talks: no filler over them.
+    session.emit({ type: 'tool', name: 'order_status', status: 'started' });
+    for (let t = 0; t < 1_200; t += 20) {
+      io.say(alice, speechFrame(6_000));
+      await clock.advance(20);
+    }
+    expect(session.texts).toEqual([]);
+    session.emit({ type: 'tool', name: 'order_status', status: 'done' });
+    // A slow tool in silence: one filler.
+    session.emit({ type: 'tool', name: 'order_status', status: 'started' });
+    await until(() => session.texts.length === 1, 'filler', tick);
+    expect(session.texts).toEqual(['(filler)']);
+    for (let i = 0; i < 40; i++) await tick();
+    expect(session.texts).toHaveLength(1);
+  });
+
   it('keeps history across several renewals (sessions shorter than the conversation)', async () => {
     const { model, tick } = setup();
     for (let i = 0; i < 3; i++) {
