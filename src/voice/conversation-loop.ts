@@ -65,8 +65,20 @@ export type VoiceEnd =
   | { readonly status: 'channel_closed' }
   | { readonly status: 'failed'; readonly code: string; readonly message: string };
 
+/** What /voice status shows of a running conversation. */
+export interface VoiceConversationStats {
+  readonly engine: VoiceModel['engine'];
+  /** Sessions renewed before their time limit (failures reopened not counted). */
+  readonly renewals: number;
+  /** Answers whose first audio was played after someone spoke. */
+  readonly turns: number;
+  /** End of user speech (last voiced frame) -> first audio of the answer handed to playback, this conversation. */
+  readonly voiceToVoiceMs: { readonly p50: number; readonly p95: number } | undefined;
+}
+
 export interface RunningVoiceConversation {
   stop(): Promise<void>;
+  stats(): VoiceConversationStats;
   /** Resolves when the conversation ends for any reason (the surface may leave the channel then). Never rejects. */
   readonly done: Promise<VoiceEnd>;
   /** How long it ran and what it used so far, over every session (renewals included). */
@@ -100,7 +112,7 @@ type Next =
 export function startVoiceConversation(settings: VoiceConversationSettings): RunningVoiceConversation {
   const loop = new ConversationLoop(settings);
   loop.start();
-  return { stop: () => loop.stop(), done: loop.done, summary: () => loop.summary() };
+  return { stop: () => loop.stop(), done: loop.done, summary: () => loop.summary(), stats: () => loop.stats() };
 }
 
 class ConversationLoop {
@@ -130,6 +142,10 @@ class ConversationLoop {
   /** The user barged in here: the rest of the answer the model is still sending is not played. */
   #dropAnswer = false;
   #toolsRunning = 0;
+  /** The current answer has played audio already (its latency is measured once). */
+  #answering = false;
+  #answeredVoiceAt = Number.NEGATIVE_INFINITY;
+  readonly #latencies: number[] = [];
   #renewals = 0;
   #failures = 0;
   #usage = emptyVoiceUsage;
@@ -165,6 +181,17 @@ class ConversationLoop {
     await this.#finish({ status: 'stopped' });
     await Promise.all(this.#tasks);
     await Promise.all(this.#closing);
+  }
+
+  stats(): VoiceConversationStats {
+    const sorted = [...this.#latencies].sort((a, b) => a - b);
+    const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
+    return {
+      engine: this.#s.model.engine,
+      renewals: this.#renewals,
+      turns: this.#latencies.length,
+      voiceToVoiceMs: sorted.length === 0 ? undefined : { p50: at(0.5), p95: at(0.95) },
+    };
   }
 
   summary(): VoiceUsageSummary {
@@ -345,6 +372,7 @@ class ConversationLoop {
         this.#busy = true;
         this.#failures = 0;
         if (this.#dropAnswer) return undefined;
+        if (!this.#answering) this.#answerStarts();
         this.#bargeIn?.played(event.frame);
         this.#safely(() => this.#s.io.play(event.frame), 'play');
         return undefined;
@@ -413,11 +441,25 @@ class ConversationLoop {
     this.#log.debug({ minBargeInMs: this.#s.minBargeInMs ?? 300 }, 'client-side barge-in');
     this.#safely(() => this.#s.io.stopPlayback(), 'stopPlayback');
     this.#bargeIn?.stopped();
+    this.#answering = false;
     this.#dropAnswer = true;
     void this.#post(this.#lines.answerDone(true));
   }
 
+  /** The first audio of an answer: how long after the user stopped talking (measured here, logged per turn). */
+  #answerStarts(): void {
+    this.#answering = true;
+    const spokeAt = this.#lastVoiceAt;
+    if (spokeAt === Number.NEGATIVE_INFINITY || spokeAt === this.#answeredVoiceAt) return;
+    this.#answeredVoiceAt = spokeAt;
+    const ms = Math.max(0, this.#clock.now() - spokeAt);
+    this.#latencies.push(ms);
+    if (this.#latencies.length > 500) this.#latencies.shift();
+    this.#log.info({ voiceToVoiceMs: Math.round(ms), turn: this.#latencies.length }, 'voice turn answered');
+  }
+
   #settleAnswer(interrupted: boolean): void {
+    this.#answering = false;
     this.#busy = false;
     void this.#post(this.#lines.answerDone(interrupted));
   }

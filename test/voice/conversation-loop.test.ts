@@ -308,6 +308,33 @@ describe('startVoiceConversation', () => {
     expect(session.texts).toHaveLength(1);
   });
 
+  it('measures voice-to-voice latency per turn and counts renewals for /voice status', async () => {
+    const { io, model, clock, conversation, tick } = setup();
+    const first = await model.session(0);
+    expect(conversation.stats()).toEqual({ engine: 'sonic', renewals: 0, turns: 0, voiceToVoiceMs: undefined });
+    for (const wait of [700, 900]) {
+      for (let t = 0; t < 400; t += 20) {
+        io.say(alice, speechFrame(6_000));
+        await clock.advance(20);
+      }
+      await clock.advance(wait);
+      const before = io.played.length;
+      first.emit({ type: 'audio', frame: out24k(1) }, { type: 'audio', frame: out24k(2) }, { type: 'turnEnd' });
+      await until(
+        () => io.played.length === before + 2,
+        'answer played',
+        () => Promise.resolve(clock.advance(0)),
+      );
+    }
+    const stats = conversation.stats();
+    expect(stats.turns).toBe(2);
+    // Virtual time: the paced frame carrying the last words goes out up to two frames after they were said.
+    expect(stats.voiceToVoiceMs?.p50).toBeGreaterThanOrEqual(700 - 80);
+    expect(stats.voiceToVoiceMs?.p95).toBeLessThanOrEqual(900 + 40);
+    first.emit({ type: 'expiring', switchWithinMs: 90_000 });
+    await until(() => conversation.stats().renewals === 1, 'renewal counted', tick);
+  });
+
   it('keeps history across several renewals (sessions shorter than the conversation)', async () => {
     const { model, tick } = setup();
     for (let i = 0; i < 3; i++) {
