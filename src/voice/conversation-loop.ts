@@ -45,6 +45,17 @@ export interface VoiceConversationSettings {
    * Shorter sounds (backchannels) do not interrupt. Default 300 ms.
    */
   readonly minBargeInMs?: number;
+  /**
+   * Sent as text to the first session once it is open, so the bot speaks first (Nova 2 Sonic's cross-modal
+   * input; the cascade answers it as a turn). Not sent again on renewals.
+   */
+  readonly greeting?: string;
+  /**
+   * Sent as text when a tool has been running for `fillerAfterMs` (default 1 s) while nobody speaks and the bot is
+   * silent, so the model says a short "one moment" instead of leaving dead air. Once per tool run.
+   */
+  readonly filler?: string;
+  readonly fillerAfterMs?: number;
   /** The cost in USD of what the conversation used, when it can be priced (see voiceCostUsd). */
   readonly price?: (usage: VoiceUsage) => number | undefined;
 }
@@ -54,8 +65,20 @@ export type VoiceEnd =
   | { readonly status: 'channel_closed' }
   | { readonly status: 'failed'; readonly code: string; readonly message: string };
 
+/** What /voice status shows of a running conversation. */
+export interface VoiceConversationStats {
+  readonly engine: VoiceModel['engine'];
+  /** Sessions renewed before their time limit (failures reopened not counted). */
+  readonly renewals: number;
+  /** Answers whose first audio was played after someone spoke. */
+  readonly turns: number;
+  /** End of user speech (last voiced frame) -> first audio of the answer handed to playback, this conversation. */
+  readonly voiceToVoiceMs: { readonly p50: number; readonly p95: number } | undefined;
+}
+
 export interface RunningVoiceConversation {
   stop(): Promise<void>;
+  stats(): VoiceConversationStats;
   /** Resolves when the conversation ends for any reason (the surface may leave the channel then). Never rejects. */
   readonly done: Promise<VoiceEnd>;
   /** How long it ran and what it used so far, over every session (renewals included). */
@@ -89,7 +112,7 @@ type Next =
 export function startVoiceConversation(settings: VoiceConversationSettings): RunningVoiceConversation {
   const loop = new ConversationLoop(settings);
   loop.start();
-  return { stop: () => loop.stop(), done: loop.done, summary: () => loop.summary() };
+  return { stop: () => loop.stop(), done: loop.done, summary: () => loop.summary(), stats: () => loop.stats() };
 }
 
 class ConversationLoop {
@@ -118,6 +141,11 @@ class ConversationLoop {
   readonly #bargeIn: BargeInDetector | undefined;
   /** The user barged in here: the rest of the answer the model is still sending is not played. */
   #dropAnswer = false;
+  #toolsRunning = 0;
+  /** The current answer has played audio already (its latency is measured once). */
+  #answering = false;
+  #answeredVoiceAt = Number.NEGATIVE_INFINITY;
+  readonly #latencies: number[] = [];
   #renewals = 0;
   #failures = 0;
   #usage = emptyVoiceUsage;
@@ -155,6 +183,17 @@ class ConversationLoop {
     await Promise.all(this.#closing);
   }
 
+  stats(): VoiceConversationStats {
+    const sorted = [...this.#latencies].sort((a, b) => a - b);
+    const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
+    return {
+      engine: this.#s.model.engine,
+      renewals: this.#renewals,
+      turns: this.#latencies.length,
+      voiceToVoiceMs: sorted.length === 0 ? undefined : { p50: at(0.5), p95: at(0.95) },
+    };
+  }
+
   summary(): VoiceUsageSummary {
     const durationMs = (this.#endedAt ?? this.#clock.now()) - this.#startedAt;
     const costUsd = this.#s.price?.(this.#usage);
@@ -163,6 +202,7 @@ class ConversationLoop {
 
   async #run(): Promise<void> {
     let session = await this.#open();
+    if (session && this.#s.greeting) this.#safely(() => session?.sendText(this.#s.greeting ?? ''), 'sendText');
     while (session && !this.#ended) {
       const reader = new EventReader(session.events);
       const next = await this.#consume(reader);
@@ -332,6 +372,7 @@ class ConversationLoop {
         this.#busy = true;
         this.#failures = 0;
         if (this.#dropAnswer) return undefined;
+        if (!this.#answering) this.#answerStarts();
         this.#bargeIn?.played(event.frame);
         this.#safely(() => this.#s.io.play(event.frame), 'play');
         return undefined;
@@ -361,7 +402,13 @@ class ConversationLoop {
         return this.#renewal && this.#clock.now() - this.#lastVoiceAt >= QUIET_MS ? { kind: 'renew' } : undefined;
       case 'tool':
         this.#failures = 0;
-        if (event.status === 'started') void this.#post(`🔧 ${event.name}`);
+        if (event.status === 'started') {
+          this.#toolsRunning++;
+          this.#fillLater();
+          void this.#post(`🔧 ${event.name}`);
+        } else {
+          this.#toolsRunning = Math.max(0, this.#toolsRunning - 1);
+        }
         return undefined;
       case 'expiring':
         this.#renewalDue(event.switchWithinMs);
@@ -376,16 +423,43 @@ class ConversationLoop {
     }
   }
 
+  /** A tool still running after a while, nobody talking, the bot silent: the model is asked for a short filler. */
+  #fillLater(): void {
+    const filler = this.#s.filler;
+    if (!filler) return;
+    const startedAt = this.#toolsRunning;
+    void this.#clock.sleep(this.#s.fillerAfterMs ?? 1_000, this.#stop.signal).then(() => {
+      if (this.#ended || this.#toolsRunning < startedAt) return;
+      const quiet = this.#clock.now() - this.#lastVoiceAt >= QUIET_MS;
+      if (!quiet || this.#bargeIn?.speaking) return;
+      this.#safely(() => this.#current?.sendText(filler), 'sendText');
+    });
+  }
+
   /** The user talked over the bot long enough: silence now; the model's own barge-in follows (or not). */
   #clientBargeIn(): void {
     this.#log.debug({ minBargeInMs: this.#s.minBargeInMs ?? 300 }, 'client-side barge-in');
     this.#safely(() => this.#s.io.stopPlayback(), 'stopPlayback');
     this.#bargeIn?.stopped();
+    this.#answering = false;
     this.#dropAnswer = true;
     void this.#post(this.#lines.answerDone(true));
   }
 
+  /** The first audio of an answer: how long after the user stopped talking (measured here, logged per turn). */
+  #answerStarts(): void {
+    this.#answering = true;
+    const spokeAt = this.#lastVoiceAt;
+    if (spokeAt === Number.NEGATIVE_INFINITY || spokeAt === this.#answeredVoiceAt) return;
+    this.#answeredVoiceAt = spokeAt;
+    const ms = Math.max(0, this.#clock.now() - spokeAt);
+    this.#latencies.push(ms);
+    if (this.#latencies.length > 500) this.#latencies.shift();
+    this.#log.info({ voiceToVoiceMs: Math.round(ms), turn: this.#latencies.length }, 'voice turn answered');
+  }
+
   #settleAnswer(interrupted: boolean): void {
+    this.#answering = false;
     this.#busy = false;
     void this.#post(this.#lines.answerDone(interrupted));
   }

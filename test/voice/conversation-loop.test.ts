@@ -272,6 +272,69 @@ describe('startVoiceConversation', () => {
     expect(voiced(second.audio)).toBeGreaterThanOrEqual(voiced(first.audio));
   });
 
+  it('greets once when it joins, not again on a renewal', async () => {
+    const { model, tick } = setup({ greeting: '(greet)' });
+    const first = await model.session(0);
+    await until(() => first.texts.length === 1, 'greeting sent', tick);
+    expect(first.texts).toEqual(['(greet)']);
+    first.emit({ type: 'expiring', switchWithinMs: 90_000 });
+    const second = await model.session(1);
+    for (let i = 0; i < 5; i++) await tick();
+    expect(second.texts).toEqual([]);
+  });
+
+  it('asks for a filler while a tool runs over a second and nobody speaks, only then', async () => {
+    const { io, model, tick, clock } = setup({ filler: '(filler)', fillerAfterMs: 1_000 });
+    const session = await model.session(0);
+    // A quick tool: done before the second is up, no filler.
+    session.emit({ type: 'tool', name: 'order_status', status: 'started' });
+    await clock.advance(300);
+    session.emit({ type: 'tool', name: 'order_status', status: 'done' });
+    await clock.advance(1_000);
+    expect(session.texts).toEqual([]);
+    // A slow tool while someone talks: no filler over them.
+    session.emit({ type: 'tool', name: 'order_status', status: 'started' });
+    for (let t = 0; t < 1_200; t += 20) {
+      io.say(alice, speechFrame(6_000));
+      await clock.advance(20);
+    }
+    expect(session.texts).toEqual([]);
+    session.emit({ type: 'tool', name: 'order_status', status: 'done' });
+    // A slow tool in silence: one filler.
+    session.emit({ type: 'tool', name: 'order_status', status: 'started' });
+    await until(() => session.texts.length === 1, 'filler', tick);
+    expect(session.texts).toEqual(['(filler)']);
+    for (let i = 0; i < 40; i++) await tick();
+    expect(session.texts).toHaveLength(1);
+  });
+
+  it('measures voice-to-voice latency per turn and counts renewals for /voice status', async () => {
+    const { io, model, clock, conversation, tick } = setup();
+    const first = await model.session(0);
+    expect(conversation.stats()).toEqual({ engine: 'sonic', renewals: 0, turns: 0, voiceToVoiceMs: undefined });
+    for (const wait of [700, 900]) {
+      for (let t = 0; t < 400; t += 20) {
+        io.say(alice, speechFrame(6_000));
+        await clock.advance(20);
+      }
+      await clock.advance(wait);
+      const before = io.played.length;
+      first.emit({ type: 'audio', frame: out24k(1) }, { type: 'audio', frame: out24k(2) }, { type: 'turnEnd' });
+      await until(
+        () => io.played.length === before + 2,
+        'answer played',
+        () => Promise.resolve(clock.advance(0)),
+      );
+    }
+    const stats = conversation.stats();
+    expect(stats.turns).toBe(2);
+    // Virtual time: the paced frame carrying the last words goes out up to two frames after they were said.
+    expect(stats.voiceToVoiceMs?.p50).toBeGreaterThanOrEqual(700 - 80);
+    expect(stats.voiceToVoiceMs?.p95).toBeLessThanOrEqual(900 + 40);
+    first.emit({ type: 'expiring', switchWithinMs: 90_000 });
+    await until(() => conversation.stats().renewals === 1, 'renewal counted', tick);
+  });
+
   it('keeps history across several renewals (sessions shorter than the conversation)', async () => {
     const { model, tick } = setup();
     for (let i = 0; i < 3; i++) {

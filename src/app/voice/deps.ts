@@ -23,6 +23,11 @@ export interface VoiceDeps {
   readonly aws?: AwsAccess;
 }
 
+/** Cross-modal text the bot answers when it joins (it speaks first) and while a slow tool runs. */
+export const VOICE_GREETING = '(You just joined the voice channel. Greet everyone in one short sentence.)';
+export const VOICE_TOOL_FILLER =
+  '(A tool is still working on the request. Tell the user in a few words that you are checking; do not guess.)';
+
 export const DEFAULT_VOICE_SYSTEM_PROMPT =
   'You are Sonicord, a friendly assistant talking with people in a voice channel. Keep answers short and ' +
   'conversational: one to three sentences. Several people may speak. Use the tools for anything about orders ' +

@@ -6,7 +6,7 @@ import type { VoiceChannelIo } from '../../voice/channel-io.ts';
 import { type RunningVoiceConversation, startVoiceConversation } from '../../voice/conversation-loop.ts';
 import { awsRefusal } from '../aws-access.ts';
 import type { ToolCaller } from '../tools.ts';
-import type { VoiceDeps } from './deps.ts';
+import { VOICE_GREETING, VOICE_TOOL_FILLER, type VoiceDeps } from './deps.ts';
 
 export interface StartVoiceInput {
   readonly io: VoiceChannelIo;
@@ -48,6 +48,8 @@ export function startVoice(deps: VoiceDeps, input: StartVoiceInput): Result<Runn
       caller: (speaker) => (speaker === undefined || speaker === invoker.user ? invoker : callerFor(speaker)),
       transcripts: request.transcripts,
       systemPrompt: deps.systemPrompt,
+      greeting: VOICE_GREETING,
+      filler: VOICE_TOOL_FILLER,
       log: input.log,
       ...(voice === undefined ? {} : { voice }),
       ...(request.model === undefined ? {} : { textModel: request.model }),

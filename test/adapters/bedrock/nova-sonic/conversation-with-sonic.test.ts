@@ -101,14 +101,15 @@ describe('conversation loop with Nova Sonic (loopback)', () => {
   it('opens the next stream ahead, then switches at the turn end with the history as it is then', async () => {
     fake.setScript(async (s) => {
       if (s.index !== 0) return;
-      await s.waitFor('audioInput');
+      // At once: the user's words must be heard before the session expires, however loaded the machine.
       s.transcript('USER', 'my name is Ada', 'FINAL');
       // The session expires while its answer is owed: the next stream is opened and primed before the answer.
       const next = await fake.stream(1);
       await next.waitFor('promptStart');
       s.turn({ assistant: 'Hello Ada.', audio: tone(2_400) });
     });
-    start({ renewAfterMs: 200, switchByMs: 60_000 });
+    // Expiry comes well after the user's words (a loaded machine must not make it come first).
+    start({ renewAfterMs: 1_500, switchByMs: 60_000 });
     const first = await fake.stream(0);
     const second = await fake.stream(1);
     await second.waitFor('audioInput');
@@ -128,7 +129,6 @@ describe('conversation loop with Nova Sonic (loopback)', () => {
   it('switches at the deadline mid-answer and the new stream is asked the unanswered question', async () => {
     fake.setScript(async (s) => {
       if (s.index === 0) {
-        await s.waitFor('audioInput');
         s.transcript('USER', 'what time is it', 'FINAL');
         // The model starts thinking and never reaches a turn boundary on this stream.
         s.transcript('ASSISTANT', 'Let me', 'SPECULATIVE');
@@ -139,7 +139,7 @@ describe('conversation loop with Nova Sonic (loopback)', () => {
       expect(block?.body).toMatchObject({ type: 'TEXT', role: 'USER', interactive: true });
       s.turn({ assistant: 'It is noon.', audio: tone(480) });
     });
-    start({ renewAfterMs: 100, switchByMs: 400 });
+    start({ renewAfterMs: 1_000, switchByMs: 1_500 });
     await until(() => io.lines.includes('🤖 It is noon.'), 'the new stream answered', wait);
     const second = await fake.stream(1);
     const names = second.received.map((e) => e.name);
