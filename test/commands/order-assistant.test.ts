@@ -90,6 +90,7 @@ describe('order assistant (message handler → tool loop → real BedrockTextMod
       'list_my_orders',
       'order_status',
       'change_address',
+      'cancel_order',
     ]);
     expect(first?.body.system?.[0]?.text).toMatch(/delivery assistant/);
     const [result] = toolResults(fake.requests[1]);
