@@ -11,7 +11,12 @@ export const orderCommand = defineCommand({
   description: 'Order food for delivery',
   visibility: 'ephemeral',
   options: {
-    product: { type: 'string', description: 'What to order', autocomplete: (query) => suggestProducts(query) },
+    product: {
+      type: 'string',
+      description: 'What to order',
+      maxLength: 80,
+      autocomplete: (query) => suggestProducts(query),
+    },
     quantity: { type: 'integer', description: 'How many', min: 1 },
     address: { type: 'string', description: 'Delivery address with postal code or town', minLength: 3, maxLength: 200 },
     payment: { type: 'string', description: 'Payment method', choices: paymentChoices },
