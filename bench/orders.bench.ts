@@ -8,7 +8,10 @@
  * Orders go round-robin over the first PRODUCTS products of config/catalog.json (stock raised to a million each).
  * Each confirmed order keeps a reservation entry on its product until delivered (no courier runs here), so a
  * product's item, rewritten by every reservation, grows with the orders placed: PRODUCTS=1 shows that worst case.
- *   npm run bench:orders          (defaults: 300 orders, 12 in flight, 100 one at a time, 400 at 100/s)
+ * A fourth phase, the hot product: HOT_RATE orders/s (100) for HOT_SECONDS (60) all on ONE product, open loop, each
+ * order delivered by the demo courier (so executions end and memory can stay flat); per 10-second window it prints
+ * throughput, p95 and RSS. HOT_SECONDS=0 skips it.
+ *   npm run bench:orders          (defaults: 300 orders, 12 in flight, 100 one at a time, 400 at 100/s, hot 60 s)
  *   ORDERS=1000 CONCURRENCY=16 SEQUENTIAL=200 RATE=120 RATE_ORDERS=600 PRODUCTS=1 npm run bench:orders
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -35,6 +38,9 @@ const sequential = positive('SEQUENTIAL', 100);
 const warmUp = positive('WARMUP', 100);
 const rate = positive('RATE', 100);
 const rateOrders = positive('RATE_ORDERS', 400);
+const hotSeconds = Number(process.env.HOT_SECONDS ?? 60);
+if (!Number.isInteger(hotSeconds) || hotSeconds < 0) throw new Error(`HOT_SECONDS must be an integer ≥ 0`);
+const hotRate = positive('HOT_RATE', 100);
 const catalog = parseCatalogFile(JSON.parse(readFileSync('config/catalog.json', 'utf8')), 'config/catalog.json');
 const products = catalog.slice(0, positive('PRODUCTS', catalog.length)).map((p) => ({ ...p, stock: 1_000_000 }));
 
@@ -59,20 +65,22 @@ const local = await startLocalOrders({
   zones,
   initialCatalog: products,
   notifier,
+  // Couriers report at once: the hot phase's orders run to "delivered" and their executions end.
+  demoCourier: { preparing: 20, out_for_delivery: 20, delivered: 20 },
   log: silentLogger,
   maxQuantity: 20,
   preparationMinutes: 15,
   now: () => new Date(),
 });
 
-async function one(i: number, started = performance.now()): Promise<number> {
+async function one(i: number, started = performance.now(), productId?: string): Promise<number> {
   const id = orderIdFor('web', `bench-${process.pid}-${i}`);
   const done = new Promise<void>((resolve) => confirmed.set(id, resolve));
   const placed = await placeOrder(local.deps, {
     orderId: id,
     user: userId('web', `bench-${i % 50}`),
     request: {
-      productId: products[i % products.length]?.id ?? '',
+      productId: productId ?? products[i % products.length]?.id ?? '',
       quantity: 1,
       address: '10001',
       paymentMethod: 'tok_ok',
@@ -147,6 +155,40 @@ const report = (label: string, count: number, load: string, r: Run) => {
   );
 };
 
+/** The hot product: every order on products[0], HOT_RATE/s for HOT_SECONDS; per-window p95 and RSS. */
+async function hot(offset: number): Promise<void> {
+  const product = products[0]?.id ?? '';
+  const count = hotSeconds * hotRate;
+  const windows = Math.ceil(hotSeconds / 10);
+  const byWindow: number[][] = Array.from({ length: windows }, () => []);
+  const rss: number[] = [];
+  const t0 = performance.now();
+  const sampler = setInterval(() => rss.push(process.memoryUsage().rss), 10_000);
+  const runs: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = t0 + (i * 1000) / hotRate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const window = Math.min(windows - 1, Math.floor(i / hotRate / 10));
+    runs.push(one(offset + i, due, product).then((ms) => void byWindow[window]?.push(ms)));
+  }
+  await Promise.all(runs);
+  clearInterval(sampler);
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(
+    `hot product: ${count} orders on ONE product (${product}) arriving at ${hotRate}/s for ${hotSeconds} s: ` +
+      `${(count / seconds).toFixed(1)} orders/s sustained (place -> confirmed)`,
+  );
+  byWindow.forEach((latencies, w) => {
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const mb = ((rss[w] ?? process.memoryUsage().rss) / 2 ** 20).toFixed(0);
+    console.log(
+      `  window ${w * 10}-${w * 10 + 10} s: ${sorted.length} orders, p50 ${pct(sorted, 50).toFixed(1)} ms, ` +
+        `p95 ${pct(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms, RSS ${mb} MB`,
+    );
+  });
+}
+
 try {
   console.log(
     `embedded stack (dynalite on disk in ${dir}, DynamoDB adapters over http://127.0.0.1, in-process ASL), ` +
@@ -164,6 +206,7 @@ try {
   report('one at a time', sequential, '1 in flight', await run(sequential, 2_000_000, 1));
   report('concurrent', total, `${concurrency} in flight`, await run(total, 0, concurrency));
   report('offered', rateOrders, `arriving at ${rate}/s`, await offered(rateOrders, 3_000_000, rate));
+  if (hotSeconds > 0) await hot(4_000_000);
 } finally {
   await local.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import type { Command, MessageHandler } from '../src/chat/command.ts';
 import { askCommand } from './ask.ts';
 import { askFollowUp } from './ask-follow-up.ts';
 import { benchCommand } from './bench.ts';
+import { cancelCommand } from './cancel.ts';
 import { deliverCommand } from './deliver.ts';
 import { helpCommand } from './help.ts';
 import { joinCommand } from './join.ts';
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   resultCommand,
   orderCommand,
   trackCommand,
+  cancelCommand,
   deliverCommand,
   restockCommand,
   joinCommand,

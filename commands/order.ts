@@ -12,7 +12,12 @@ export const orderCommand = defineCommand({
   description: 'Order food for delivery',
   visibility: 'ephemeral',
   options: {
-    product: { type: 'string', description: 'What to order', autocomplete: (query) => suggestProducts(query) },
+    product: {
+      type: 'string',
+      description: 'What to order',
+      maxLength: 80,
+      autocomplete: (query) => suggestProducts(query),
+    },
     // No min/max here: /order checks 1 to ORDERS_MAX_QUANTITY itself, so 0 and 21 get the same message.
     quantity: { type: 'integer', description: 'How many' },
     address: {

@@ -19,5 +19,4 @@ export class AlreadyCompensated extends Error {
   override readonly name = 'AlreadyCompensated';
 }
 
-/** The customer cancelled: the waiting courier task fails with this, its Catch runs the compensation. */
-export const CANCELLED_BY_CUSTOMER = 'CancelledByCustomer';
+export { CANCELLED_BY_CUSTOMER } from '../domain/orders/order.ts';

@@ -91,6 +91,7 @@ describe('order assistant (message handler → tool loop → real BedrockTextMod
       'order_status',
       'change_address',
       'search_knowledge',
+      'cancel_order',
     ]);
     expect(first?.body.system?.[0]?.text).toMatch(/delivery assistant/);
     const [result] = toolResults(fake.requests[1]);

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { makeDynamo } from '../../adapters/aws/dynamo-client.ts';
-import { LocalInventory } from '../../adapters/local/local-inventory.ts';
 import { DynamoOrderStore } from '../../adapters/aws/dynamo-order-store.ts';
 import { ensureOrderTables } from '../../adapters/aws/dynamo-tables.ts';
 import { startEmbeddedDynamo } from '../../adapters/local/embedded-dynalite.ts';
+import { LocalInventory } from '../../adapters/local/local-inventory.ts';
 import { LocalOrderWorkflow, type LocalWorkflowOptions } from '../../adapters/local/local-order-workflow.ts';
 import { SandboxPaymentGateway } from '../../adapters/local/sandbox-payment-gateway.ts';
 import { advanceDelivery } from '../../src/app/orders/advance-delivery.ts';
+import { auditOrders } from '../../src/app/orders/audit-orders.ts';
 import { type CourierDelays, DemoCourier, manualCouriers } from '../../src/app/orders/demo-courier.ts';
 import type { OrderDeps } from '../../src/app/orders/deps.ts';
 import type { Reply } from '../../src/chat/reply.ts';
@@ -41,6 +42,8 @@ export interface StackOptions {
   readonly courierDelays?: CourierDelays;
   readonly stateOverrides?: LocalWorkflowOptions['stateOverrides'];
   readonly courierTimeoutMs?: number;
+  readonly taskTimeoutMs?: number;
+  readonly around?: LocalWorkflowOptions['around'];
   /** Skips table creation and seeding (a restart over existing data). */
   readonly reopen?: boolean;
 }
@@ -82,6 +85,8 @@ export async function startOrderStack(options: StackOptions = {}) {
     retryDelayMs: 5,
     ...(options.courierTimeoutMs === undefined ? {} : { courierTimeoutMs: options.courierTimeoutMs }),
     ...(options.stateOverrides ? { stateOverrides: options.stateOverrides } : {}),
+    ...(options.taskTimeoutMs === undefined ? {} : { taskTimeoutMs: options.taskTimeoutMs }),
+    ...(options.around ? { around: options.around } : {}),
   });
   const orders: OrderDeps = {
     store,
@@ -121,6 +126,10 @@ export async function startOrderStack(options: StackOptions = {}) {
     }
   }
 
+  /** The invariants over every order of this stack (initial stock per product when known). */
+  const audit = (initialStock?: ReadonlyMap<string, number>, quiescent = false) =>
+    auditOrders({ store, inventory, payments }, { ...(initialStock ? { initialStock } : {}), quiescent });
+
   async function close(): Promise<void> {
     courier?.stop();
     await workflow.stop();
@@ -140,6 +149,7 @@ export async function startOrderStack(options: StackOptions = {}) {
     orders,
     waitForStatus,
     waitForAwaiting,
+    audit,
     close,
   };
 }

@@ -70,7 +70,7 @@ export async function placeOrder(
     const winner = await deps.store.get(order.id);
     if (winner) return resume(deps, winner, input.user);
   }
-  await deps.workflow.start(order.id, order);
+  await startOrLeaveToReconciler(deps, order);
   return ok({ order, repeated: false });
 }
 
@@ -79,6 +79,18 @@ async function resume(deps: Pick<OrderDeps, 'workflow'>, order: Order, user: Use
   if (order.user !== user) {
     return err(appError('order.conflict', 'This interaction belongs to another order.', 'Run /order again.'));
   }
-  if (!isFinished(order.status)) await deps.workflow.start(order.id, order);
+  if (!isFinished(order.status)) await startOrLeaveToReconciler(deps, order);
   return ok({ order, repeated: true });
+}
+
+/**
+ * The row is written: if starting its workflow fails now (Step Functions throttled or unreachable), the reconciler
+ * starts it later, so the customer still has an order and nothing is charged twice (the execution is named after it).
+ */
+async function startOrLeaveToReconciler(deps: Pick<OrderDeps, 'workflow'>, order: Order): Promise<void> {
+  try {
+    await deps.workflow.start(order.id, order);
+  } catch {
+    // Left to the reconciler (it lists orders still "received" with no execution).
+  }
 }

@@ -85,6 +85,9 @@ export const CHARGED_STATUSES: readonly OrderStatus[] = ['confirmed', 'preparing
 export const REFUNDED_STATUSES: readonly OrderStatus[] = ['refunded', 'cancelled'];
 /** Statuses whose order still holds its stock reservation. */
 export const HOLDING_STATUSES: readonly OrderStatus[] = ['received', 'confirmed', 'preparing', 'out_for_delivery'];
+/** The error a customer's cancel fails the waiting courier task with (its Catch runs the compensation). */
+export const CANCELLED_BY_CUSTOMER = 'CancelledByCustomer';
+
 /** The customer may cancel until the courier picks the order up. */
 export const CANCELLABLE: readonly OrderStatus[] = ['confirmed', 'preparing'];
 

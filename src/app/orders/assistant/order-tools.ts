@@ -3,11 +3,12 @@ import { formatCents } from '../../../domain/orders/money.ts';
 import { ADDRESS_CHANGEABLE, type Order, STATUS_LABEL } from '../../../domain/orders/order.ts';
 import type { AppError } from '../../../domain/result.ts';
 import type { Tool, ToolCaller, ToolOutcome } from '../../tools.ts';
+import { cancelOrder } from '../cancel-order.ts';
 import { changeAddress } from '../change-address.ts';
 import type { OrderDeps } from '../deps.ts';
 import { findOrder, listMyOrders } from '../find-order.ts';
 
-export type OrderToolDeps = Pick<OrderDeps, 'store' | 'zones'>;
+export type OrderToolDeps = Pick<OrderDeps, 'store' | 'zones' | 'workflow'>;
 
 /**
  * The order tools a model may call (the order assistant, both voice engines). Each acts only for the `caller` our
@@ -15,8 +16,11 @@ export type OrderToolDeps = Pick<OrderDeps, 'store' | 'zones'>;
  * Another user's order answers "not found", exactly like an unknown id, unless the caller is staff.
  */
 export function orderTools(deps: OrderToolDeps): Tool[] {
-  return [listMyOrdersTool(deps), orderStatusTool(deps), changeAddressTool(deps)];
+  return [listMyOrdersTool(deps), orderStatusTool(deps), changeAddressTool(deps), cancelOrderTool(deps)];
 }
+
+/** The tools act for the caller's own orders only, even when the caller is staff (staff use the staff commands). */
+const self = (caller: ToolCaller) => ({ user: caller.user, isStaff: false });
 
 const orderRef = z.string().trim().min(1).max(64).describe('The order id, like ord_ followed by 16 letters or digits.');
 
@@ -47,7 +51,7 @@ function orderStatusTool(deps: OrderToolDeps): Tool {
     "One of the user's orders: status, timeline, ETA, address, price. Without an id: the latest order.",
     statusInput,
     async (input, caller) => {
-      const found = await findOrder(deps, caller, input.orderId);
+      const found = await findOrder(deps, self(caller), input.orderId);
       return found.ok ? { ok: true, result: details(found.value) } : failed(found.error);
     },
   );
@@ -60,10 +64,30 @@ function changeAddressTool(deps: OrderToolDeps): Tool {
       'and only within the same delivery zone. Ask the user to confirm the exact address first.',
     changeInput,
     async (input, caller) => {
-      const changed = await changeAddress(deps, caller, { orderRef: input.orderId, address: input.newAddress });
+      const changed = await changeAddress(deps, self(caller), { orderRef: input.orderId, address: input.newAddress });
       return changed.ok
         ? { ok: true, result: { changed: true, order: summary(changed.value) } }
         : failed(changed.error);
+    },
+  );
+}
+
+const cancelInput = z.object({ orderId: orderRef.optional().describe('The order id; omit it for the latest order.') });
+
+function cancelOrderTool(deps: OrderToolDeps): Tool {
+  return defineTool(
+    'cancel_order',
+    "Cancels one of the user's orders; only possible before the courier picks it up. The payment is refunded in " +
+      'full. Ask the user to confirm which order first, then tell them what happens to the money.',
+    cancelInput,
+    async (input, caller) => {
+      const cancelled = await cancelOrder(deps, self(caller), input.orderId);
+      return cancelled.ok
+        ? {
+            ok: true,
+            result: { cancelling: true, order: summary(cancelled.value.order), money: cancelled.value.money },
+          }
+        : failed(cancelled.error);
     },
   );
 }
