@@ -21,6 +21,7 @@ COPY commands ./commands
 COPY src ./src
 COPY adapters ./adapters
 COPY config ./config
+COPY knowledge ./knowledge
 COPY scripts ./scripts
 RUN mkdir -p /app/data && chown -R node:node /app/data
 USER node

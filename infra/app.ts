@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { parseZonesFile } from '../src/domain/orders/config-files.ts';
+import { KnowledgeStack } from './kb-stack.ts';
 import { OrderStack } from './order-stack.ts';
 
 /**
@@ -27,6 +28,12 @@ new OrderStack(app, process.env.ORDERS_STACK_NAME ?? 'SonicordOrders', {
   description:
     'Sonicord delivery orders: tables, status topic, task Lambda, Standard state machine from order.asl.json',
   // The CLI sets these from the profile; without them the stack is environment-agnostic (synth works offline).
+  ...(process.env.CDK_DEFAULT_ACCOUNT
+    ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' } }
+    : {}),
+});
+new KnowledgeStack(app, process.env.KB_STACK_NAME ?? 'SonicordKnowledge', {
+  description: 'Sonicord knowledge base: documents bucket, Bedrock Knowledge Base on S3 Vectors, Express prompt chain',
   ...(process.env.CDK_DEFAULT_ACCOUNT
     ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' } }
     : {}),
