@@ -127,7 +127,16 @@ export class InteractionReply implements ReplyChannel {
       return;
     }
     await this.#handOver();
-    this.#fallback = await this.#fallbackTarget().send(payload);
+    this.#fallback = await this.#fallbackTarget().send(this.#o.ephemeral ? payload : this.#pingInvoker(payload));
+  }
+
+  /** The answer moved to a new channel message: the one ping the bot means, to the person who ran the command. */
+  #pingInvoker(payload: DiscordPayload): DiscordPayload {
+    const id = this.#o.interaction.user.id;
+    const content = [`<@${id}>`, payload.content].filter(Boolean).join(' ');
+    // Never at the cost of the answer's text: a full first message goes without the ping.
+    if (content.length > 2000) return payload;
+    return { ...payload, content, allowedMentions: { parse: [], users: [id] } };
   }
 
   /**
