@@ -127,16 +127,22 @@ export class InteractionReply implements ReplyChannel {
       return;
     }
     await this.#handOver();
-    this.#fallback = await this.#fallbackTarget().send(this.#o.ephemeral ? payload : this.#pingInvoker(payload));
-  }
-
-  /** The answer moved to a new channel message: the one ping the bot means, to the person who ran the command. */
-  #pingInvoker(payload: DiscordPayload): DiscordPayload {
+    const target = this.#fallbackTarget();
+    if (this.#o.ephemeral) {
+      this.#fallback = await target.send(payload);
+      return;
+    }
+    // The answer moves to a new channel message: the one ping the bot means, to the person who ran the command.
     const id = this.#o.interaction.user.id;
+    const ping = { parse: [] as [], users: [id] };
     const content = [`<@${id}>`, payload.content].filter(Boolean).join(' ');
-    // Never at the cost of the answer's text: a full first message goes without the ping.
-    if (content.length > 2000) return payload;
-    return { ...payload, content, allowedMentions: { parse: [], users: [id] } };
+    if (content.length <= 2000) {
+      this.#fallback = await target.send({ ...payload, content, allowedMentions: ping });
+      return;
+    }
+    // Never at the cost of the answer's text: a full first message gets the ping on a line of its own before it.
+    await target.send({ content: `<@${id}> your answer continues here.`, allowedMentions: ping });
+    this.#fallback = await target.send(payload);
   }
 
   /**
