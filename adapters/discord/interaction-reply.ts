@@ -133,7 +133,8 @@ export class InteractionReply implements ReplyChannel {
       await (await this.#fallback).edit(full);
       return;
     }
-    const fallback = this.#handOver().then(() => this.#fallbackTarget().send(payload));
+    // Set before it resolves: a concurrent final edits this message instead of posting a second one.
+    const fallback = this.#handOver().then(() => this.#sendFallback(payload));
     this.#fallback = fallback;
     try {
       await fallback;
@@ -141,6 +142,19 @@ export class InteractionReply implements ReplyChannel {
       this.#fallback = undefined;
       throw error;
     }
+  }
+
+  /** The first message after the token: in the channel it pings the invoker (the one ping the bot means). */
+  async #sendFallback(payload: DiscordPayload): Promise<SentMessage> {
+    const target = this.#fallbackTarget();
+    if (this.#o.ephemeral) return target.send(payload);
+    const id = this.#o.interaction.user.id;
+    const ping = { parse: [] as [], users: [id] };
+    const content = [`<@${id}>`, payload.content].filter(Boolean).join(' ');
+    if (content.length <= 2000) return target.send({ ...payload, content, allowedMentions: ping });
+    // Never at the cost of the answer's text: a full first message gets the ping on a line of its own before it.
+    await target.send({ content: `<@${id}> your answer continues here.`, allowedMentions: ping });
+    return target.send(payload);
   }
 
   /**

@@ -11,6 +11,8 @@ export interface DiscordPayload {
   embeds?: APIEmbed[];
   files?: { attachment: Buffer; name: string; description?: string }[];
   components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
+  /** Who may be pinged; absent: the client-wide default (nobody). Set only where the bot means to ping someone. */
+  allowedMentions?: { parse: []; users: string[] };
 }
 
 export interface SentMessage {

@@ -2,7 +2,7 @@ import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Reply } from '../../src/chat/reply.ts';
 import type { DirectMessageOutcome, DirectMessenger } from '../../src/ports/notifier.ts';
 import { renderMessages } from './blocks.ts';
-import { uploadFiles } from './reply-stream.ts';
+import { uploadFiles } from './reply-notes.ts';
 
 /**
  * conversations.open's answers about the user that no retry will change: unknown id, deactivated account, hidden from

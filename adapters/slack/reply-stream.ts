@@ -1,13 +1,13 @@
 import type { WebClient } from '@slack/web-api';
 import { whereToGet } from '../../src/app/results/keep-result.ts';
 import type { ReplyChannel } from '../../src/chat/context.ts';
-import { keptOf, type OutFile, type Reply } from '../../src/chat/reply.ts';
+import { keptOf, type Reply } from '../../src/chat/reply.ts';
 import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { placeholder, renderMessages, renderProgress, type SlackMessage } from './blocks.ts';
 import { BudgetedProgressEdits } from './budgeted-progress.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
-import type { PrivateMessages } from './response-url.ts';
+import { filesNote, noteMessage, uploadFiles } from './reply-notes.ts';
 import type { WorkspaceEditBudget } from './workspace-edit-budget.ts';
 
 /** A reply the surface finishes once the command returns. */
@@ -194,56 +194,4 @@ export class PublicSlackReply implements SlackReply {
       return undefined;
     }
   }
-}
-
-/** An answer only the invoker sees: no progress edits (Slack cannot edit ephemeral messages by API). */
-export class EphemeralSlackReply implements SlackReply {
-  readonly #responseUrl: PrivateMessages;
-
-  constructor(responseUrl: PrivateMessages) {
-    this.#responseUrl = responseUrl;
-  }
-
-  progress(): void {}
-
-  async threadKey(): Promise<undefined> {
-    return undefined;
-  }
-
-  async finish(reply: Reply): Promise<void> {
-    // response_url takes 5 messages; a longer answer is cut with a note saying where the rest is, never silently.
-    const cut = `The answer was too long to show here in full. ${whereToGet(reply)}`;
-    await this.#responseUrl.send([...renderMessages(reply), ...filesNote(reply)], 'ephemeral', cut);
-  }
-}
-
-const noteMessage = (text: string): SlackMessage => ({
-  text,
-  blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }],
-});
-
-function filesNote(reply: Reply): SlackMessage[] {
-  const files = reply.kind === 'composite' ? (reply.files ?? []) : [];
-  if (files.length === 0) return [];
-  const text = `Files (${files.map((f) => escapeMrkdwn(f.name)).join(', ')}) are only shared in channels where I am a member: invite me with \`/invite\`.`;
-  return [{ text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] }];
-}
-
-export async function uploadFiles(
-  client: WebClient,
-  channel: string,
-  threadTs: string | undefined,
-  files: readonly OutFile[] | undefined,
-): Promise<void> {
-  if (!files || files.length === 0) return;
-  await client.files.uploadV2({
-    channel_id: channel,
-    ...(threadTs ? { thread_ts: threadTs } : {}),
-    file_uploads: files.map((f) => ({
-      file: Buffer.from(f.data),
-      filename: f.name,
-      title: f.description ?? f.name,
-      ...(f.contentType.startsWith('image/') && f.description ? { alt_text: f.description } : {}),
-    })),
-  });
 }

@@ -248,7 +248,13 @@ describe('InteractionHandler: slash commands', () => {
     expect(interaction.edits).toHaveLength(2);
     expect(interaction.edits[1]).toEqual({ content: 'Continued in a new message below.', embeds: [], components: [] });
     expect(channel.sent.length).toBeGreaterThanOrEqual(2);
-    expect(channel.sent[0]?.payload.content).toMatch(/^w0 w1/);
+    // The one ping the bot means: the invoker, told that the answer continues in a new message.
+    expect(channel.sent[0]?.payload).toEqual({
+      content: '<@u-alice> your answer continues here.',
+      allowedMentions: { parse: [], users: ['u-alice'] },
+    });
+    expect(channel.sent[1]?.payload.content).toMatch(/^w0 w1/);
+    expect(channel.sent[1]?.payload.allowedMentions).toBeUndefined();
   });
 });
 

@@ -5,8 +5,8 @@ import {
   renderProgress,
   type SlackMessage,
 } from '../../../adapters/slack/blocks.ts';
+import { EphemeralSlackReply } from '../../../adapters/slack/ephemeral-reply.ts';
 import { toMrkdwn } from '../../../adapters/slack/mrkdwn.ts';
-import { EphemeralSlackReply } from '../../../adapters/slack/reply-stream.ts';
 import { ResponseUrl } from '../../../adapters/slack/response-url.ts';
 import { silentLogger } from '../../../src/ports/logger.ts';
 
