@@ -90,8 +90,8 @@ describe('order assistant (message handler → tool loop → real BedrockTextMod
       'list_my_orders',
       'order_status',
       'change_address',
-      'search_knowledge',
       'cancel_order',
+      'search_knowledge',
     ]);
     expect(first?.body.system?.[0]?.text).toMatch(/delivery assistant/);
     const [result] = toolResults(fake.requests[1]);
