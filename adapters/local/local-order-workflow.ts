@@ -37,6 +37,8 @@ interface ParkedTask {
 /** A dummy ARN: the runner never calls it, every Task is bound to a local handler. */
 const LOCAL_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:orders-task';
 
+const died = (): Error => Object.assign(new Error('The process died'), { name: 'Shutdown' });
+
 export function loadOrderDefinition(): ConstructorParameters<typeof StateMachine>[0] {
   const text = readFileSync(ORDER_ASL_URL, 'utf8').replaceAll(`\${${TASK_FUNCTION_PLACEHOLDER}}`, LOCAL_ARN);
   return JSON.parse(text);
@@ -58,6 +60,8 @@ export class LocalOrderWorkflow implements OrderWorkflow {
   readonly #known = new Map<OrderId, OrderSnapshot>();
   /** Task handlers running now: stop() lets them finish so no write lands on a closed store. */
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Set by crash(): a dead process starts, resumes and completes nothing (its successor does). */
+  #dead = false;
 
   constructor(options: LocalWorkflowOptions) {
     const definition = loadOrderDefinition();
@@ -79,7 +83,10 @@ export class LocalOrderWorkflow implements OrderWorkflow {
             : (input) => this.#track(runTask(options.deps, input) as Promise<Json>));
       const around = options.around;
       const wrapped: Handler = around ? (input) => around(info.state, input, () => real(input)) : real;
-      this.#handlers[info.state] = (input) => this.#withTimeout(wrapped(input), timeoutMs);
+      // aws-local-stepfunctions' abort() stops an execution only between states: the state running at the abort
+      // still retries (at once, its backoff cut short) and runs its handler again. A dead runner runs none.
+      this.#handlers[info.state] = (input) =>
+        this.#dead ? Promise.reject(died()) : this.#withTimeout(wrapped(input), timeoutMs);
       if (options.retryDelayMs !== undefined) this.#retryOverrides[info.state] = options.retryDelayMs;
     }
   }
@@ -90,6 +97,8 @@ export class LocalOrderWorkflow implements OrderWorkflow {
   }
 
   async start(order: OrderId, known?: Order): Promise<'started' | 'already_started'> {
+    // As a StartExecution that fails: the order is left to the reconciler of the next process.
+    if (this.#dead) throw died();
     if (this.#running.has(order)) return 'already_started';
     if (known?.id === order) this.#known.set(order, snapshotOf(known));
     const execution = this.#machine.run({ orderId: order } as Json, {
@@ -136,9 +145,12 @@ export class LocalOrderWorkflow implements OrderWorkflow {
    * (`needs_attention`) are left to staff. Returns how many it restarted.
    */
   async resumeUnfinished(): Promise<number> {
+    // A dead runner's executions would race the successor's on the same orders (one delivers, one times out).
+    if (this.#dead) return 0;
     const orders = await this.#options.deps.orders.listUnfinished();
     let resumed = 0;
     for (const order of orders) {
+      if (this.#dead) break;
       if (this.#running.has(order.id) || order.status === 'needs_attention') continue;
       // A token from the previous process resolves nothing now; the replay parks under a fresh one.
       if (order.awaiting) await this.#options.deps.orders.clearAwaiting(order.id);
@@ -167,12 +179,15 @@ export class LocalOrderWorkflow implements OrderWorkflow {
   /**
    * Simulates the process dying (fault suite): every execution stops where it is, nothing is awaited. Handlers
    * already running carry on, as a Lambda does after its execution is gone; their writes meet the tombstones.
+   * The runner stays dead: a later start() fails (the order is left to the reconciler) and resumeUnfinished()
+   * resumes nothing, so no second execution of an order races the one its successor resumes.
    */
   crash(): void {
+    this.#dead = true;
     for (const execution of this.#running.values()) execution.abort();
     for (const parked of this.#parked.values()) {
       clearTimeout(parked.timer);
-      parked.reject(Object.assign(new Error('The process died'), { name: 'Shutdown' }));
+      parked.reject(died());
     }
     this.#parked.clear();
   }

@@ -19,4 +19,9 @@ export class AlreadyCompensated extends Error {
   override readonly name = 'AlreadyCompensated';
 }
 
+/** The order was delivered: its payment is never refunded by a compensation. */
+export class AlreadyDelivered extends Error {
+  override readonly name = 'AlreadyDelivered';
+}
+
 export { CANCELLED_BY_CUSTOMER } from '../domain/orders/order.ts';

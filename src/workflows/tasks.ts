@@ -16,7 +16,14 @@ import type { Notifier } from '../ports/notifier.ts';
 import type { OrderStore } from '../ports/order-store.ts';
 import type { CourierDispatch } from '../ports/order-workflow.ts';
 import type { PaymentGateway } from '../ports/payment-gateway.ts';
-import { AlreadyCompensated, CANCELLED_BY_CUSTOMER, OrderMissing, PaymentDeclined, TransientError } from './errors.ts';
+import {
+  AlreadyCompensated,
+  AlreadyDelivered,
+  CANCELLED_BY_CUSTOMER,
+  OrderMissing,
+  PaymentDeclined,
+  TransientError,
+} from './errors.ts';
 import { failureCause, moneySentence } from './task-messages.ts';
 
 /** What the task handlers use; the same handlers run in-process and as the cloud's task Lambda. */
@@ -90,6 +97,9 @@ export const TASKS = {
 
   /** Voids the authorization, refunds a capture, or leaves the tombstone a late authorize respects. */
   async cancelPayment(deps: TaskDeps, input: TaskInput) {
+    // Never a refund after delivered: a late compensation (a second execution, a stale timeout) stops here.
+    const current = await deps.orders.get(input.orderId);
+    if (current?.status === 'delivered') throw new AlreadyDelivered(`order ${input.orderId} was delivered`);
     const outcome = await deps.payments.cancel(input.orderId);
     if (outcome.status === 'transient') throw new TransientError(outcome.reason);
     return { payment: outcome.status };
