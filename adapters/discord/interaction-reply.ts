@@ -42,9 +42,12 @@ export class InteractionReply implements ReplyChannel {
   #fallback: Promise<SentMessage> | undefined;
   #progressed = false;
   #replyId: Promise<string> | undefined;
+  /** Releases this answer's place in the channel budget's reserve for finals. */
+  readonly #release: () => void;
 
   constructor(options: InteractionReplyOptions) {
     this.#o = options;
+    this.#release = options.budget?.open() ?? (() => {});
     this.#startedAt = options.now();
     this.#edits = new ThrottledEdits(
       (p) => this.#edit(p),
@@ -78,9 +81,14 @@ export class InteractionReply implements ReplyChannel {
    */
   async finish(reply: Reply): Promise<void> {
     this.#edits.close();
-    if (reply.kind === 'error' && (await this.#refusePrivately(reply))) return;
-    // The final edit never waits for the budget, but it counts against the channel's share.
+    if (reply.kind === 'error' && (await this.#refusePrivately(reply))) {
+      this.#release();
+      return;
+    }
+    // The final edit never waits for the budget, but it counts against the channel's share (the token the other
+    // answers' progress edits kept for it); then this answer leaves the reserve.
     this.#o.budget?.spend();
+    this.#release();
     const forms = deliveryForms(reply, { maxUploadBytes: this.#o.maxUploadBytes });
     for (const [attempt, form] of forms.entries()) {
       try {
@@ -101,6 +109,12 @@ export class InteractionReply implements ReplyChannel {
         'the result could not be delivered in the channel nor by DM; it is kept under this id when set',
       );
     }
+  }
+
+  /** Stops progress and leaves the channel budget's reserve (after finish, or when the command threw). Idempotent. */
+  close(): void {
+    this.#edits.close();
+    this.#release();
   }
 
   /**

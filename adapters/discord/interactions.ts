@@ -122,6 +122,7 @@ export class InteractionHandler {
       const shown: Reply = { ...internalError(), correlationId };
       await interaction.editReply({ content: '', embeds: [errorEmbed(shown)], components: [] }).catch(() => {});
     } finally {
+      reply.close();
       this.#running.delete(interaction.id);
     }
   }

@@ -84,6 +84,7 @@ export class MessageRouter {
       // Discord refused our reply (permissions, deleted channel): nothing left to show the user.
       log.error({ err: error }, 'discord message reply failed');
     } finally {
+      channel.close();
       this.#running.delete(controller);
     }
   }
@@ -106,6 +107,8 @@ class MessageReply implements ReplyChannel {
   readonly #maxUploadBytes: number;
   #sent: Promise<SentMessage> | undefined;
   readonly #budget: EditBudget | undefined;
+  /** Releases this answer's place in the channel budget's reserve for finals. */
+  readonly #release: () => void;
 
   constructor(
     message: MessageShape,
@@ -120,6 +123,7 @@ class MessageReply implements ReplyChannel {
     this.#log = log;
     this.#maxUploadBytes = maxUploadBytes;
     this.#budget = budget;
+    this.#release = budget?.open() ?? (() => {});
     this.#edits = new ThrottledEdits(
       (p) => this.#show(p),
       intervalMs,
@@ -142,9 +146,14 @@ class MessageReply implements ReplyChannel {
   /** The final reply; a form Discord refuses is retried smaller (deliveryForms), the last failure is thrown. */
   async finish(reply: Reply | undefined): Promise<void> {
     this.#edits.close();
-    if (!reply) return;
-    // The final reply never waits for the budget, but it counts against the channel's share.
+    if (!reply) {
+      this.#release();
+      return;
+    }
+    // The final reply never waits for the budget, but it counts against the channel's share (the token the other
+    // answers' progress edits kept for it); then this answer leaves the reserve.
     this.#budget?.spend();
+    this.#release();
     const forms = deliveryForms(reply, { maxUploadBytes: this.#maxUploadBytes });
     for (const [attempt, form] of forms.entries()) {
       try {
@@ -157,6 +166,12 @@ class MessageReply implements ReplyChannel {
         this.#log.warn({ err: error, attempt }, 'discord refused the reply; trying a smaller form');
       }
     }
+  }
+
+  /** Stops progress and leaves the channel budget's reserve (after finish, or when the handler threw). Idempotent. */
+  close(): void {
+    this.#edits.close();
+    this.#release();
   }
 
   async #show(payload: DiscordPayload): Promise<void> {

@@ -3,6 +3,11 @@
  * (Tier 3, about 50 a minute), Discord message edits per channel (about 5 per 5 s). A token bucket: progress edits
  * take a token, wait their turn (first come, first served) or are dropped; final renders never wait but are
  * counted, so progress slows down after them. Each platform adapter sets its own rate.
+ *
+ * A reserve for finals: each answer streaming in the place calls `open()` when it starts and the returned release
+ * once its final has been counted (or it was closed without one). A progress edit may take a token only when, after
+ * taking it, one token is left for each other open answer: with one answer open progress goes as often as the
+ * bucket allows, with several the finals of all of them find room. Without `open()` calls there is no reserve.
  */
 export interface EditBudgetOptions {
   /** Tokens added per minute. */
@@ -40,6 +45,8 @@ export class EditBudget {
   /** Insertion order is the queue. */
   readonly #waiters = new Set<() => void>();
   #cancelTimer: (() => void) | undefined;
+  /** Answers streaming in this place (`open()` not yet released). */
+  #open = 0;
 
   constructor(options: EditBudgetOptions) {
     this.#perMs = options.perMinute / 60_000;
@@ -49,7 +56,35 @@ export class EditBudget {
     this.#updatedAt = this.#clock.now();
   }
 
-  /** A progress edit may go now; false while tokens are short or other edits are already waiting. */
+  /**
+   * An answer starts streaming here: until the returned function is called (after its final was counted with
+   * `spend()`, or when it is closed without one), progress edits of the other answers keep a token for its final.
+   * Calling the release more than once releases once.
+   */
+  open(): () => void {
+    this.#open++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#open--;
+      // A smaller reserve may let a waiting edit go now.
+      if (this.#waiters.size > 0) {
+        this.#disarm();
+        this.#arm();
+      }
+    };
+  }
+
+  /** Answers open in this place (tests, benches). */
+  get streaming(): number {
+    return this.#open;
+  }
+
+  /**
+   * A progress edit may go now; false while tokens are short (keeping one per other open answer for its final) or
+   * other edits are already waiting.
+   */
   tryTake(): boolean {
     if (this.#waiters.size > 0 || !this.#available()) return false;
     this.#tokens -= 1;
@@ -85,9 +120,14 @@ export class EditBudget {
     return this.#waiters.size;
   }
 
+  /** Tokens a progress edit needs: its own, plus one kept for the final of each other open answer (at most the burst). */
+  #needed(): number {
+    return Math.max(1, Math.min(this.#burst, this.#open));
+  }
+
   #available(): boolean {
     this.#refill();
-    return this.#tokens >= 1 - EPSILON;
+    return this.#tokens >= this.#needed() - EPSILON;
   }
 
   #refill(): void {
@@ -100,7 +140,7 @@ export class EditBudget {
   #arm(): void {
     if (this.#cancelTimer || this.#waiters.size === 0) return;
     this.#refill();
-    const ms = Math.max(0, Math.ceil((1 - this.#tokens) / this.#perMs));
+    const ms = Math.max(0, Math.ceil((this.#needed() - this.#tokens) / this.#perMs));
     this.#cancelTimer = this.#clock.after(ms, () => {
       this.#cancelTimer = undefined;
       this.#grantWaiting();
