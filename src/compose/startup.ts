@@ -43,7 +43,7 @@ export function logStartupSummary(
   log.info(
     {
       surfaces: input.running.surfaces.map((s) => s.platform),
-      awsCredentials: input.aws.status,
+      aws: input.aws.status,
       ordersMode: env.ORDERS_MODE,
       resumedOrders: input.resumedOrders,
     },
