@@ -17,37 +17,21 @@ import { CanvasChartRenderer } from '../adapters/charts/canvas-chart-renderer.ts
 import { FileTableSource } from '../adapters/files/file-table-source.ts';
 import { type BenchDeps, defaultBenchLimits } from '../src/app/bench/deps.ts';
 import { runBench } from '../src/app/bench/run-bench.ts';
-import type { ModelId } from '../src/domain/ids.ts';
-import type { ModelCatalog, ModelInfo } from '../src/domain/models/catalog.ts';
+import type { ModelInfo } from '../src/domain/models/catalog.ts';
 import type { FileSource } from '../src/ports/file-source.ts';
 import { bedrockClientFor, failures, startFakeBedrock } from '../test/support/fake-bedrock.ts';
+import { aCatalog, aModel } from '../test/support/models.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 2000);
 const QUOTA = Number(process.env.BENCH_QUOTA ?? 100); // requests per second per model
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 40);
 const CONCURRENCY = Number(process.env.BENCH_MAX_CONCURRENCY ?? 16);
 
-const model = (id: string): ModelInfo => ({
-  id: id as ModelId,
-  name: id,
-  bedrockId: `us.${id}`,
-  baseModelId: id,
-  provider: 'amazon',
-  contextWindow: 300_000,
-  maxOutputTokens: 4096,
-  price: { inputPerMTok: 0.06, outputPerMTok: 0.24 },
-  supportsCountTokens: false,
-  fixedSampling: false,
-  tokenEstimateFactor: 1,
-  asOf: '2026-12-01',
-});
-const models = [model('model-a'), model('model-b')];
-const catalog: ModelCatalog = {
-  models,
-  get: (id) => models.find((m) => m.id === id),
-  defaultModel: models[0] as ModelInfo,
-  fallbackChain: [],
-};
+const models = [
+  aModel('model-a', { price: { inputPerMTok: 0.06, outputPerMTok: 0.24 } }),
+  aModel('model-b', { price: { inputPerMTok: 0.06, outputPerMTok: 0.24 } }),
+];
+const catalog = aCatalog(models);
 
 /** A token bucket per model: QUOTA per second, 100 ms of burst. */
 const buckets = new Map<string, { tokens: number; at: number }>();
@@ -162,15 +146,10 @@ console.log(
 // Overhead: unthrottled, bare first as warm-up, then alternating twice; the minimum of each side.
 const bareCpu: number[] = [];
 const botCpu: number[] = [];
-const only = process.env.BENCH_ONLY;
 await bareLoop();
 for (let round = 0; round < 2; round++) {
-  if (only !== 'bot') bareCpu.push((await bareLoop()).cpuMs / calls);
-  if (only !== 'bare') botCpu.push((await runMode()).cpuMs / calls);
-}
-if (only) {
-  console.log(`bare ${bareCpu.map((x) => x.toFixed(3))} bot ${botCpu.map((x) => x.toFixed(3))} ms CPU per answer`);
-  process.exit(0);
+  bareCpu.push((await bareLoop()).cpuMs / calls);
+  botCpu.push((await runMode()).cpuMs / calls);
 }
 const overhead = Math.min(...botCpu) - Math.min(...bareCpu);
 
