@@ -1,8 +1,9 @@
 import { awsRefusal } from '../src/app/aws-access.ts';
+import { runBenchOnBestPath } from '../src/app/bench/batch-run.ts';
 import { progressReply } from '../src/app/bench/present-progress.ts';
 import { runReply } from '../src/app/bench/present-run.ts';
 import { scoreReply } from '../src/app/bench/present-score.ts';
-import { MAX_REPEAT, runBench } from '../src/app/bench/run-bench.ts';
+import { MAX_REPEAT } from '../src/app/bench/run-bench.ts';
 import { isPromptfooFile } from '../src/app/bench/run-setup.ts';
 import { runScore } from '../src/app/bench/score-file.ts';
 import { defineCommand } from '../src/chat/command.ts';
@@ -142,7 +143,8 @@ export const benchCommand = defineCommand({
           hint: 'Add `models:` with 1 to 4 model names, comma separated.',
         });
       }
-      const run = await runBench(
+      // Large files go to a Bedrock batch job when it is set up (BENCH_BATCH_*); the reply says which path ran.
+      const run = await runBenchOnBestPath(
         ctx.deps.bench,
         {
           file: v.file,

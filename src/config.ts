@@ -165,6 +165,24 @@ const envSchema = z.object({
   BENCH_BACKOFF_MS: z.coerce.number().int().min(0).default(1000),
   /** Font file for chart text; DejaVu Sans or a built-in pixel font when absent. */
   BENCH_CHART_FONT: optionalText,
+  /** Run mode sends files of at least BENCH_BATCH_MIN_ROWS rows to Bedrock batch inference when bucket and role are set. */
+  BENCH_BATCH_BUCKET: optionalText,
+  /** Folder in the bucket for batch input and output files (one subfolder per run). */
+  BENCH_BATCH_PREFIX: z.string().default('bench-batch/'),
+  /** Service role Bedrock assumes to read the input and write the output (trusts bedrock.amazonaws.com). */
+  BENCH_BATCH_ROLE_ARN: optionalText,
+  /** Rows from which a run goes to a batch job (Bedrock takes at least 100 records per job). */
+  BENCH_BATCH_MIN_ROWS: z.coerce.number().int().min(100).default(1000),
+  /** A batch run reads at most this many rows (BENCH_MAX_RUN_ROWS stays the on-demand cap). */
+  BENCH_BATCH_MAX_ROWS: z.coerce.number().int().min(100).default(1_000_000),
+  /** The account's "records per batch inference job" quota; larger runs are split into several jobs. */
+  BENCH_BATCH_MAX_RECORDS_PER_JOB: z.coerce.number().int().min(200).default(50_000),
+  /** The account's "batch inference input file size" quota, in bytes; a larger job is split in halves. */
+  BENCH_BATCH_MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(200_000_000),
+  /** First wait between job status polls; it grows 1.5x a poll up to 5 minutes. */
+  BENCH_BATCH_POLL_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Hours Bedrock may take before a job expires (24 to 168). */
+  BENCH_BATCH_TIMEOUT_HOURS: z.coerce.number().int().min(24).max(168).default(24),
 
   // --- knowledge base ---
   /** local: the embedded index on disk answers; aws: an Amazon Bedrock Knowledge Base (KB_KNOWLEDGE_BASE_ID). */

@@ -45,7 +45,7 @@ const deps: AppDeps = {
   tools,
   ask,
   orders: orders.deps,
-  bench: composeBench(env, ask),
+  bench: composeBench(env, ask, config.awsCredentialsConfigured),
   voice: { ...(await composeVoice(env, ask, tools, log)), aws },
   aws,
   knowledge,

@@ -5,9 +5,11 @@ import { WorkerBench } from '../../adapters/workers/worker-bench.ts';
 import type { AskDeps } from '../app/ask/deps.ts';
 import { type BenchDeps, defaultBenchLimits } from '../app/bench/deps.ts';
 import type { Env } from '../config.ts';
+import { composeBenchBatch } from './bench-batch.ts';
 
 /** /bench: streaming CSV/XLSX reading, PNG charts, and the same text model and catalog as /ask. */
-export function composeBench(env: Env, ask: AskDeps): BenchDeps {
+export function composeBench(env: Env, ask: AskDeps, awsCredentialsConfigured = false): BenchDeps {
+  const batch = composeBenchBatch(env, awsCredentialsConfigured);
   // Score mode and charts run on worker threads: a million-row file must not stall voice or other commands.
   const workers = new WorkerBench(env.BENCH_CHART_FONT ? { fontPaths: [env.BENCH_CHART_FONT] } : {});
   return {
@@ -17,6 +19,7 @@ export function composeBench(env: Env, ask: AskDeps): BenchDeps {
     textModel: ask.textModel,
     catalog: ask.catalog,
     answers: new FileAnswerCache(join(env.DATA_DIR, 'bench-cache')),
+    ...(batch ? { batch } : {}),
     limits: {
       ...defaultBenchLimits,
       maxBytes: env.BENCH_MAX_BYTES,

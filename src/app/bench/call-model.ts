@@ -15,6 +15,8 @@ export type CallResult =
       readonly cached: boolean;
       /** Kept from an earlier run of the same prompt (resume): no cost now, no latency. */
       readonly reused?: boolean;
+      /** Answered by a Bedrock batch job: billed at the batch price, no per-call latency. */
+      readonly batch?: boolean;
     }
   | { readonly ok: false; readonly code: ModelFailureCode; readonly message: string; readonly attempts: number };
 

@@ -4,6 +4,7 @@ import type { AnswerCache } from '../../ports/answer-cache.ts';
 import type { ChartRenderer } from '../../ports/chart-renderer.ts';
 import type { TableSource } from '../../ports/table-source.ts';
 import type { TextModel } from '../../ports/text-model.ts';
+import type { BenchBatch } from './batch-deps.ts';
 import type { ScoreInput, ScoreReport } from './score-file.ts';
 
 /** The ports the bench use cases need. `textModel` and `catalog` are the same instances /ask uses. */
@@ -21,6 +22,8 @@ export interface BenchDeps {
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Where score mode's CPU work runs: a worker thread in production; in-process (`scoreFile`) when absent. */
   readonly offload?: ScoreOffload;
+  /** Large run-mode files go to Bedrock batch inference (BENCH_BATCH_*); absent: always on demand. */
+  readonly batch?: BenchBatch;
 }
 
 /** Runs `scoreFile` elsewhere with the same contract (progress, cancellation with partial figures, result). */
@@ -66,6 +69,8 @@ export interface BenchProgress {
   readonly accuracy: number;
   /** Run mode: calls in flight and the current concurrency limit per model. */
   readonly detail?: string;
+  /** Nothing is graded yet (a batch job is running): no running accuracy to show. */
+  readonly ungraded?: boolean;
 }
 
 export interface BenchHooks {

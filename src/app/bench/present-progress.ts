@@ -8,7 +8,7 @@ export function progressReply(title: string, p: BenchProgress): TextReply {
   const facts = [
     `${p.rowsDone.toLocaleString('en')} rows`,
     p.etaMs === undefined ? '' : `ETA ${duration(p.etaMs)}`,
-    `accuracy so far ${percent(p.accuracy)}`,
+    p.ungraded ? '' : `accuracy so far ${percent(p.accuracy)}`,
   ].filter(Boolean);
   return {
     kind: 'text',

@@ -3,6 +3,7 @@ import { csvLine } from '../../domain/bench/csv-escape.ts';
 import type { Interval } from '../../domain/bench/intervals.ts';
 import { duration, percent } from '../../domain/bench/stats.ts';
 import { costUsd, formatUsd } from '../../domain/models/catalog.ts';
+import { pathNotes } from './batch-notes.ts';
 import type { BenchDeps } from './deps.ts';
 import type { ModelSummary, RunReport } from './run-report.ts';
 import { comparisonSentence } from './run-stats.ts';
@@ -71,7 +72,9 @@ function summaryTable(report: RunReport): TableReply {
       `${m.inputTokens.toLocaleString('en')} / ${m.outputTokens.toLocaleString('en')}`,
       formatUsd(m.costUsd),
       `${m.errors} / ${m.throttles}`,
-      `${m.settledRate === undefined ? 'unlimited' : `${m.settledRate.toFixed(1)}/s`}, ≤ ${m.peakInFlight} in flight`,
+      report.path?.kind === 'batch'
+        ? 'batch job'
+        : `${m.settledRate === undefined ? 'unlimited' : `${m.settledRate.toFixed(1)}/s`}, ≤ ${m.peakInFlight} in flight`,
     ];
   });
   const accuracy = repeats ? 'pass@1 (95% CI)' : 'accuracy (95% CI)';
@@ -122,13 +125,16 @@ function notes(report: RunReport): TextReply {
     report.blankRows > 0
       ? `${report.blankRows.toLocaleString('en')} rows skipped: blank prompt or expected value.`
       : '',
-    report.capped ? `Only the first ${report.rowsRead.toLocaleString('en')} rows were run (BENCH_MAX_RUN_ROWS).` : '',
+    report.capped
+      ? `Only the first ${report.rowsRead.toLocaleString('en')} rows were run (${report.path?.kind === 'batch' ? 'BENCH_BATCH_MAX_ROWS' : 'BENCH_MAX_RUN_ROWS'}).`
+      : '',
     ...report.models.map(throttleNote),
     ...report.models
       .filter((m) => m.errors > 0)
       .map((m) => `${m.model.id}: ${m.errors} failed (${m.firstError ?? 'unknown error'}).`),
     report.cellsTruncated ? 'The results CSV holds the first rows only (BENCH_RESULT_ROWS).' : '',
     reusedNote(report),
+    ...pathNotes(report),
   ];
   const prices = report.models.map((m) => m.model.asOf).sort()[0];
   return {
@@ -198,7 +204,7 @@ function resultsCsv(report: RunReport): Uint8Array {
         c.score === undefined ? undefined : c.score.toFixed(3),
         c.failed?.join(' | '),
         flaky.get(c.model)?.has(c.row) ?? false,
-        a ? Math.round(a.latencyMs) : undefined,
+        a && !a.batch ? Math.round(a.latencyMs) : undefined,
         a?.inputTokens,
         a?.outputTokens,
         cost.toFixed(8),

@@ -31,7 +31,7 @@ export interface RunInput {
 }
 
 /** One input row, ready to send: its prompt and what grades the answer. */
-interface RowInput {
+export interface RowInput {
   readonly row: number;
   readonly prompt: string;
   /** The expected value, or the row's promptfoo assertions. */
@@ -48,7 +48,13 @@ export const MAX_REPEAT = 10;
  * Rows stream in with backpressure (a bounded window of calls in flight); each model has its own adaptive
  * concurrency; identical prompts are asked once per model; a cancelled or broken run reports what it finished.
  */
-export async function runBench(deps: BenchDeps, input: RunInput, hooks: BenchHooks): Promise<Result<RunReport>> {
+export async function runBench(
+  deps: BenchDeps,
+  input: RunInput,
+  hooks: BenchHooks,
+  /** Where answers come from instead of on-demand calls (a finished batch job's output): same grading and report. */
+  source?: AnswerSource,
+): Promise<Result<RunReport>> {
   const started = deps.clock();
   const repeat = input.repeat ?? 1;
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) {
@@ -94,7 +100,7 @@ export async function runBench(deps: BenchDeps, input: RunInput, hooks: BenchHoo
     const key = `${model.id}\u0000${attempt}\u0000${prompt}`;
     const hit = cache.get(key);
     if (hit) return hit.then((r) => (r.ok && !r.reused ? { ...r, cached: true } : r));
-    const call = askOnce(model, prompt, attempt);
+    const call = source ? source(model, prompt, attempt) : askOnce(model, prompt, attempt);
     cache.set(key, call);
     // Failures are not cached: the next identical prompt tries again.
     void call.then(
@@ -272,8 +278,11 @@ export async function runBench(deps: BenchDeps, input: RunInput, hooks: BenchHoo
   });
 }
 
+/** Answers one prompt of one model (the attempt is 1-based); never rejects. */
+export type AnswerSource = (model: ModelInfo, prompt: string, attempt: number) => Promise<CallResult>;
+
 /** A row's prompt (column or template, with promptfoo's prefix and suffix) and what grades its answers. */
-function rowInput(layout: RunLayout, row: { row: number; cells: readonly string[] }): RowInput {
+export function rowInput(layout: RunLayout, row: { row: number; cells: readonly string[] }): RowInput {
   const cell = (i: number | undefined) => (i === undefined ? '' : (row.cells[i] ?? ''));
   const body = typeof layout.prompt === 'number' ? cell(layout.prompt) : fillTemplate(layout.prompt, row.cells);
   const pf = layout.promptfoo;

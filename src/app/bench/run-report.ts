@@ -91,6 +91,27 @@ export interface RunReport {
   readonly cells: readonly RunCell[];
   readonly cellsTruncated: boolean;
   readonly elapsedMs: number;
+  /** How the answers were obtained (on demand or a Bedrock batch job) and why; absent: on demand, not chosen. */
+  readonly path?: RunPath;
+}
+
+/** The path a run took, for the reply: `batch` lists its jobs. */
+export interface RunPath {
+  readonly kind: 'on_demand' | 'batch';
+  readonly reason: string;
+  readonly jobs?: readonly BatchJobReport[];
+}
+
+export interface BatchJobReport {
+  readonly model: string;
+  readonly name: string;
+  readonly id: string;
+  /** Bedrock's last word on the job: Completed, PartiallyCompleted, Failed, Stopped, Expired. */
+  readonly status: string;
+  readonly records: number;
+  readonly succeeded?: number;
+  readonly failed?: number;
+  readonly message?: string;
 }
 
 /** Running figures for one model. */
@@ -143,8 +164,8 @@ export class ModelTally {
   }
 
   /** A real call's cost and latency (also used for judge calls, which are not cells). */
-  call(answer: { latencyMs: number; inputTokens: number; outputTokens: number }): void {
-    this.#latencies.push(answer.latencyMs);
+  call(answer: { latencyMs: number; inputTokens: number; outputTokens: number; batch?: boolean }): void {
+    if (!answer.batch) this.#latencies.push(answer.latencyMs);
     this.#input += answer.inputTokens;
     this.#output += answer.outputTokens;
   }
