@@ -1,8 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BedrockClient } from '@aws-sdk/client-bedrock';
-import { S3Client } from '@aws-sdk/client-s3';
-import { S3Objects } from '../../adapters/aws/s3-objects.ts';
-import { BedrockBatchInference } from '../../adapters/bedrock/batch-jobs.ts';
+import { createBedrockBatchInference } from '../../adapters/bedrock/batch-client.ts';
 import type { BenchBatch } from '../app/bench/batch-deps.ts';
 import type { Env } from '../config.ts';
 
@@ -11,7 +8,7 @@ const MAX_POLL_MS = 5 * 60_000;
 
 /**
  * Bedrock batch inference for large /bench runs: only with a bucket, a role and AWS credentials (offline, every run
- * is on demand). The control-plane client (`bedrock`, not `bedrock-runtime`) and S3 use the default credential chain.
+ * is on demand).
  */
 export function composeBenchBatch(env: Env, awsCredentialsConfigured: boolean): BenchBatch | undefined {
   if (!env.BENCH_BATCH_BUCKET || !env.BENCH_BATCH_ROLE_ARN || !awsCredentialsConfigured) return undefined;
@@ -20,17 +17,15 @@ export function composeBenchBatch(env: Env, awsCredentialsConfigured: boolean): 
     env.BENCH_BATCH_PREFIX === '' || env.BENCH_BATCH_PREFIX.endsWith('/')
       ? env.BENCH_BATCH_PREFIX
       : `${env.BENCH_BATCH_PREFIX}/`;
-  const inference = new BedrockBatchInference(
-    new BedrockClient({ region, maxAttempts: 3, retryMode: 'standard' }),
-    new S3Objects(new S3Client({ region, maxAttempts: 3 }), env.BENCH_BATCH_BUCKET),
-    {
-      prefix,
-      roleArn: env.BENCH_BATCH_ROLE_ARN,
-      maxRecordsPerJob: env.BENCH_BATCH_MAX_RECORDS_PER_JOB,
-      maxFileBytes: env.BENCH_BATCH_MAX_FILE_BYTES,
-      timeoutHours: env.BENCH_BATCH_TIMEOUT_HOURS,
-    },
-  );
+  const inference = createBedrockBatchInference({
+    region,
+    bucket: env.BENCH_BATCH_BUCKET,
+    prefix,
+    roleArn: env.BENCH_BATCH_ROLE_ARN,
+    maxRecordsPerJob: env.BENCH_BATCH_MAX_RECORDS_PER_JOB,
+    maxFileBytes: env.BENCH_BATCH_MAX_FILE_BYTES,
+    timeoutHours: env.BENCH_BATCH_TIMEOUT_HOURS,
+  });
   return {
     inference,
     minRows: env.BENCH_BATCH_MIN_ROWS,
