@@ -41,8 +41,9 @@ export interface FollowedJobs {
 
 /** Status polls that may fail in a row (throttling, a network blip) before a job is given up as lost. */
 const MAX_STATUS_FAILURES = 5;
-/** Polls after a cancel for the jobs to reach Stopped before their output is read anyway. */
-const STOP_POLLS = 10;
+/** Polls after a cancel, at most STOP_WAIT_MS apart, for the jobs to reach Stopped before their output is read. */
+const STOP_POLLS = 12;
+const STOP_WAIT_MS = 5000;
 
 /**
  * Submits each model's records as batch jobs (split at the records-per-job quota, halved again when a file passes
@@ -173,7 +174,7 @@ async function stopAll(deps: Pick<BenchDeps, 'sleep'>, batch: BenchBatch, tracke
     if (left.length === 0) return;
     for (const t of left) await poll(batch, t, signal);
     if (left.some((t) => !(t.status && FINISHED_STATES.has(t.status.state)))) {
-      await deps.sleep(batch.pollMs, signal).catch(() => undefined);
+      await deps.sleep(Math.min(batch.pollMs, STOP_WAIT_MS), signal).catch(() => undefined);
     }
   }
 }

@@ -102,6 +102,9 @@ async function choosePath(deps: BenchDeps, input: RunInput, signal: AbortSignal)
       `${rows.toLocaleString('en')} rows, under the ${batch.minRows.toLocaleString('en')} that go to a batch job (BENCH_BATCH_MIN_ROWS).`,
     );
   }
+  if (plan.value.models.every((p) => p.records.length === 0)) {
+    return onDemand('every answer is kept from an earlier run of these prompts (add `fresh:true` to ask again).');
+  }
   const min = batch.inference.minRecordsPerJob;
   const few = plan.value.models.find((p) => p.records.length > 0 && p.records.length < min);
   if (few) {

@@ -253,6 +253,25 @@ describe('/bench run mode on Bedrock batch inference (real SDK clients against l
     expect(creates() - before).toBeGreaterThan(4);
   });
 
+  it('resumes: answers kept from an earlier run are not sent again, and batch answers are kept in turn', async () => {
+    const kept = new Map<string, { text: string; inputTokens: number; outputTokens: number; latencyMs: number }>();
+    const answers = {
+      get: async (k: string) => kept.get(k),
+      put: async (k: string, a: typeof kept extends Map<string, infer V> ? V : never) => void kept.set(k, a),
+    };
+    const deps = (batch?: BenchBatch) => ({ ...depsWith(batch), answers });
+    const first = await run(deps(), runInput(150, ['nova-lite']));
+    expect(first.path?.kind).toBe('on_demand');
+    expect(kept.size).toBe(147); // three rows failed and are not kept
+    const second = await run(deps(batchOf()), runInput(400, ['nova-lite']));
+    expect(second.path?.jobs?.map((j) => j.records)).toEqual([253]);
+    expect(second.models[0]).toMatchObject({ cells: 400, reused: 147, errors: 8 });
+    expect(kept.size).toBe(392);
+    const third = await run(deps(batchOf()), runInput(400, ['nova-lite']));
+    expect(third.path?.kind).toBe('on_demand');
+    expect(third.path?.reason).toContain('only 8 distinct prompts are left');
+  });
+
   it('stays on demand below BENCH_BATCH_MIN_ROWS, for the judge grader, and says why', async () => {
     const small = await run(depsWith(batchOf({ minRows: 500 })), runInput(300, ['nova-lite']));
     expect(small.path).toEqual({
