@@ -3,21 +3,20 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import {
   type BatchJob,
   type BatchJobStatus,
-  type BatchRecord,
   type BatchRecordResult,
   FINISHED_STATES,
 } from '../../ports/batch-inference.ts';
 import type { ModelFailureCode } from '../../ports/text-model.ts';
 import type { BenchBatch } from './batch-deps.ts';
-import type { ModelPlan } from './batch-plan.ts';
-import type { CallResult } from './call-model.ts';
+import type { ModelPlan, PlannedRecord } from './batch-plan.ts';
+import { benchRequest, type CallResult } from './call-model.ts';
 import type { BenchDeps, BenchHooks } from './deps.ts';
 import type { BatchJobReport } from './run-report.ts';
 
 /** A slice of one model's records that goes to Bedrock as one job. */
 interface Chunk {
   readonly plan: ModelPlan;
-  readonly records: readonly BatchRecord[];
+  readonly records: readonly PlannedRecord[];
   readonly name: string;
 }
 
@@ -127,7 +126,8 @@ async function submit(
   while (pending.length > 0) {
     const chunk = pending[0] as Chunk;
     const { model } = chunk.plan;
-    const started = await batch.inference.start({ runId, name: chunk.name, model, records: chunk.records }, signal);
+    const records = chunk.records.map((r) => ({ recordId: r.recordId, request: benchRequest(model, r.prompt) }));
+    const started = await batch.inference.start({ runId, name: chunk.name, model, records }, signal);
     if (started.ok) {
       pending.shift();
       tracked.push({ chunk, job: started.value, statusFailures: 0 });

@@ -1,16 +1,21 @@
 import type { ModelInfo } from '../../domain/models/catalog.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
-import type { BatchRecord } from '../../ports/batch-inference.ts';
-import { answerKey, benchRequest, type CallResult } from './call-model.ts';
+import { answerKey, type CallResult } from './call-model.ts';
 import type { BenchDeps } from './deps.ts';
 import { type RunInput, rowInput } from './run-bench.ts';
 import { resolveLayout } from './run-setup.ts';
 import { tableOptions } from './score-file.ts';
 
+/** One prompt to send; its request is built per job, so a 1M-row plan holds strings, not request objects. */
+export interface PlannedRecord {
+  readonly recordId: string;
+  readonly prompt: string;
+}
+
 /** What one model of a batch run must be asked: each distinct (attempt, prompt) once, as a record. */
 export interface ModelPlan {
   readonly model: ModelInfo;
-  readonly records: BatchRecord[];
+  readonly records: PlannedRecord[];
   /** `recordKey(attempt, prompt)` → recordId. */
   readonly ids: Map<string, string>;
   /** Answers kept from an earlier run of the same prompts (resume): not sent again. */
@@ -79,5 +84,5 @@ async function add(plan: ModelPlan, attempt: number, prompt: string, store: Benc
   }
   const id = recordId(plan.records.length);
   plan.ids.set(key, id);
-  plan.records.push({ recordId: id, request: benchRequest(plan.model, prompt) });
+  plan.records.push({ recordId: id, prompt });
 }
