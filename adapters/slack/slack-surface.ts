@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Core, Surface } from '../../src/chat/surface.ts';
+import type { DeliveryClaims } from '../../src/ports/shared-state.ts';
+import { MemoryDeliveryClaims } from '../local/memory-shared-state.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { dedupeDeliveries } from './delivery-dedupe.ts';
 import { SlackDirectMessenger } from './direct-messenger.ts';
 import { DEFAULT_MAX_FILE_BYTES } from './file-source.ts';
 import { registerInteractions } from './interactions.ts';
@@ -36,6 +39,11 @@ export interface SlackSurfaceOptions {
   readonly editIntervalMs?: number;
   /** Per workspace: the chat.update budget streaming answers share (defaults in workspace-edit-budget.ts). */
   readonly editBudget?: WorkspaceEditBudgetOptions;
+  /**
+   * Where deliveries are claimed so a Slack retry runs nothing twice: the shared store when several replicas
+   * serve the app (SHARED_STATE=dynamodb); this process's memory by default.
+   */
+  readonly deliveryClaims?: DeliveryClaims;
 }
 
 /** The Slack surface: Bolt in Socket Mode (default) or behind its HTTP receiver, serving the core's commands. */
@@ -82,6 +90,7 @@ export class SlackSurface implements Surface {
       }),
       names: new UserNames(this.#app.client),
     };
+    dedupeDeliveries(this.#app, options.deliveryClaims ?? new MemoryDeliveryClaims(), log);
     registerSlashCommands(this.#app, this.#rt);
     registerInteractions(this.#app, this.#rt);
     registerMessages(this.#app, this.#rt);

@@ -35,15 +35,9 @@ let keys = 0;
 const freshKey = (what: string) => `${what}-${++keys}`;
 
 type Pair<T> = () => [T, T];
+const bothReplicas = <T>(make: (r: Dynamo) => T): [T, T] => [make(replicas[0]), make(replicas[1])];
 const claimImplementations: [string, Pair<DeliveryClaims>][] = [
-  [
-    'dynamo (two replicas)',
-    () =>
-      replicas.map((r) => new DynamoDeliveryClaims(r.doc, { tableName: TABLE, now })) as [
-        DeliveryClaims,
-        DeliveryClaims,
-      ],
-  ],
+  ['dynamo (two replicas)', () => bothReplicas((r) => new DynamoDeliveryClaims(r.doc, { tableName: TABLE, now }))],
   [
     'memory (one process)',
     () => {
@@ -53,10 +47,7 @@ const claimImplementations: [string, Pair<DeliveryClaims>][] = [
   ],
 ];
 const leaseImplementations: [string, Pair<Leases>][] = [
-  [
-    'dynamo (two replicas)',
-    () => replicas.map((r) => new DynamoLeases(r.doc, { tableName: TABLE, now })) as [Leases, Leases],
-  ],
+  ['dynamo (two replicas)', () => bothReplicas((r) => new DynamoLeases(r.doc, { tableName: TABLE, now }))],
   [
     'memory (one process)',
     () => {
@@ -132,45 +123,45 @@ describe.each(leaseImplementations)('Leases: %s', (_name, make) => {
 
 describe('DynamoSharedBuckets (two replicas, one workspace bucket)', () => {
   const rate = { perMinute: 60, burst: 5 };
-  const buckets = () => replicas.map((r) => new DynamoSharedBuckets(r.doc, { tableName: TABLE, now }));
+  const buckets = () => bothReplicas((r) => new DynamoSharedBuckets(r.doc, { tableName: TABLE, now }));
 
   it('never admits more than the burst across replicas, however the takes interleave', async () => {
     const [a, b] = buckets();
     const key = freshKey('slack');
-    const admitted = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b)?.take(key, rate)));
+    const admitted = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).take(key, rate)));
     const granted = admitted.filter(Boolean).length;
     expect(granted).toBeGreaterThanOrEqual(1);
     expect(granted).toBeLessThanOrEqual(rate.burst);
     // Takes one after the other lose no race: the rest of the burst, then nothing.
     let more = 0;
-    while (more < 10 && (await a?.take(key, rate))) more++;
+    while (more < 10 && (await a.take(key, rate))) more++;
     expect(granted + more).toBe(rate.burst);
-    expect(await b?.take(key, rate)).toBe(false);
+    expect(await b.take(key, rate)).toBe(false);
   });
 
   it('refills at the rate (one token a second at 60 a minute)', async () => {
     const [a, b] = buckets();
     const key = freshKey('slack');
-    for (let i = 0; i < rate.burst; i++) expect(await a?.take(key, rate)).toBe(true);
-    expect(await b?.take(key, rate)).toBe(false);
+    for (let i = 0; i < rate.burst; i++) expect(await a.take(key, rate)).toBe(true);
+    expect(await b.take(key, rate)).toBe(false);
     clock.now += 1000;
-    expect(await b?.take(key, rate)).toBe(true);
-    expect(await a?.take(key, rate)).toBe(false);
+    expect(await b.take(key, rate)).toBe(true);
+    expect(await a.take(key, rate)).toBe(false);
   });
 
   it('counts finals (spend) and honours a 429 hold-off for every replica', async () => {
     const [a, b] = buckets();
     const key = freshKey('slack');
-    for (let i = 0; i < rate.burst + 2; i++) await a?.spend(key, rate);
+    for (let i = 0; i < rate.burst + 2; i++) await a.spend(key, rate);
     // Two tokens in debt: two seconds before the next progress edit.
     clock.now += 2000;
-    expect(await b?.take(key, rate)).toBe(false);
+    expect(await b.take(key, rate)).toBe(false);
     clock.now += 1000;
-    expect(await b?.take(key, rate)).toBe(true);
-    await b?.holdOff(key, rate, 10_000);
+    expect(await b.take(key, rate)).toBe(true);
+    await b.holdOff(key, rate, 10_000);
     clock.now += 9000;
-    expect(await a?.take(key, rate)).toBe(false);
+    expect(await a.take(key, rate)).toBe(false);
     clock.now += 1000;
-    expect(await a?.take(key, rate)).toBe(true);
+    expect(await a.take(key, rate)).toBe(true);
   });
 });
