@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Core, Surface } from '../../src/chat/surface.ts';
-import type { DeliveryClaims } from '../../src/ports/shared-state.ts';
+import type { DeliveryClaims, SharedBuckets } from '../../src/ports/shared-state.ts';
 import { MemoryDeliveryClaims } from '../local/memory-shared-state.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { dedupeDeliveries } from './delivery-dedupe.ts';
@@ -44,6 +44,8 @@ export interface SlackSurfaceOptions {
    * serve the app (SHARED_STATE=dynamodb); this process's memory by default.
    */
   readonly deliveryClaims?: DeliveryClaims;
+  /** Several replicas: the workspace edit budget is also a bucket in the shared store (workspace-edit-budget.ts). */
+  readonly sharedBuckets?: SharedBuckets;
 }
 
 /** The Slack surface: Bolt in Socket Mode (default) or behind its HTTP receiver, serving the core's commands. */
@@ -79,7 +81,10 @@ export class SlackSurface implements Surface {
       maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
       ...(options.fileHosts ? { fileHosts: options.fileHosts } : {}),
       editIntervalMs: options.editIntervalMs ?? EDIT_INTERVAL_MS,
-      editBudgets: new WorkspaceEditBudgets(options.editBudget),
+      editBudgets: new WorkspaceEditBudgets(
+        options.editBudget,
+        options.sharedBuckets ? { buckets: options.sharedBuckets, log } : undefined,
+      ),
       // On a 429 app.client pauses every call it makes until Retry-After, then retries: right for a final render,
       // wrong for a progress edit that the next one replaces. This client rejects it at once and does not retry.
       progressClient: new webApi.WebClient(options.botToken, {
