@@ -5,7 +5,6 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -32,13 +31,19 @@ export interface BotStackProps extends StackProps {
     readonly tables?: Partial<Record<'orders' | 'catalog' | 'conversations', string>>;
   };
   readonly knowledge?: { readonly policy: iam.IManagedPolicy; readonly environment: Record<string, string> };
-  readonly batch?: { readonly bucket: s3.IBucket; readonly serviceRoleArn: string };
+  readonly batch?: { readonly bucketArn: string; readonly serviceRoleArn: string };
   /** The ops server's port (health, readiness, metrics): OPS_PORT. */
   readonly opsPort?: number;
   readonly slackPort?: number;
 }
 
 export const OPS_PORT = 9464;
+
+/**
+ * A construct where the CDK asks for its interface: under our `exactOptionalPropertyTypes` a class such as `Vpc`
+ * (`vpnGatewayId?: string`) is not assignable to its own interface (`IVpc`), though it implements it at run time.
+ */
+const asInterface = <T>(construct: T | object): T => construct as T;
 export const READY_PATH = '/readyz';
 
 /**
@@ -70,7 +75,12 @@ export class BotStack extends Stack {
       natGateways: 0,
       subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
     });
-    const cluster = new ecs.Cluster(this, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    const cluster = asInterface<ecs.ICluster>(
+      new ecs.Cluster(this, 'Cluster', {
+        vpc: asInterface<ec2.IVpc>(vpc),
+        containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      }),
+    );
 
     // Same key and TTL attribute as adapters/aws/dynamo-coordination-table.ts (which creates it on dynalite).
     this.coordination = new dynamodb.Table(this, 'Coordination', {
@@ -85,7 +95,7 @@ export class BotStack extends Stack {
     const taskRole = botTaskRole(this, {
       models: props.models,
       sonicModelId: props.sonicModelId ?? 'amazon.nova-2-sonic-v1:0',
-      tables: { ...tables, coordination: this.coordination },
+      tables: { ...tables, coordinationArn: this.coordination.tableArn },
       ordersStateMachineName: props.orders.stateMachineName,
       ...(props.orders.notifications ? { notifications: props.orders.notifications } : {}),
       ...(props.knowledge ? { knowledgePolicy: props.knowledge.policy } : {}),

@@ -1,7 +1,5 @@
 import { ArnFormat, type Stack } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { BY_USER_INDEX } from '../adapters/aws/dynamo-tables.ts';
 
@@ -21,14 +19,14 @@ export interface BotAccess {
     readonly orders: string;
     readonly catalog: string;
     readonly conversations: string;
-    readonly coordination: dynamodb.ITable;
+    readonly coordinationArn: string;
   };
   readonly ordersStateMachineName: string;
   readonly notifications?: sqs.IQueue;
   /** The KnowledgeStack's own bot policy (Retrieve, ingestion, chunk uploads, the chain), attached as is. */
   readonly knowledgePolicy?: iam.IManagedPolicy;
   /** /bench batch inference: its S3 bucket and the service role Bedrock assumes to read and write it. */
-  readonly batch?: { readonly bucket: s3.IBucket; readonly serviceRoleArn: string };
+  readonly batch?: { readonly bucketArn: string; readonly serviceRoleArn: string };
 }
 
 /**
@@ -100,12 +98,11 @@ export function botTaskRole(stack: Stack, access: BotAccess): iam.Role {
     }),
   );
   // Delivery claims, voice leases, shared Slack edit budgets: conditional put/update/delete and consistent reads.
-  access.tables.coordination.grant(
-    role,
-    'dynamodb:GetItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      resources: [access.tables.coordinationArn],
+    }),
   );
 
   const machine = stack.formatArn({
@@ -143,7 +140,14 @@ export function botTaskRole(stack: Stack, access: BotAccess): iam.Role {
   }
   if (access.knowledgePolicy) role.addManagedPolicy(access.knowledgePolicy);
   if (access.batch) {
-    access.batch.bucket.grantReadWrite(role);
+    // Input JSONL up, results down; listing finds a job's output files.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [`${access.batch.bucketArn}/*`],
+      }),
+    );
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [access.batch.bucketArn] }));
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: [
