@@ -16,13 +16,10 @@ export function deliveryKey(body: unknown): string | undefined {
   const b = body as Record<string, unknown>;
   // Events API: event_id is unique per event and the same on every retry.
   if (b.type === 'event_callback' && typeof b.event_id === 'string') return `slack:event:${b.event_id}`;
-  // Slash commands and interactions: trigger_id is unique per user action; team keeps workspaces apart.
-  const trigger = typeof b.trigger_id === 'string' ? b.trigger_id : undefined;
-  if (!trigger) return undefined;
-  if (typeof b.command === 'string' && typeof b.team_id === 'string') return `slack:command:${b.team_id}:${trigger}`;
-  const team = typeof b.team === 'object' && b.team !== null ? (b.team as { id?: unknown }).id : undefined;
-  if ((b.type === 'view_submission' || b.type === 'block_actions') && typeof team === 'string') {
-    return `slack:${b.type}:${team}:${trigger}`;
+  // Slash commands: trigger_id is unique per invocation; team keeps workspaces apart. Interactions (buttons, modal
+  // submissions) are not retried by Slack, and a second click is a second action: they are not deduplicated.
+  if (typeof b.command === 'string' && typeof b.team_id === 'string' && typeof b.trigger_id === 'string') {
+    return `slack:command:${b.team_id}:${b.trigger_id}`;
   }
   return undefined;
 }
