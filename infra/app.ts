@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { parseZonesFile } from '../src/domain/orders/config-files.ts';
+import { BotStack } from './bot-stack.ts';
 import { KnowledgeStack } from './kb-stack.ts';
 import { OrderStack } from './order-stack.ts';
 
@@ -19,7 +21,7 @@ if (!existsSync(`${bundle}/index.mjs`)) {
 }
 
 const app = new App({ outdir: process.env.CDK_OUTDIR ?? root('cdk.out') });
-new OrderStack(app, process.env.ORDERS_STACK_NAME ?? 'SonicordOrders', {
+const orders = new OrderStack(app, process.env.ORDERS_STACK_NAME ?? 'SonicordOrders', {
   taskCode: lambda.Code.fromAsset(bundle),
   deliveryZones: parseZonesFile(
     JSON.parse(readFileSync(root('config/delivery-zones.json'), 'utf8')),
@@ -32,8 +34,40 @@ new OrderStack(app, process.env.ORDERS_STACK_NAME ?? 'SonicordOrders', {
     ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' } }
     : {}),
 });
-new KnowledgeStack(app, process.env.KB_STACK_NAME ?? 'SonicordKnowledge', {
+const knowledge = new KnowledgeStack(app, process.env.KB_STACK_NAME ?? 'SonicordKnowledge', {
   description: 'Sonicord knowledge base: documents bucket, Bedrock Knowledge Base on S3 Vectors, Express prompt chain',
+  ...(process.env.CDK_DEFAULT_ACCOUNT
+    ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' } }
+    : {}),
+});
+// The bot itself on ECS Fargate (infra/bot-stack.ts): DISCORD_SHARDS shards, BOT_SHARDS_PER_CLUSTER per service.
+const catalog = JSON.parse(readFileSync(root('config/models.json'), 'utf8')) as {
+  models: { bedrockId: string; baseModelId: string }[];
+};
+new BotStack(app, process.env.BOT_STACK_NAME ?? 'SonicordBot', {
+  description: 'Sonicord bot: Discord shard services and the Slack HTTP service behind an ALB, on ECS Fargate',
+  image: ecs.ContainerImage.fromAsset(root('.')),
+  models: [
+    ...catalog.models.map(({ bedrockId, baseModelId }) => ({ bedrockId, baseModelId })),
+    { bedrockId: 'amazon.titan-embed-text-v2:0', baseModelId: 'amazon.titan-embed-text-v2:0' },
+  ],
+  shards: {
+    total: Number(process.env.DISCORD_SHARDS ?? 1),
+    perCluster: Number(process.env.BOT_SHARDS_PER_CLUSTER ?? 16),
+  },
+  orders: {
+    stateMachineArn: orders.stateMachine.stateMachineArn,
+    stateMachineName: 'sonicord-orders',
+    notifications: orders.notifications,
+  },
+  knowledge: {
+    policy: knowledge.botPolicy,
+    environment: {
+      KB_MODE: 'aws',
+      KB_KNOWLEDGE_BASE_ID: knowledge.knowledgeBase.attrKnowledgeBaseId,
+      KB_CHAIN_STATE_MACHINE_ARN: knowledge.chain.stateMachineArn,
+    },
+  },
   ...(process.env.CDK_DEFAULT_ACCOUNT
     ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' } }
     : {}),

@@ -207,6 +207,18 @@ const envSchema = z.object({
     .int()
     .min(1024)
     .default(10 * 1024 * 1024),
+
+  // --- replicas (several bot processes: Slack HTTP behind a load balancer, Discord shard clusters) ---
+  /**
+   * memory: this process alone decides (one process). dynamodb: Slack delivery claims, voice leases and the Slack
+   * edit budget live in SHARED_STATE_TABLE (DynamoDB, or the embedded/local store at DYNAMODB_ENDPOINT).
+   */
+  SHARED_STATE: z.enum(['memory', 'dynamodb']).default('memory'),
+  SHARED_STATE_TABLE: z.string().default('sonicord-coordination'),
+  /** This process's name in leases; default hostname:pid. */
+  REPLICA_ID: optionalText,
+  /** A voice session's guild lease lives this long without renewal (renewed every third of it). */
+  VOICE_LEASE_MS: z.coerce.number().int().min(5000).max(600_000).default(30_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

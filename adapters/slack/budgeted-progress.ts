@@ -62,6 +62,8 @@ export class BudgetedProgressEdits {
   }
 
   async #update(ts: string, message: SlackMessage): Promise<void> {
+    // Other replicas may have used the workspace's minute: this edit is dropped, the next one or the final replaces it.
+    if (!(await this.#o.budget.admit())) return;
     try {
       await this.#o.client.chat.update({ channel: this.#o.channel, ts, ...message });
     } catch (error) {

@@ -45,8 +45,8 @@ interface IncomingText {
 export function registerMessages(app: App, rt: SlackRuntime): void {
   app.event('app_mention', async ({ event, context, client, body }) =>
     safely(rt.log, 'app_mention', async () => {
-      // A retry means we were slow to ack, not that the first delivery was lost: it is being handled.
-      if (context.retryNum || event.bot_id || !event.user) return;
+      // Retries of a delivery already being handled never get here (delivery-dedupe.ts).
+      if (event.bot_id || !event.user) return;
       await onText(rt, client, {
         team: event.team ?? body.team_id,
         workspace: body.team_id,
@@ -63,7 +63,6 @@ export function registerMessages(app: App, rt: SlackRuntime): void {
 
   app.message(async ({ message, context, client, body }) =>
     safely(rt.log, 'message', async () => {
-      if (context.retryNum) return;
       if (message.subtype !== undefined && message.subtype !== 'file_share') return;
       if (('bot_id' in message && message.bot_id) || !message.user) return;
       const text = message.text ?? '';

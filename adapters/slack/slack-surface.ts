@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Core, Surface } from '../../src/chat/surface.ts';
+import type { DeliveryClaims, SharedBuckets } from '../../src/ports/shared-state.ts';
+import { MemoryDeliveryClaims } from '../local/memory-shared-state.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { dedupeDeliveries } from './delivery-dedupe.ts';
 import { SlackDirectMessenger } from './direct-messenger.ts';
 import { DEFAULT_MAX_FILE_BYTES } from './file-source.ts';
 import { registerInteractions } from './interactions.ts';
@@ -36,6 +39,13 @@ export interface SlackSurfaceOptions {
   readonly editIntervalMs?: number;
   /** Per workspace: the chat.update budget streaming answers share (defaults in workspace-edit-budget.ts). */
   readonly editBudget?: WorkspaceEditBudgetOptions;
+  /**
+   * Where deliveries are claimed so a Slack retry runs nothing twice: the shared store when several replicas
+   * serve the app (SHARED_STATE=dynamodb); this process's memory by default.
+   */
+  readonly deliveryClaims?: DeliveryClaims;
+  /** Several replicas: the workspace edit budget is also a bucket in the shared store (workspace-edit-budget.ts). */
+  readonly sharedBuckets?: SharedBuckets;
 }
 
 /** The Slack surface: Bolt in Socket Mode (default) or behind its HTTP receiver, serving the core's commands. */
@@ -71,7 +81,10 @@ export class SlackSurface implements Surface {
       maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
       ...(options.fileHosts ? { fileHosts: options.fileHosts } : {}),
       editIntervalMs: options.editIntervalMs ?? EDIT_INTERVAL_MS,
-      editBudgets: new WorkspaceEditBudgets(options.editBudget),
+      editBudgets: new WorkspaceEditBudgets(
+        options.editBudget,
+        options.sharedBuckets ? { buckets: options.sharedBuckets, log } : undefined,
+      ),
       // On a 429 app.client pauses every call it makes until Retry-After, then retries: right for a final render,
       // wrong for a progress edit that the next one replaces. This client rejects it at once and does not retry.
       progressClient: new webApi.WebClient(options.botToken, {
@@ -82,6 +95,7 @@ export class SlackSurface implements Surface {
       }),
       names: new UserNames(this.#app.client),
     };
+    dedupeDeliveries(this.#app, options.deliveryClaims ?? new MemoryDeliveryClaims(), log);
     registerSlashCommands(this.#app, this.#rt);
     registerInteractions(this.#app, this.#rt);
     registerMessages(this.#app, this.#rt);

@@ -1,5 +1,6 @@
 import { DiscordSurface } from '../../adapters/discord/discord-surface.ts';
 import { DiscordVoiceHost } from '../../adapters/discord/voice/discord-voice-host.ts';
+import { VoiceLeaseGuard } from '../../adapters/discord/voice/voice-lease.ts';
 import { DiscordVoiceSessions } from '../../adapters/discord/voice/voice-sessions.ts';
 import { SlackSurface } from '../../adapters/slack/slack-surface.ts';
 import { conversationVoice } from '../../adapters/web/conversation-voice.ts';
@@ -9,6 +10,7 @@ import type { VoiceEngine } from '../app/voice/deps.ts';
 import { startVoice } from '../app/voice/start-voice.ts';
 import type { Core, Surface } from '../chat/surface.ts';
 import type { Config } from '../config.ts';
+import { sharedState } from './shared-state.ts';
 
 export interface StartedSurfaces {
   readonly surfaces: readonly Surface[];
@@ -27,6 +29,8 @@ export async function startSurfaces(config: Config, core: Core, notifier: Routin
   const surfaces: Surface[] = [];
   const cleanups: (() => Promise<void>)[] = [];
   let playgroundUrl: string | undefined;
+  const shared = await sharedState(env);
+  cleanups.push(async () => shared.close());
   const stop = async () => {
     for (const surface of [...surfaces].reverse())
       await surface.stop().catch((e: unknown) => log.warn({ err: e }, 'stop failed'));
@@ -34,7 +38,7 @@ export async function startSurfaces(config: Config, core: Core, notifier: Routin
   };
   try {
     if (config.discordEnabled && env.DISCORD_TOKEN) {
-      let voice: DiscordVoiceSessions | undefined;
+      let voice: VoiceLeaseGuard | undefined;
       const discord = new DiscordSurface({
         core,
         token: env.DISCORD_TOKEN,
@@ -44,7 +48,7 @@ export async function startSurfaces(config: Config, core: Core, notifier: Routin
         ...(env.DISCORD_MAX_UPLOAD_BYTES ? { maxUploadBytes: env.DISCORD_MAX_UPLOAD_BYTES } : {}),
         voiceFor: (guildId, userId) => voice?.voiceFor(guildId, userId),
       });
-      voice = new DiscordVoiceSessions({
+      const sessions = new DiscordVoiceSessions({
         host: new DiscordVoiceHost(discord.client, log.child({ platform: 'discord', area: 'voice' })),
         log,
         engines: Object.keys(deps.voice.models) as VoiceEngine[],
@@ -55,8 +59,18 @@ export async function startSurfaces(config: Config, core: Core, notifier: Routin
           return started.value;
         },
       });
-      const sessions = voice;
-      cleanups.push(() => sessions.close());
+      // One session per guild across replicas and shards: /join takes the guild's lease first (voice-lease.ts).
+      const guard = new VoiceLeaseGuard(sessions, {
+        leases: shared.leases,
+        owner: shared.replicaId,
+        ttlMs: env.VOICE_LEASE_MS,
+        log: log.child({ platform: 'discord', area: 'voice' }),
+      });
+      voice = guard;
+      cleanups.unshift(async () => {
+        await sessions.close();
+        await guard.close();
+      });
       notifier.attach(discord.directMessenger);
       await discord.start();
       surfaces.push(discord);
@@ -71,6 +85,8 @@ export async function startSurfaces(config: Config, core: Core, notifier: Routin
         port: env.SLACK_PORT,
         staffUsers: env.SLACK_STAFF_USERS,
         maxFileBytes: env.BENCH_MAX_BYTES,
+        deliveryClaims: shared.deliveryClaims,
+        ...(shared.buckets ? { sharedBuckets: shared.buckets } : {}),
       });
       notifier.attach(slack.directMessenger());
       await slack.start();

@@ -5,6 +5,7 @@ import type { AppDeps } from '../../../src/app/deps.ts';
 import type { Command, MessageHandler } from '../../../src/chat/command.ts';
 import type { Core } from '../../../src/chat/surface.ts';
 import { silentLogger } from '../../../src/ports/logger.ts';
+import type { DeliveryClaims } from '../../../src/ports/shared-state.ts';
 import { FakeSlackApi } from './fake-slack-api.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -34,10 +35,14 @@ export async function startHarness(
     staffUsers?: string[];
     editIntervalMs?: number;
     editBudget?: WorkspaceEditBudgetOptions;
+    /** A Web API fake already started (several replicas share one); the harness then leaves it running on close. */
+    fake?: FakeSlackApi;
+    deliveryClaims?: DeliveryClaims;
   } = {},
 ): Promise<Harness> {
-  const fake = new FakeSlackApi();
-  await fake.start();
+  const shared = options.fake;
+  const fake = shared ?? new FakeSlackApi();
+  if (!shared) await fake.start();
   const core: Core = { commands, messageHandlers: options.handlers ?? [], deps: noDeps, log: silentLogger };
   const surface = new SlackSurface({
     core,
@@ -51,6 +56,7 @@ export async function startHarness(
     fileHosts: [new URL(fake.url).host],
     ...(options.editIntervalMs !== undefined ? { editIntervalMs: options.editIntervalMs } : {}),
     ...(options.editBudget ? { editBudget: options.editBudget } : {}),
+    ...(options.deliveryClaims ? { deliveryClaims: options.deliveryClaims } : {}),
   });
   await surface.start();
   return {
@@ -59,7 +65,7 @@ export async function startHarness(
     eventsUrl: `http://127.0.0.1:${surface.port}/slack/events`,
     async close() {
       await surface.stop();
-      await fake.stop();
+      if (!shared) await fake.stop();
     },
   };
 }

@@ -138,13 +138,16 @@ describe('Slack messages: mentions, DMs, thread replies', () => {
     await threadPosts(h, 'Type `/help`');
   });
 
-  it('ignores retries, bot messages and channel messages outside threads', async () => {
+  it('ignores a retry of a delivery already handled, bot messages and channel messages outside threads', async () => {
     const ts = '1700000500.000001';
-    await post(
-      h,
-      { type: 'app_mention', user: 'U1', text: '<@UBOT> retried', ts, channel: 'C1' },
-      { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
-    );
+    const mention = eventBody({ type: 'app_mention', user: 'U1', text: '<@UBOT> retried', ts, channel: 'C1' });
+    await postSigned(h.eventsUrl, mention, { contentType: 'application/json' });
+    await threadPosts(h, 'answer to retried');
+    const retry = await postSigned(h.eventsUrl, mention, {
+      contentType: 'application/json',
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
+    expect(retry.status).toBe(200);
     await post(h, {
       type: 'message',
       channel_type: 'im',
@@ -156,7 +159,7 @@ describe('Slack messages: mentions, DMs, thread replies', () => {
     });
     await post(h, { type: 'message', channel_type: 'channel', user: 'U1', text: 'just chatting', ts, channel: 'C1' });
     await new Promise((r) => setTimeout(r, 300));
-    expect(seen).toEqual([]);
+    expect(seen.map((s) => s.text)).toEqual(['retried']);
   });
 
   it('does not answer a mention twice when it also arrives as a thread message', async () => {
