@@ -133,6 +133,14 @@ export class FakeDiscordGateway {
     return shard;
   }
 
+  /** Closes a shard's socket as Discord does on a fault (4000: unknown error, resumable); the client reconnects. */
+  dropShard(shardId: number, code = 4000): void {
+    const session = this.#sessions.get(shardId);
+    if (!session) throw new Error(`shard ${shardId} is not connected`);
+    this.#sessions.delete(shardId);
+    session.ws.close(code, 'fake Discord dropped the shard');
+  }
+
   /** Sends pre-built dispatches (t, d) on a shard as fast as the socket takes them; resolves once flushed. */
   async flood(shardId: number, events: readonly { t: string; d: unknown }[]): Promise<void> {
     const session = this.#sessions.get(shardId);

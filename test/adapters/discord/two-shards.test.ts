@@ -166,12 +166,44 @@ describe('Discord sharding through the fake gateway', () => {
     await gateway.until(() => !!answered(gateway, '403'), 10_000, 'the answer from shard 1');
     expect(answered(gateway, '403')?.body).toMatchObject({ content: 'echo one' });
 
+    // Voice for shard 1's guild is joined only by the process that runs shard 1.
+    const wrong = new DiscordVoiceHost(first.client, silentLogger);
+    await expect(wrong.connect({ guildId: g1.id, id: voiceChannelOf(g1.id), name: 'voice' })).rejects.toThrow(
+      /on shard 1, which this process does not run/,
+    );
+    expect(gateway.voiceRequests).toEqual([]);
+
     // Notifications reach a user from either process.
     await expect(first.directMessenger.send('301', text('from shard 0'))).resolves.toBe('sent');
     await expect(second.directMessenger.send('301', text('from shard 1'))).resolves.toBe('sent');
     const dms = gateway.requests.filter((r) => r.path === `/channels/${dmChannelOf('301')}/messages`);
     expect(dms.map((r) => r.body.content)).toEqual(['from shard 0', 'from shard 1']);
   }, 30_000);
+
+  it('survives a dropped shard: it identifies again in its turn, gets its guilds back and answers', async () => {
+    const gateway = await aGateway();
+    const bot = await aBot(gateway, { count: 2 });
+    const g1 = onShard(1)[0];
+    if (!g1) throw new Error('guild fixture should cover shard 1');
+
+    gateway.dropShard(1);
+    // Invariants after recovery: both shards identified again at most once each, no identify broke the bucket
+    // rate, shard 1 holds its guilds again, and its commands are answered.
+    await gateway.until(() => gateway.identifies.length === 3, 20_000, 'shard 1 to identify again');
+    await vi.waitFor(() => expect(bot.shardStates().map((s) => s.status)).toEqual(['Ready', 'Ready']), {
+      timeout: 10_000,
+    });
+    expect(gateway.identifies.map((i) => i.shard[0]).sort()).toEqual([0, 1, 1]);
+    expect(gateway.rateLimitedIdentifies).toBe(0);
+    expect(bot.client.guilds.cache.get(g1.id)?.shardId).toBe(1);
+    gateway.dispatchToGuild(
+      g1.id,
+      'INTERACTION_CREATE',
+      chatInputInteraction('404', g1.id, '203', 'echo', words('back')),
+    );
+    await gateway.until(() => !!answered(gateway, '404'), 10_000, 'the answer after the reconnect');
+    expect(answered(gateway, '404')?.body).toMatchObject({ content: 'echo back' });
+  }, 40_000);
 
   it('keeps to the identify rate: with max_concurrency 1 the second shard waits its 5 s turn', async () => {
     const gateway = await aGateway({ maxConcurrency: 1 });
