@@ -36,6 +36,8 @@ interface Figures {
   readonly events: number;
   readonly eventsPerSecond: number;
   readonly floodSendMs: number;
+  /** RSS of this process before the client: what each extra process (one per shard) would cost again. */
+  readonly baseRssMb: number;
 }
 
 function collect(): { heap: number; rss: number } {
@@ -113,6 +115,7 @@ async function measure(shards: number): Promise<Figures> {
       events: seen,
       eventsPerSecond: seen / Math.max((last - first) / 1000, 1e-3),
       floodSendMs: sent.ms,
+      baseRssMb: before.rss / MB,
     };
   } finally {
     gateway.disconnect();
@@ -172,7 +175,8 @@ async function main(): Promise<void> {
   if (one && four) {
     console.log(
       `per added shard (1 -> 4): heap ${((four.heapMb - one.heapMb) / 3).toFixed(1)} MB, ` +
-        `RSS ${((four.rssMb - one.rssMb) / 3).toFixed(1)} MB, with ${GUILDS_PER_SHARD} guilds each`,
+        `RSS ${((four.rssMb - one.rssMb) / 3).toFixed(1)} MB, with ${GUILDS_PER_SHARD} guilds each; ` +
+        `a process of its own would add its base RSS again: ${one.baseRssMb.toFixed(0)} MB here (Node, discord.js, our code)`,
     );
   }
 }
