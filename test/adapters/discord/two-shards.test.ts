@@ -213,4 +213,16 @@ describe('Discord sharding through the fake gateway', () => {
     expect(gateway.identifies).toHaveLength(2);
     expect((b?.at ?? 0) - (a?.at ?? 0)).toBeGreaterThanOrEqual(5_000);
   }, 30_000);
+
+  it('two processes starting together in one identify bucket: Discord refuses one, it identifies again later', async () => {
+    // Each process throttles only its own identifies; across processes Discord answers op 9 (invalid session).
+    const gateway = await aGateway({ maxConcurrency: 1 });
+    const [first, second] = await Promise.all([
+      aBot(gateway, { count: 2, ids: [0] }),
+      aBot(gateway, { count: 2, ids: [1] }),
+    ]);
+    expect(gateway.rateLimitedIdentifies).toBeGreaterThanOrEqual(1);
+    expect(gateway.identifies.map((i) => i.shard[0]).sort()).toEqual([0, 1]);
+    expect(first.client.guilds.cache.size + second.client.guilds.cache.size).toBe(guilds.length);
+  }, 40_000);
 });
