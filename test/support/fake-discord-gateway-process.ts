@@ -55,7 +55,7 @@ function eventsFor(guildIds: readonly string[], count: number): { t: string; d: 
 }
 
 process.on('message', (message: { start?: Start; flood?: { perShard: number } }) => {
-  void (async () => {
+  (async () => {
     if (message.start) {
       const { shards, maxConcurrency, guildsPerShard } = message.start;
       members = message.start.members;
@@ -75,8 +75,11 @@ process.on('message', (message: { start?: Start; flood?: { perShard: number } })
       );
       process.send?.({ flooded: shards.length * perShard, ms: performance.now() - started });
     }
-  })();
+  })().catch((error: unknown) => {
+    console.error('fake Discord gateway process failed:', error);
+    process.exit(1);
+  });
 });
 process.on('disconnect', () => {
-  void gateway?.close().finally(() => process.exit(0));
+  (gateway?.close() ?? Promise.resolve()).finally(() => process.exit(0));
 });
