@@ -1,4 +1,9 @@
-/** `npm run commands:deploy`: registers the slash commands with Discord (guild when DISCORD_GUILD_ID is set). */
+/**
+ * `npm run commands:deploy`: registers the slash commands with Discord (guild when DISCORD_GUILD_ID is set).
+ * Commands belong to the application, not to a shard: run this once per release (a CI step or one machine), never
+ * from the bot's processes, so N shards or clusters never re-register them N times (the bulk PUT is rate-limited
+ * and a global change takes up to an hour to show).
+ */
 import { config as loadDotenv } from 'dotenv';
 import { registerCommands } from '../adapters/discord/register-commands.ts';
 import { commands } from '../commands/index.ts';

@@ -50,6 +50,13 @@ const envSchema = z.object({
   DISCORD_MESSAGE_CONTENT: flag.default(false),
   /** Largest file the bot uploads to Discord, in bytes; empty: each server's own limit (10 MiB, more with boosts). */
   DISCORD_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).optional(),
+  /**
+   * Gateway shards of the whole bot: auto (Discord's recommendation, about 1,000 servers a shard) or a fixed total
+   * (Discord requires one shard per 2,500 servers). Every process of the bot uses the same value.
+   */
+  DISCORD_SHARDS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(100_000)]).default('auto'),
+  /** The shard ids this process runs (`0-3,8`), when the shards are split across processes; empty: all of them. */
+  DISCORD_SHARD_IDS: optionalText,
 
   // --- Slack ---
   SLACK_BOT_TOKEN: optionalText,

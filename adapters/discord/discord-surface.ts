@@ -5,6 +5,7 @@ import { discordChannelEditBudgets } from './channel-edit-budget.ts';
 import { DiscordDirectMessenger } from './direct-messenger.ts';
 import { InteractionHandler, type VoiceFor } from './interactions.ts';
 import { MessageRouter } from './messages.ts';
+import { clientShardOptions, type ShardPlan, type ShardState, shardStates } from './sharding.ts';
 
 /** Client-wide: no @everyone/@here, role or user pings from what the bot writes; replying notifies the author. */
 export const NO_MENTIONS = { parse: [], repliedUser: true } as const satisfies { parse: []; repliedUser: boolean };
@@ -24,8 +25,10 @@ export interface DiscordSurfaceOptions {
    * mention. DMs and mentions carry their text without it.
    */
   readonly messageContent?: boolean;
-  /** Base url of the Discord REST API (tests point it at a loopback server). */
+  /** Base url of the Discord REST API (tests point it at a loopback server); the gateway url comes from it. */
   readonly api?: string;
+  /** Shards (DISCORD_SHARDS, DISCORD_SHARD_IDS); unset: one shard. */
+  readonly shards?: ShardPlan;
 }
 
 /**
@@ -52,6 +55,7 @@ export class DiscordSurface implements Surface {
       // message still notifies the person who wrote it, and a message that means to ping someone says so itself.
       allowedMentions: NO_MENTIONS,
       ...(options.api ? { rest: { api: options.api } } : {}),
+      ...(options.shards ? clientShardOptions(options.shards) : {}),
     });
     const shared = {
       core: options.core,
@@ -84,7 +88,20 @@ export class DiscordSurface implements Surface {
       throw new Error(`Discord login failed: ${loginHint(error)}`, { cause: error });
     }
     await ready;
-    this.#log.info({ user: this.client.user?.tag, guilds: this.client.guilds.cache.size }, 'discord ready');
+    this.#log.info(
+      {
+        user: this.client.user?.tag,
+        guilds: this.client.guilds.cache.size,
+        shards: this.client.options.shards,
+        shardCount: this.client.options.shardCount,
+      },
+      'discord ready',
+    );
+  }
+
+  /** The shards this process runs: status, heartbeat latency, guilds (for readiness and metrics). */
+  shardStates(): ShardState[] {
+    return shardStates(this.client);
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,5 @@
 import { DiscordSurface } from '../../adapters/discord/discord-surface.ts';
+import { shardPlan } from '../../adapters/discord/sharding.ts';
 import { DiscordVoiceHost } from '../../adapters/discord/voice/discord-voice-host.ts';
 import { VoiceLeaseGuard } from '../../adapters/discord/voice/voice-lease.ts';
 import { DiscordVoiceSessions } from '../../adapters/discord/voice/voice-sessions.ts';
@@ -39,7 +40,10 @@ export async function startSurfaces(config: Config, core: Core, notifier: Routin
   try {
     if (config.discordEnabled && env.DISCORD_TOKEN) {
       let voice: VoiceLeaseGuard | undefined;
+      const shards = shardPlan(env.DISCORD_SHARDS, env.DISCORD_SHARD_IDS);
+      if (!shards.ok) throw new Error(`${shards.error.message} ${shards.error.hint ?? ''}`.trim());
       const discord = new DiscordSurface({
+        shards: shards.value,
         core,
         token: env.DISCORD_TOKEN,
         staffRole: env.DISCORD_STAFF_ROLE,

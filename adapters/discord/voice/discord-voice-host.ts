@@ -1,6 +1,7 @@
 import type { DiscordGatewayAdapterCreator } from '@discordjs/voice';
 import { type Client, Events } from 'discord.js';
 import type { Logger } from '../../../src/ports/logger.ts';
+import { ownsGuild, shardOf } from '../sharding.ts';
 import type { VoiceChannelRef, VoiceHost, VoiceLink } from './voice-host.ts';
 import { openVoiceLink } from './voice-link.ts';
 
@@ -32,6 +33,11 @@ export class DiscordVoiceHost implements VoiceHost {
 
   async connect(ref: VoiceChannelRef): Promise<VoiceLink> {
     const guild = this.#client.guilds.cache.get(ref.guildId);
+    if (!guild && !ownsGuild(this.#client, ref.guildId)) {
+      // Voice goes through the shard that owns the guild (its op 4 on that shard's socket): another process's.
+      const shard = shardOf(ref.guildId, this.#client.options.shardCount ?? 1);
+      throw new Error(`guild ${ref.guildId} is on shard ${shard}, which this process does not run`);
+    }
     const channel = guild?.channels.cache.get(ref.id);
     if (!guild || !channel?.isVoiceBased()) throw new Error(`voice channel ${ref.id} not found`);
     if (!channel.joinable) throw new Error(`missing permission to join ${ref.id}`);
