@@ -54,6 +54,8 @@ class CascadeConversation implements VoiceConversation {
   readonly #recognition: SpeechRecognition;
   readonly #history: ChatMessage[];
   #heard: string[] = [];
+  /** Who is speaking (the loop's floor): the next user turn goes into the history as "Name: text". */
+  #speaker: string | undefined;
   #pauseTimer: NodeJS.Timeout | undefined;
   #turn: AbortController | undefined;
   /** Audio streamed to Transcribe (which bills by the second) and not yet reported. */
@@ -79,6 +81,10 @@ class CascadeConversation implements VoiceConversation {
     this.#turn?.abort();
     this.#appendUser(said);
     this.#startAnswer();
+  }
+
+  speaker(name: string): void {
+    this.#speaker = name;
   }
 
   sendAudio(frame: PcmFrame): void {
@@ -131,7 +137,7 @@ class CascadeConversation implements VoiceConversation {
     this.#heard = [];
     if (!said) return;
     this.#emit({ type: 'transcript', role: 'user', text: said, final: true });
-    this.#appendUser(said);
+    this.#appendUser(this.#speaker ? `${this.#speaker}: ${said}` : said);
     this.#startAnswer();
   }
 
