@@ -8,6 +8,8 @@ import type { PcmFrame } from '../voice/pcm.ts';
  */
 export interface VoiceModel {
   readonly engine: 'sonic' | 'cascade';
+  /** The model behind it, for status (Sonic's model id; the cascade's default text model). */
+  readonly modelId?: string | undefined;
   open(options: VoiceSessionOptions, signal: AbortSignal): Promise<VoiceConversation>;
   /**
    * Opens the transport of the next session ahead of a renewal, without its history (AWS's session-continuation

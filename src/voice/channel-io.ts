@@ -19,7 +19,7 @@ export interface VoiceChannelIo {
    * Chat messages the loop can edit: a turn's transcript is one message, edited as it grows. Without it each
    * finished part of a turn is a `post` line of its own.
    */
-  readonly messages?: EditableMessages;
+  readonly messages?: EditableMessages | undefined;
   /** A speaker's display name, so the model and the transcript know who said what. */
   nameOf?(speaker: UserId): string | undefined;
 }

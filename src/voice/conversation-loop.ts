@@ -72,6 +72,8 @@ export type VoiceEnd =
 /** What /voice status shows of a running conversation. */
 export interface VoiceConversationStats {
   readonly engine: VoiceModel['engine'];
+  /** The model answering (the cascade's chosen text model, or the engine's own). */
+  readonly model: string | undefined;
   /** Sessions renewed before their time limit (failures reopened not counted). */
   readonly renewals: number;
   /** Answers whose first audio was played after someone spoke. */
@@ -198,6 +200,7 @@ class ConversationLoop {
     const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
     return {
       engine: this.#s.model.engine,
+      model: this.#s.textModel ?? this.#s.model.modelId,
       renewals: this.#renewals,
       turns: this.#latencies.length,
       voiceToVoiceMs: sorted.length === 0 ? undefined : { p50: at(0.5), p95: at(0.95) },

@@ -38,6 +38,10 @@ export class CascadeVoiceModel implements VoiceModel {
     this.#settings = settings;
   }
 
+  get modelId(): string | undefined {
+    return this.#settings.models[0];
+  }
+
   async open(options: VoiceSessionOptions, signal: AbortSignal): Promise<VoiceConversation> {
     return new CascadeConversation(this.#settings, options, signal);
   }
