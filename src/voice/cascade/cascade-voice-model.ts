@@ -123,7 +123,10 @@ class CascadeConversation implements VoiceConversation {
         this.#emit({ type: 'transcript', role: 'user', text: [...this.#heard, result.text].join(' '), final: false });
       } else if (result.text.trim()) {
         this.#heard.push(result.text.trim());
-        this.#pauseTimer = setTimeout(() => this.#endOfTurn(), this.#settings.turnPauseMs);
+        // No pause configured: answer now. A 0 ms timer would still wait for the event loop's timers phase,
+        // behind every pending I/O callback (tens of ms on a loaded machine).
+        if (this.#settings.turnPauseMs <= 0) this.#endOfTurn();
+        else this.#pauseTimer = setTimeout(() => this.#endOfTurn(), this.#settings.turnPauseMs);
       }
     }
   }
