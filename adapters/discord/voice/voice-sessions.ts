@@ -9,6 +9,7 @@ import type { EditableMessages, VoiceChannelIo } from '../../../src/voice/channe
 import { type PacingClock, systemClock } from '../../../src/voice/clock.ts';
 import type { VoiceConversationStats } from '../../../src/voice/conversation-loop.ts';
 import { discordChannelEditBudgets } from '../channel-edit-budget.ts';
+import { channelMessages } from './channel-messages.ts';
 import { DiscordVoiceChannelIo, type ReceiveFailure } from './discord-voice-channel-io.ts';
 import type { VoiceChannelRef, VoiceHost, VoiceLink, VoiceLostReason } from './voice-host.ts';
 
@@ -153,27 +154,13 @@ export class DiscordVoiceSessions {
     const where: { session?: Session } = {};
     const here = () => (where.session ?? { channel }).channel.id;
     const host = this.#options.host;
-    // A message's id carries its channel: after a move, earlier turns are still edited where they were posted.
-    const messages: EditableMessages = {
-      post: async (text) => {
-        const channelId = here();
-        return `${channelId}/${await host.send(channelId, text)}`;
-      },
-      edit: (id, text) => {
-        const [channelId = '', messageId = ''] = id.split('/');
-        return host.edit(channelId, messageId, text);
-      },
-      maxLength: 2_000,
-      editIntervalMs: 1_000,
-      budget: () => this.#editBudgets.for(here()),
-    };
     const io = new DiscordVoiceChannelIo({
       receiver: link.receiver,
       player: link.player,
       send: async (line) => {
         await host.send(here(), line);
       },
-      messages,
+      messages: channelMessages(host, here, this.#editBudgets),
       displayNameOf: (id) => host.displayNameOf(guildId, id),
       ...(request.listen === 'me' ? { listenTo: new Set([discordUserId]) } : {}),
       log,
