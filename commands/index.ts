@@ -13,6 +13,7 @@ import { orderAssistant } from './order-assistant.ts';
 import { restockCommand } from './restock.ts';
 import { resultCommand } from './result.ts';
 import { trackCommand } from './track.ts';
+import { voiceCommand } from './voice.ts';
 
 /** Every slash command, in the order surfaces list them. Add a command here and every surface serves it. */
 export const commands: readonly Command[] = [
@@ -27,6 +28,7 @@ export const commands: readonly Command[] = [
   restockCommand,
   joinCommand,
   leaveCommand,
+  voiceCommand,
   kbCommand,
 ];
 

@@ -38,6 +38,8 @@ export interface DiscordSurfaceOptions {
 export class DiscordSurface implements Surface {
   readonly platform = 'discord' as const;
   readonly client: Client;
+  /** One edit budget per channel: slash-command answers, thread follow-ups and voice transcripts share it. */
+  readonly editBudgets = discordChannelEditBudgets();
   readonly directMessenger: DiscordDirectMessenger;
   readonly #token: string;
   readonly #log: Logger;
@@ -61,7 +63,7 @@ export class DiscordSurface implements Surface {
       core: options.core,
       staffRole: options.staffRole,
       // One edit budget per channel, shared by slash-command answers and thread follow-ups streaming there.
-      editBudgets: discordChannelEditBudgets(),
+      editBudgets: this.editBudgets,
       ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}),
       ...(options.voiceFor ? { voiceFor: options.voiceFor } : {}),
     };

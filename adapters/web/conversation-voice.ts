@@ -1,7 +1,7 @@
 import type { VoiceDeps } from '../../src/app/voice/deps.ts';
 import { startVoice } from '../../src/app/voice/start-voice.ts';
-import type { VoiceSurface } from '../../src/chat/voice-surface.ts';
-import { ok } from '../../src/domain/result.ts';
+import type { JoinRequest, VoiceSurface } from '../../src/chat/voice-surface.ts';
+import { appError, err, ok } from '../../src/domain/result.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { RunningVoiceConversation } from '../../src/voice/conversation-loop.ts';
 import type { PlaygroundVoiceHook } from './voice-route.ts';
@@ -12,10 +12,10 @@ import type { PlaygroundVoiceHook } from './voice-route.ts';
  * Returns a hook that yields undefined when no engine is configured, so the page says voice is not set up.
  */
 export function conversationVoice(voice: VoiceDeps, log: Logger): PlaygroundVoiceHook {
-  return ({ invoker, io, channelName }): VoiceSurface | undefined => {
+  return ({ invoker, io, channelName, received }): VoiceSurface | undefined => {
     if (!voice.models.sonic && !voice.models.cascade) return undefined;
     const sessionLog = log.child({ platform: 'web', user: invoker.user });
-    let running: RunningVoiceConversation | undefined;
+    let running: { readonly conversation: RunningVoiceConversation; readonly request: JoinRequest } | undefined;
     return {
       async join(request) {
         if (running) return ok({ channelName });
@@ -27,19 +27,38 @@ export function conversationVoice(voice: VoiceDeps, log: Logger): PlaygroundVoic
         });
         if (!started.ok) return started;
         const conversation = started.value;
-        running = conversation;
+        const entry = { conversation, request: { ...request, listen: 'me' as const } };
+        running = entry;
         // The loop posts its own line when it ends; here only forget it so the mic can start a new one.
         void conversation.done.then(() => {
-          if (running === conversation) running = undefined;
+          if (running === entry) running = undefined;
         });
         return ok({ channelName });
       },
       async leave() {
-        const conversation = running;
+        const entry = running;
         running = undefined;
-        if (!conversation) return ok({});
-        await conversation.stop();
-        return ok({ summary: conversation.summary() });
+        if (!entry) return ok({});
+        await entry.conversation.stop();
+        return ok({ summary: entry.conversation.summary() });
+      },
+      status() {
+        if (!running) {
+          return err(appError('voice.not_joined', 'No voice conversation is running.', 'Press the microphone button.'));
+        }
+        const stats = running.conversation.stats();
+        return ok({
+          channelName,
+          engine: stats.engine,
+          ...(stats.model ? { model: stats.model } : {}),
+          listen: running.request.listen,
+          connection: 'microphone connected',
+          speakers: received ? [received()] : [],
+          renewals: stats.renewals,
+          turns: stats.turns,
+          ...(stats.voiceToVoiceMs ? { voiceToVoiceMs: stats.voiceToVoiceMs } : {}),
+          durationMs: running.conversation.summary().durationMs,
+        });
       },
     };
   };

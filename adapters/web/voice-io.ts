@@ -18,13 +18,18 @@ export class WebVoiceChannelIo implements VoiceChannelIo {
   readonly speech: AsyncIterable<SpeakerFrame>;
   readonly #socket: WebSocket;
   readonly #speaker: UserId;
+  readonly #name: string | undefined;
   readonly #queue: SpeakerFrame[] = [];
+  /** Frames from the page, and those dropped because the loop fell behind (for /voice status). */
+  received = 0;
+  dropped = 0;
   #wake: (() => void) | undefined;
   #ended = false;
 
-  constructor(socket: WebSocket, speaker: UserId) {
+  constructor(socket: WebSocket, speaker: UserId, name?: string) {
     this.#socket = socket;
     this.#speaker = speaker;
+    this.#name = name;
     this.speech = { [Symbol.asyncIterator]: () => this.#frames() };
   }
 
@@ -34,8 +39,16 @@ export class WebVoiceChannelIo implements VoiceChannelIo {
     const samples = new Int16Array(data.length >> 1);
     for (let i = 0; i < samples.length; i++) samples[i] = data.readInt16LE(i * 2);
     this.#queue.push({ speaker: this.#speaker, frame: { sampleRate: micSampleRate, channels: 1, samples } });
-    if (this.#queue.length > maxQueuedFrames) this.#queue.shift();
+    this.received++;
+    if (this.#queue.length > maxQueuedFrames) {
+      this.#queue.shift();
+      this.dropped++;
+    }
     this.#wakeReader();
+  }
+
+  nameOf(speaker: UserId): string | undefined {
+    return speaker === this.#speaker ? this.#name : undefined;
   }
 
   /** The socket closed: the speech stream ends after what is queued. */

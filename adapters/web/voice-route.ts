@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Invoker } from '../../src/chat/context.ts';
-import type { JoinRequest, VoiceSurface } from '../../src/chat/voice-surface.ts';
+import type { JoinRequest, SpeakerReceiveStatus, VoiceSurface } from '../../src/chat/voice-surface.ts';
 import { userId } from '../../src/domain/ids.ts';
 import { appError, err, type Result } from '../../src/domain/result.ts';
 import type { Logger } from '../../src/ports/logger.ts';
@@ -15,6 +15,8 @@ export interface PlaygroundVoiceSession {
   readonly io: VoiceChannelIo;
   /** Shown by /join ("joined …"). */
   readonly channelName: string;
+  /** What the microphone delivered so far (for /voice status). */
+  readonly received?: () => SpeakerReceiveStatus;
 }
 
 /** Builds the voice surface (conversation loop + model) for one microphone; undefined when voice is not set up. */
@@ -57,11 +59,19 @@ export class PlaygroundVoice {
       displayName: name,
       isStaff: staff === 'true' && staffAllowed,
     };
-    const io = new WebVoiceChannelIo(socket, invoker.user);
+    const io = new WebVoiceChannelIo(socket, invoker.user, name);
     socket.on('message', (data, isBinary) => {
       if (isBinary) io.receive(toBuffer(data));
     });
-    const surface = this.#hook?.({ invoker, io, channelName: `${name}'s microphone` });
+    const received = (): SpeakerReceiveStatus => ({
+      name,
+      received: io.received,
+      decoded: io.received - io.dropped,
+      lost: io.dropped,
+      concealed: 0,
+      failures: 0,
+    });
+    const surface = this.#hook?.({ invoker, io, channelName: `${name}'s microphone`, received });
     if (!surface) {
       send(notSetUp);
       socket.close(1000, 'voice unavailable');
@@ -94,6 +104,7 @@ export class PlaygroundVoice {
     return {
       join: (request: JoinRequest) => active()?.join(request) ?? Promise.resolve(noMic()),
       leave: () => active()?.leave() ?? Promise.resolve(noMic()),
+      status: () => active()?.status?.() ?? noMic(),
     };
   }
 }

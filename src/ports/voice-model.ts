@@ -8,6 +8,8 @@ import type { PcmFrame } from '../voice/pcm.ts';
  */
 export interface VoiceModel {
   readonly engine: 'sonic' | 'cascade';
+  /** The model behind it, for status (Sonic's model id; the cascade's default text model). */
+  readonly modelId?: string | undefined;
   open(options: VoiceSessionOptions, signal: AbortSignal): Promise<VoiceConversation>;
   /**
    * Opens the transport of the next session ahead of a renewal, without its history (AWS's session-continuation
@@ -56,6 +58,12 @@ export interface VoiceConversation {
    * turn): the greeting on join, a filler while a tool runs, a speaker's name before their words.
    */
   sendText(text: string): void;
+  /**
+   * Who speaks from now on, when several people share the session: context for the model, not answered. Nova 2
+   * Sonic gets a non-interactive USER text "[Alice is speaking]" before Alice's audio; the cascade labels its next
+   * user turn "Alice: …". Engines without it hear everyone as one user.
+   */
+  speaker?(name: string): void;
   readonly events: AsyncIterable<VoiceEvent>;
   close(): Promise<void>;
 }

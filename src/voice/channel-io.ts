@@ -1,3 +1,4 @@
+import type { ProgressEditBudget } from '../chat/throttled-edits.ts';
 import type { UserId } from '../domain/ids.ts';
 import type { PcmFrame } from './pcm.ts';
 
@@ -14,9 +15,32 @@ export interface VoiceChannelIo {
   stopPlayback(): void;
   /** One line of text in the channel's chat: transcripts, tool notes, errors. */
   post(line: string): Promise<void>;
+  /**
+   * Chat messages the loop can edit: a turn's transcript is one message, edited as it grows. Without it each
+   * finished part of a turn is a `post` line of its own.
+   */
+  readonly messages?: EditableMessages | undefined;
+  /** A speaker's display name, so the model and the transcript know who said what. */
+  nameOf?(speaker: UserId): string | undefined;
 }
 
 export interface SpeakerFrame {
   readonly speaker: UserId;
   readonly frame: PcmFrame;
+}
+
+export interface EditableMessages {
+  /** Posts a message (mentioning nobody); resolves with its id. */
+  post(text: string): Promise<string>;
+  /** Replaces the text of a message posted here. */
+  edit(id: string, text: string): Promise<void>;
+  /** Longest text a message takes (Discord: 2000). */
+  readonly maxLength: number;
+  /** Minimum time between two edits of one message (Discord: about one a second). */
+  readonly editIntervalMs: number;
+  /**
+   * The edit budget of the place the messages go to (Discord: the channel's, shared with answers streaming
+   * there). Progress edits ask it; the final edit of a turn is always sent and counted.
+   */
+  budget?(): (ProgressEditBudget & { open(): () => void; spend(): void }) | undefined;
 }

@@ -17,7 +17,9 @@ import { PacedInput } from './paced-input.ts';
 import { frameRms } from './pcm.ts';
 import { EventReader, historyForSwitch } from './renewal.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
+import { SpeakerTurns } from './speaker-turns.ts';
 import { TranscriptLines } from './transcript-lines.ts';
+import { TurnTranscript } from './turn-transcript.ts';
 import { forEachUntilAborted } from './until-aborted.ts';
 
 export interface VoiceConversationSettings {
@@ -58,6 +60,8 @@ export interface VoiceConversationSettings {
   readonly fillerAfterMs?: number;
   /** The cost in USD of what the conversation used, when it can be priced (see voiceCostUsd). */
   readonly price?: (usage: VoiceUsage) => number | undefined;
+  /** Called with each turn's voice-to-voice latency as it is measured (metrics). */
+  readonly onVoiceToVoice?: (ms: number) => void;
 }
 
 export type VoiceEnd =
@@ -68,6 +72,8 @@ export type VoiceEnd =
 /** What /voice status shows of a running conversation. */
 export interface VoiceConversationStats {
   readonly engine: VoiceModel['engine'];
+  /** The model answering (the cascade's chosen text model, or the engine's own). */
+  readonly model: string | undefined;
   /** Sessions renewed before their time limit (failures reopened not counted). */
   readonly renewals: number;
   /** Answers whose first audio was played after someone spoke. */
@@ -123,6 +129,9 @@ class ConversationLoop {
   readonly #paced: PacedInput;
   readonly #stop = new AbortController();
   readonly #lines = new TranscriptLines();
+  readonly #transcript: TurnTranscript;
+  /** Who holds the floor and who said each turn, when the channel can name its speakers. */
+  readonly #speakers: SpeakerTurns | undefined;
   readonly #replay: ReplayBuffer;
   readonly #tasks: Promise<void>[] = [];
   readonly #closing = new Set<Promise<void>>();
@@ -158,6 +167,9 @@ class ConversationLoop {
     this.#clock = settings.clock ?? systemClock;
     this.#startedAt = this.#clock.now();
     this.#replay = new ReplayBuffer(settings.replayMs ?? 3_000);
+    this.#transcript = new TurnTranscript(settings.io, this.#log);
+    const io = settings.io;
+    this.#speakers = io.nameOf ? new SpeakerTurns((speaker) => io.nameOf?.(speaker)) : undefined;
     const minBargeInMs = settings.minBargeInMs ?? 300;
     this.#bargeIn = minBargeInMs > 0 ? new BargeInDetector(minBargeInMs, this.#clock) : undefined;
     this.#paced = new PacedInput({
@@ -188,6 +200,7 @@ class ConversationLoop {
     const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
     return {
       engine: this.#s.model.engine,
+      model: this.#s.textModel ?? this.#s.model.modelId,
       renewals: this.#renewals,
       turns: this.#latencies.length,
       voiceToVoiceMs: sorted.length === 0 ? undefined : { p50: at(0.5), p95: at(0.95) },
@@ -215,7 +228,7 @@ class ConversationLoop {
         this.#failures++;
         this.#log.warn({ code: next.code, failures: this.#failures }, 'voice session failed');
         if (!next.recoverable || this.#failures > retry.attempts) {
-          await this.#post(`⚠️ Voice conversation ended: ${next.message} Use /join to start again.`, true);
+          await this.#post(`⚠️ Voice conversation ended: ${next.message} Use /join to start again.`);
           await this.#finish({ status: 'failed', code: next.code, message: next.message });
           return;
         }
@@ -263,6 +276,7 @@ class ConversationLoop {
       return undefined;
     }
     this.#current = session;
+    this.#speakers?.newSession();
     // Synchronous with the switch: no paced frame can fall between the replay and the live audio.
     for (const frame of this.#replay.frames()) this.#send(session, frame);
     return session;
@@ -380,12 +394,17 @@ class ConversationLoop {
         this.#failures = 0;
         // A finished user sentence is owed an answer: a due renewal waits for it too.
         if (event.role === 'assistant' || event.final) this.#busy = true;
-        if (event.role === 'user' && event.final) {
-          this.#replay.clear();
-          // What the model says after hearing the user is a new answer, played again.
-          this.#dropAnswer = false;
+        if (!event.final) return undefined;
+        if (event.role === 'assistant') {
+          this.#transcribe('answer', this.#lines.assistant(event.text));
+          return undefined;
         }
-        void this.#post(this.#lines.heard(event.role, event.text, event.final));
+        this.#replay.clear();
+        // What the model says after hearing the user is a new answer, played again.
+        this.#dropAnswer = false;
+        // An answer still gathered when the user speaks again ends here.
+        this.#transcribe('done', this.#lines.answerDone(false), true);
+        this.#transcribe('add', this.#lines.user(event.text, this.#speakers?.turnDone()));
         return undefined;
       case 'interrupted':
         // Barge-in: silence first, everything else after.
@@ -405,7 +424,7 @@ class ConversationLoop {
         if (event.status === 'started') {
           this.#toolsRunning++;
           this.#fillLater();
-          void this.#post(`🔧 ${event.name}`);
+          this.#transcribe('add', `🔧 ${event.name}`);
         } else {
           this.#toolsRunning = Math.max(0, this.#toolsRunning - 1);
         }
@@ -443,7 +462,7 @@ class ConversationLoop {
     this.#bargeIn?.stopped();
     this.#answering = false;
     this.#dropAnswer = true;
-    void this.#post(this.#lines.answerDone(true));
+    this.#transcribe('done', this.#lines.answerDone(true));
   }
 
   /** The first audio of an answer: how long after the user stopped talking (measured here, logged per turn). */
@@ -456,12 +475,13 @@ class ConversationLoop {
     this.#latencies.push(ms);
     if (this.#latencies.length > 500) this.#latencies.shift();
     this.#log.info({ voiceToVoiceMs: Math.round(ms), turn: this.#latencies.length }, 'voice turn answered');
+    this.#safely(() => this.#s.onVoiceToVoice?.(ms), 'onVoiceToVoice');
   }
 
   #settleAnswer(interrupted: boolean): void {
     this.#answering = false;
     this.#busy = false;
-    void this.#post(this.#lines.answerDone(interrupted));
+    this.#transcribe('done', this.#lines.answerDone(interrupted));
   }
 
   async #pumpFrames(): Promise<void> {
@@ -470,8 +490,13 @@ class ConversationLoop {
       if (voiced) this.#lastVoiceAt = this.#clock.now();
       if (this.#bargeIn?.heard(FRAME_MS, voiced)) this.#clientBargeIn();
       this.#replay.add(frame, voiced);
+      const announce = this.#speakers?.frame(this.#paced.frameSpeaker, this.#clock.now(), FRAME_MS);
       const session = this.#current;
-      if (session) this.#send(session, frame);
+      if (session) {
+        // The name goes just before the speaker's first words, so the model hears who before what.
+        if (announce !== undefined) this.#safely(() => session.speaker?.(announce), 'speaker');
+        this.#send(session, frame);
+      }
       const renewal = this.#renewal;
       if (renewal) {
         if (renewal.next && !renewal.next.alive && this.#clock.now() - renewal.preparedAt >= REPREPARE_MS) {
@@ -504,6 +529,8 @@ class ConversationLoop {
     this.#ended = true;
     this.#endedAt = this.#clock.now();
     this.#stop.abort();
+    // An answer cut off by the end still gets its last words in the transcript.
+    this.#transcribe('done', this.#lines.answerDone(true), true);
     const session = this.#current;
     this.#current = undefined;
     if (session) this.#closeLater(session);
@@ -523,9 +550,22 @@ class ConversationLoop {
     this.#closing.add(closing);
   }
 
-  /** Posts a line (transcripts and tool notes only when transcripts are on); never rejects. */
-  async #post(line: string | undefined, always = false): Promise<void> {
-    if (line === undefined || !(always || this.#s.transcripts)) return;
+  /**
+   * The transcript, when on: `add` opens or extends the turn's message, `answer` shows the answer so far, `done`
+   * ends the answer (and the turn). `onlyIfSaid`: a `done` without a line (nothing was answered) changes nothing.
+   */
+  #transcribe(kind: 'add' | 'answer' | 'done', line: string | undefined, onlyIfSaid = false): void {
+    if (!this.#s.transcripts) return;
+    if (kind === 'done') {
+      if (line !== undefined || !onlyIfSaid) this.#transcript.done(line);
+    } else if (line !== undefined) {
+      if (kind === 'add') this.#transcript.add(line);
+      else this.#transcript.answer(line);
+    }
+  }
+
+  /** Posts a line that is not part of the transcript (why the conversation ended); never rejects. */
+  async #post(line: string): Promise<void> {
     try {
       await this.#s.io.post(line);
     } catch (error) {

@@ -48,9 +48,11 @@ export class PacedInput {
   readonly #maxQueue: number;
   readonly #speakers = new Map<UserId, SpeakerQueue>();
   readonly #mix: Float32Array;
+  readonly #part: Int16Array;
   #wake: (() => void) | undefined;
   #running = false;
   #lastSpeaker: UserId | undefined;
+  #frameSpeaker: UserId | undefined;
 
   constructor(options: PacedInputOptions) {
     this.#rate = options.sampleRate;
@@ -64,11 +66,17 @@ export class PacedInput {
     this.#slackMs = options.slackMs ?? 60;
     this.#maxQueue = Math.round(((options.maxQueueMs ?? 400) * this.#rate) / 1000);
     this.#mix = new Float32Array(this.#frameSamples);
+    this.#part = new Int16Array(this.#frameSamples);
   }
 
   /** The latest allowed speaker heard above a speech threshold: who tools act for. */
   get lastSpeaker(): UserId | undefined {
     return this.#lastSpeaker;
+  }
+
+  /** The loudest speaker in the last frame out, when they spoke above the speech threshold (the floor's holder). */
+  get frameSpeaker(): UserId | undefined {
+    return this.#frameSpeaker;
   }
 
   push(speaker: UserId, frame: PcmFrame): void {
@@ -129,15 +137,29 @@ export class PacedInput {
 
   #mixFrame(now: number): PcmFrame {
     const mix = this.#mix;
+    const part = this.#part;
     const size = this.#frameSamples;
     mix.fill(0);
+    let loudest = SPEECH_RMS * SPEECH_RMS * size;
+    this.#frameSpeaker = undefined;
     for (const [speaker, q] of this.#speakers) {
       // People come and go in a long session: forget long-silent speakers (their filter state is stale anyway).
       if (q.queue.length === 0 && now - q.lastPushAt > FORGET_AFTER_MS) this.#speakers.delete(speaker);
       const take = Math.min(q.queue.length, size);
       // A speaker starting during silence is right-aligned: their speech is contiguous from here on.
       const at = !q.inLast && take < size ? size - take : 0;
-      q.queue.take(mix, at, take, true);
+      q.queue.take(part, 0, take);
+      let energy = 0;
+      for (let i = 0; i < take; i++) {
+        const v = part[i] as number;
+        mix[at + i] = (mix[at + i] as number) + v;
+        energy += v * v;
+      }
+      // Energy over the whole frame: a speaker must fill it with speech to hold the floor, not a click.
+      if (energy >= loudest) {
+        loudest = energy;
+        this.#frameSpeaker = speaker;
+      }
       q.inLast = take > 0;
     }
     let peak = 0;

@@ -1,9 +1,9 @@
 import type { VoiceTurn } from '../ports/voice-model.ts';
 
 /**
- * The text side of a voice conversation: the history carried into renewed sessions, and the lines posted to the
- * channel's chat. Only FINAL transcripts count (SPECULATIVE text is a preview and may repeat or change); an
- * answer's sentences are gathered and posted as one line when the turn ends or is interrupted.
+ * The text side of a voice conversation: the history carried into renewed sessions, and the lines of the
+ * channel's transcript. Only FINAL transcripts count (SPECULATIVE text is a preview and may repeat or change); an
+ * answer's sentences are gathered into one line that grows until the turn ends or is interrupted.
  */
 export class TranscriptLines {
   readonly #maxTurns: number;
@@ -18,21 +18,23 @@ export class TranscriptLines {
     return this.#history;
   }
 
-  /** Returns the line to post now, if any. */
-  heard(role: 'user' | 'assistant', text: string, final: boolean): string | undefined {
-    if (!final || !text.trim()) return undefined;
-    if (role === 'assistant') {
-      this.#answer.push(text.trim());
-      this.#remember('assistant', text.trim());
-      return undefined;
-    }
-    const pending = this.answerDone(false);
-    this.#remember('user', text.trim());
-    // A user line arriving while an answer is still gathered: post the answer first, then the user.
-    return pending === undefined ? `🗣️ ${text.trim()}` : `${pending}\n🗣️ ${text.trim()}`;
+  /** A final user turn; `speaker` names who said it ("Alice: …" in history and chat). Returns its line. */
+  user(text: string, speaker?: string): string | undefined {
+    if (!text.trim()) return undefined;
+    const said = speaker ? `${speaker}: ${text.trim()}` : text.trim();
+    this.#remember('user', said);
+    return `🗣️ ${said}`;
   }
 
-  /** The answer ended (or was cut off): its gathered sentences as one line. */
+  /** A final sentence of the answer. Returns the answer's line so far. */
+  assistant(text: string): string | undefined {
+    if (!text.trim()) return undefined;
+    this.#answer.push(text.trim());
+    this.#remember('assistant', text.trim());
+    return `🤖 ${this.#answer.join(' ')}`;
+  }
+
+  /** The answer ended (or was cut off): its gathered sentences as one line, if it said anything. */
   answerDone(interrupted: boolean): string | undefined {
     if (this.#answer.length === 0) return undefined;
     const line = `🤖 ${this.#answer.join(' ')}${interrupted ? ' …' : ''}`;

@@ -7,7 +7,7 @@ import type {
   VoiceSessionOptions,
   VoiceTurn,
 } from '../../src/ports/voice-model.ts';
-import type { SpeakerFrame, VoiceChannelIo } from '../../src/voice/channel-io.ts';
+import type { EditableMessages, SpeakerFrame, VoiceChannelIo } from '../../src/voice/channel-io.ts';
 import { EventQueue } from '../../src/voice/event-queue.ts';
 import type { PcmFrame } from '../../src/voice/pcm.ts';
 
@@ -21,6 +21,10 @@ export class MemoryChannelIo implements VoiceChannelIo {
   stops = 0;
   /** Makes post() reject, as a chat API outage would. */
   postFails = false;
+  /** Display names by speaker: set it to let the loop name speakers (as Discord does). */
+  nameOf?: (speaker: UserId) => string | undefined;
+  /** Set it to give the loop editable messages (as Discord does). */
+  messages?: EditableMessages;
 
   say(speaker: UserId, frame: PcmFrame): void {
     this.speech.push({ speaker, frame });
@@ -53,6 +57,8 @@ export class ScriptedSession implements VoiceConversation {
   readonly audio: PcmFrame[] = [];
   /** Cross-modal text the loop sent, in order. */
   readonly texts: string[] = [];
+  /** Speakers announced, with how many audio frames the session had received before each. */
+  readonly speakers: { readonly name: string; readonly atFrame: number }[] = [];
   readonly options: VoiceSessionOptions;
   closed = false;
   /** Makes the events iteration throw, as a buggy adapter would. */
@@ -70,6 +76,11 @@ export class ScriptedSession implements VoiceConversation {
   sendText(text: string): void {
     if (this.closed) throw new Error('sendText after close');
     this.texts.push(text);
+  }
+
+  speaker(name: string): void {
+    if (this.closed) throw new Error('speaker after close');
+    this.speakers.push({ name, atFrame: this.audio.length });
   }
 
   emit(...events: VoiceEvent[]): void {
@@ -163,3 +174,32 @@ export const speechFrame = (value: number, samples = 960, sampleRate = 48_000): 
   channels: 1,
   samples: new Int16Array(samples).fill(value),
 });
+
+/** Editable chat messages in memory: every post and edit, in order, and each message's text now. */
+export class MemoryMessages implements EditableMessages {
+  readonly maxLength: number;
+  readonly editIntervalMs: number;
+  readonly calls: (
+    | { readonly kind: 'post'; readonly text: string }
+    | { readonly kind: 'edit'; readonly id: string; readonly text: string }
+  )[] = [];
+  readonly texts = new Map<string, string>();
+
+  constructor(options: { maxLength?: number; editIntervalMs?: number } = {}) {
+    this.maxLength = options.maxLength ?? 2000;
+    this.editIntervalMs = options.editIntervalMs ?? 0;
+  }
+
+  async post(text: string): Promise<string> {
+    const id = String(this.texts.size + 1);
+    this.calls.push({ kind: 'post', text });
+    this.texts.set(id, text);
+    return id;
+  }
+
+  async edit(id: string, text: string): Promise<void> {
+    if (!this.texts.has(id)) throw new Error(`no message ${id}`);
+    this.calls.push({ kind: 'edit', id, text });
+    this.texts.set(id, text);
+  }
+}

@@ -311,7 +311,13 @@ describe('startVoiceConversation', () => {
   it('measures voice-to-voice latency per turn and counts renewals for /voice status', async () => {
     const { io, model, clock, conversation, tick } = setup();
     const first = await model.session(0);
-    expect(conversation.stats()).toEqual({ engine: 'sonic', renewals: 0, turns: 0, voiceToVoiceMs: undefined });
+    expect(conversation.stats()).toEqual({
+      engine: 'sonic',
+      model: undefined,
+      renewals: 0,
+      turns: 0,
+      voiceToVoiceMs: undefined,
+    });
     for (const wait of [700, 900]) {
       for (let t = 0; t < 400; t += 20) {
         io.say(alice, speechFrame(6_000));

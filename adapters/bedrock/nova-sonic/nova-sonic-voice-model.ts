@@ -35,12 +35,14 @@ export interface NovaSonicOptions {
 /** Amazon Nova 2 Sonic over InvokeModelWithBidirectionalStream: one stream per opened conversation. */
 export class NovaSonicVoiceModel implements VoiceModel {
   readonly engine = 'sonic';
+  readonly modelId: string;
   readonly #client: BedrockRuntimeClient;
   readonly #options: NovaSonicOptions;
 
   constructor(client: BedrockRuntimeClient, options: NovaSonicOptions = {}) {
     this.#client = client;
     this.#options = options;
+    this.modelId = options.modelId ?? DEFAULT_SONIC_MODEL_ID;
   }
 
   async open(session: VoiceSessionOptions, signal: AbortSignal): Promise<VoiceConversation> {

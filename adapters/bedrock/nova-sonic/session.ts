@@ -58,7 +58,7 @@ export class NovaSonicSession implements VoiceConversation, PreparedVoiceSession
   #begun = false;
   #primedAt = 0;
   /** Texts waiting for the audio block to be open a little while (see TEXT_AFTER_AUDIO_MS). */
-  #pendingTexts: string[] | undefined;
+  #pendingTexts: { readonly text: string; readonly interactive: boolean }[] | undefined;
   #pumpDone: Promise<void> = Promise.resolve();
   #closing = false;
   readonly #parentSignal: AbortSignal;
@@ -134,14 +134,26 @@ export class NovaSonicSession implements VoiceConversation, PreparedVoiceSession
   }
 
   sendText(text: string): void {
+    this.#text(text, true);
+  }
+
+  /**
+   * Who speaks next, as USER text the model reads but does not answer (`interactive: false`, like the history):
+   * the speaker tag of Nova 2's cross-modal input ("[Alice]"), sent just before the speaker's audio.
+   */
+  speaker(name: string): void {
+    this.#text(`[${name} is speaking]`, false);
+  }
+
+  #text(text: string, interactive: boolean): void {
     const content = text.trim();
     if (!content || this.#closing || this.#input.ended) return;
     if (!this.#begun || this.#pendingTexts) {
       this.#pendingTexts ??= [];
-      this.#pendingTexts.push(content);
+      this.#pendingTexts.push({ text: content, interactive });
       return;
     }
-    for (const e of p.textBlock(this.#promptName, 'USER', splitBytes(content, MAX_PART_BYTES), true)) {
+    for (const e of p.textBlock(this.#promptName, 'USER', splitBytes(content, MAX_PART_BYTES), interactive)) {
       this.#input.push(e);
     }
   }
@@ -149,7 +161,7 @@ export class NovaSonicSession implements VoiceConversation, PreparedVoiceSession
   #flushTexts(): void {
     const texts = this.#pendingTexts ?? [];
     this.#pendingTexts = undefined;
-    for (const text of texts) this.sendText(text);
+    for (const { text, interactive } of texts) this.#text(text, interactive);
   }
 
   sendAudio(frame: PcmFrame): void {

@@ -1,13 +1,13 @@
 import type { Readable } from 'node:stream';
 import { type EndBehavior, EndBehaviorType } from '@discordjs/voice';
-import { userId } from '../../../src/domain/ids.ts';
+import { localIdOf, platformOf, type UserId, userId } from '../../../src/domain/ids.ts';
 import type { Logger } from '../../../src/ports/logger.ts';
-import type { SpeakerFrame, VoiceChannelIo } from '../../../src/voice/channel-io.ts';
+import type { EditableMessages, SpeakerFrame, VoiceChannelIo } from '../../../src/voice/channel-io.ts';
 import { type PacingClock, systemClock } from '../../../src/voice/clock.ts';
 import { EventQueue } from '../../../src/voice/event-queue.ts';
 import { JitterBuffer } from '../../../src/voice/jitter-buffer.ts';
 import type { PcmFrame } from '../../../src/voice/pcm.ts';
-import { SpeakerOpusDecoder } from './opus-decoder.ts';
+import { SpeakerOpusDecoder, type SpeakerPacketStats } from './opus-decoder.ts';
 import { DiscordPlaybackSink, type PlayerLike } from './playback-sink.ts';
 
 /** The part of @discordjs/voice's VoiceReceiver we use (structural, so tests can drive it without a gateway). */
@@ -27,6 +27,10 @@ export interface DiscordVoiceChannelIoOptions {
   readonly send: (line: string) => Promise<void>;
   /** Discord user ids to hear; undefined hears everyone. */
   readonly listenTo?: ReadonlySet<string>;
+  /** Transcript messages the loop edits as a turn grows (see VoiceChannelIo.messages). */
+  readonly messages?: EditableMessages;
+  /** A Discord user's display name. */
+  readonly displayNameOf?: (discordUserId: string) => string | undefined;
   readonly log: Logger;
   readonly clock?: PacingClock;
   /**
@@ -43,10 +47,8 @@ export interface DiscordVoiceChannelIoOptions {
 
 export type ReceiveFailure = 'decrypt' | 'deaf';
 
-/** What one speaker's receive did so far (for logs and status). */
-export interface SpeakerReceiveStats {
-  /** Frames decoded to PCM. */
-  decoded: number;
+/** What one speaker's receive did so far (for logs and status): packets over every subscription, and failures. */
+export interface SpeakerReceiveStats extends SpeakerPacketStats {
   /** Streams the receiver destroyed with an error (DAVE or transport decryption); their frames were dropped. */
   failures: number;
 }
@@ -81,10 +83,12 @@ export class DiscordVoiceChannelIo implements VoiceChannelIo {
   readonly #clock: PacingClock;
   readonly #stop = new AbortController();
   readonly #onStart = (id: string): void => this.#subscribe(id);
+  readonly messages: EditableMessages | undefined;
   #closed = false;
 
   constructor(options: DiscordVoiceChannelIoOptions) {
     this.#options = options;
+    this.messages = options.messages;
     this.#playback = new JitterBuffer({
       sink: new DiscordPlaybackSink(options.player),
       ...(options.clock ? { clock: options.clock } : {}),
@@ -96,9 +100,24 @@ export class DiscordVoiceChannelIo implements VoiceChannelIo {
     void this.#watch();
   }
 
-  /** Per Discord user id: frames decoded and receive failures so far. */
+  /** Per Discord user id: packets received, decoded, lost and concealed, and receive failures so far. */
   receiveStats(): ReadonlyMap<string, Readonly<SpeakerReceiveStats>> {
-    return this.#stats;
+    const now = new Map<string, SpeakerReceiveStats>();
+    for (const [id, done] of this.#stats) {
+      const live = this.#subscriptions.get(id)?.decoder.stats;
+      now.set(id, {
+        failures: done.failures,
+        received: done.received + (live?.received ?? 0),
+        decoded: done.decoded + (live?.decoded ?? 0),
+        lost: done.lost + (live?.lost ?? 0),
+        concealed: done.concealed + (live?.concealed ?? 0),
+      });
+    }
+    return now;
+  }
+
+  nameOf(speaker: UserId): string | undefined {
+    return platformOf(speaker) === 'discord' ? this.#options.displayNameOf?.(localIdOf(speaker)) : undefined;
   }
 
   get speech(): AsyncIterable<SpeakerFrame> {
@@ -145,10 +164,9 @@ export class DiscordVoiceChannelIo implements VoiceChannelIo {
       stream.once('close', () => this.#subscribe(id));
       return;
     }
-    const stats = this.#statsOf(id);
+    this.#statsOf(id);
     const decoder = new SpeakerOpusDecoder(
       (frame) => {
-        stats.decoded++;
         this.#lastDecoded.set(id, this.#clock.now());
         this.#speech.push({ speaker, frame });
       },
@@ -170,6 +188,12 @@ export class DiscordVoiceChannelIo implements VoiceChannelIo {
   #unsubscribe(id: string, sub: Subscription): void {
     if (this.#subscriptions.get(id) !== sub) return;
     this.#subscriptions.delete(id);
+    // The decoder's counts join the speaker's totals (a speaker gets a new subscription after each silence).
+    const totals = this.#statsOf(id);
+    totals.received += sub.decoder.stats.received;
+    totals.decoded += sub.decoder.stats.decoded;
+    totals.lost += sub.decoder.stats.lost;
+    totals.concealed += sub.decoder.stats.concealed;
     sub.decoder.close();
     sub.stream.destroy();
   }
@@ -177,7 +201,7 @@ export class DiscordVoiceChannelIo implements VoiceChannelIo {
   #statsOf(id: string): SpeakerReceiveStats {
     let stats = this.#stats.get(id);
     if (!stats) {
-      stats = { decoded: 0, failures: 0 };
+      stats = { received: 0, decoded: 0, lost: 0, concealed: 0, failures: 0 };
       this.#stats.set(id, stats);
     }
     return stats;

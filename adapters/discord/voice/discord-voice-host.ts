@@ -1,5 +1,5 @@
 import type { DiscordGatewayAdapterCreator } from '@discordjs/voice';
-import { type Client, Events } from 'discord.js';
+import { type Client, Events, Routes } from 'discord.js';
 import type { Logger } from '../../../src/ports/logger.ts';
 import { ownsGuild, shardOf } from '../sharding.ts';
 import type { VoiceChannelRef, VoiceHost, VoiceLink } from './voice-host.ts';
@@ -50,10 +50,23 @@ export class DiscordVoiceHost implements VoiceHost {
     });
   }
 
-  async send(channelId: string, line: string): Promise<void> {
-    const channel = this.#client.channels.cache.get(channelId);
-    if (!channel?.isSendable()) throw new Error(`cannot send to channel ${channelId}`);
-    await channel.send({ content: line, allowedMentions: { parse: [] } });
+  /** Straight to REST (no cache needed), with the mentions turned off in the payload itself. */
+  async send(channelId: string, line: string): Promise<string> {
+    const sent = await this.#client.rest.post(Routes.channelMessages(channelId), {
+      body: { content: line, allowed_mentions: NO_MENTIONS },
+    });
+    return messageId(sent);
+  }
+
+  async edit(channelId: string, messageId: string, text: string): Promise<void> {
+    await this.#client.rest.patch(Routes.channelMessage(channelId, messageId), {
+      body: { content: text, allowed_mentions: NO_MENTIONS },
+    });
+  }
+
+  displayNameOf(guildId: string, userId: string): string | undefined {
+    const member = this.#client.guilds.cache.get(guildId)?.members.cache.get(userId);
+    return member?.displayName ?? this.#client.users.cache.get(userId)?.displayName;
   }
 
   onVoiceStateChange(listener: (guildId: string) => void): () => void {
@@ -61,4 +74,13 @@ export class DiscordVoiceHost implements VoiceHost {
     this.#client.on(Events.VoiceStateUpdate, handler);
     return () => this.#client.off(Events.VoiceStateUpdate, handler);
   }
+}
+
+/** Nobody is pinged by a transcript: model text and display names may hold @everyone, roles or user mentions. */
+const NO_MENTIONS = { parse: [] } as const;
+
+function messageId(sent: unknown): string {
+  const id = typeof sent === 'object' && sent !== null && 'id' in sent ? sent.id : undefined;
+  if (typeof id !== 'string') throw new Error('Discord answered a message post without an id');
+  return id;
 }

@@ -14,8 +14,12 @@ export interface VoiceHost {
   humansIn(guildId: string, channelId: string): number;
   /** Joins (not deafened, DAVE on) and resolves once the connection is ready; rejects if it cannot. */
   connect(channel: VoiceChannelRef): Promise<VoiceLink>;
-  /** One line in the channel's text chat. */
-  send(channelId: string, line: string): Promise<void>;
+  /** A message in the channel's text chat, mentioning nobody; resolves with its id. */
+  send(channelId: string, line: string): Promise<string>;
+  /** Replaces the text of a message the bot sent (mentioning nobody). */
+  edit(channelId: string, messageId: string, text: string): Promise<void>;
+  /** A member's display name (server nickname, else global name, else username), if known. */
+  displayNameOf(guildId: string, userId: string): string | undefined;
   /** Called with the guild id whenever someone's voice state changes; returns an unsubscribe function. */
   onVoiceStateChange(listener: (guildId: string) => void): () => void;
 }
@@ -45,4 +49,15 @@ export interface VoiceLink {
    */
   reconnect(why: string): void;
   destroy(): void;
+  /** The connection's state now, for /voice status. */
+  status(): VoiceLinkStatus;
+}
+
+export interface VoiceLinkStatus {
+  /** @discordjs/voice's connection status: ready, signalling, connecting, disconnected, destroyed. */
+  readonly connection: string;
+  /** The negotiated RTP transport encryption, once connected. */
+  readonly encryption?: string;
+  /** The DAVE session, once there is one: protocol version, and the MLS epoch once in a group. */
+  readonly dave?: { readonly protocolVersion: number; readonly epoch?: number };
 }

@@ -11,7 +11,7 @@ import {
   VoiceConnectionStatus,
 } from '@discordjs/voice';
 import type { Logger } from '../../../src/ports/logger.ts';
-import type { VoiceLink, VoiceLostReason } from './voice-host.ts';
+import type { VoiceLink, VoiceLinkStatus, VoiceLostReason } from './voice-host.ts';
 
 export interface VoiceLinkOptions {
   readonly guildId: string;
@@ -97,6 +97,28 @@ class BoundedVoiceLink implements VoiceLink {
     this.#rejoined = true;
     if (channelId) this.#connection.rejoin({ channelId, selfDeaf: false, selfMute: false });
     this.#arm();
+  }
+
+  status(): VoiceLinkStatus {
+    const state = this.#connection.state;
+    const networking = 'networking' in state ? state.networking.state : undefined;
+    const data = networking && 'connectionData' in networking ? networking.connectionData : undefined;
+    const encryption = data && 'encryptionMode' in data ? String(data.encryptionMode) : undefined;
+    const dave = networking && 'dave' in networking ? networking.dave : undefined;
+    // @snazzah/davey's session has the MLS epoch (a bigint, null before the group exists); the wrapper's type omits it.
+    const epoch = (dave?.session as { readonly epoch?: bigint | null } | undefined)?.epoch;
+    return {
+      connection: state.status,
+      ...(encryption ? { encryption } : {}),
+      ...(dave
+        ? {
+            dave: {
+              protocolVersion: dave.protocolVersion,
+              ...(typeof epoch === 'bigint' ? { epoch: Number(epoch) } : {}),
+            },
+          }
+        : {}),
+    };
   }
 
   destroy(): void {

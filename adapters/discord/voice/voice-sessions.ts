@@ -1,11 +1,15 @@
 import type { ToolCaller } from '../../../src/app/tools.ts';
-import type { JoinRequest, LeaveOutcome, VoiceSurface } from '../../../src/chat/voice-surface.ts';
+import type { EditBudgets } from '../../../src/chat/edit-budget.ts';
+import type { JoinRequest, LeaveOutcome, VoiceStatus, VoiceSurface } from '../../../src/chat/voice-surface.ts';
 import { userId } from '../../../src/domain/ids.ts';
 import { type AppError, appError, assertNever, err, ok, type Result } from '../../../src/domain/result.ts';
 import type { VoiceUsageSummary } from '../../../src/domain/voice/usage.ts';
 import type { Logger } from '../../../src/ports/logger.ts';
-import type { VoiceChannelIo } from '../../../src/voice/channel-io.ts';
+import type { EditableMessages, VoiceChannelIo } from '../../../src/voice/channel-io.ts';
 import { type PacingClock, systemClock } from '../../../src/voice/clock.ts';
+import type { VoiceConversationStats } from '../../../src/voice/conversation-loop.ts';
+import { discordChannelEditBudgets } from '../channel-edit-budget.ts';
+import { channelMessages } from './channel-messages.ts';
 import { DiscordVoiceChannelIo, type ReceiveFailure } from './discord-voice-channel-io.ts';
 import type { VoiceChannelRef, VoiceHost, VoiceLink, VoiceLostReason } from './voice-host.ts';
 
@@ -15,6 +19,8 @@ export interface ConversationHandle {
   readonly done?: Promise<unknown>;
   /** What the conversation used, for the /leave reply. */
   summary?(): VoiceUsageSummary;
+  /** Renewals and voice-to-voice latency, for /voice status. */
+  stats?(): VoiceConversationStats;
 }
 
 export type StartConversation = (io: VoiceChannelIo, request: JoinRequest, invoker: ToolCaller) => ConversationHandle;
@@ -32,6 +38,8 @@ export interface DiscordVoiceSessionsOptions {
   readonly rejoins?: { readonly max: number; readonly windowMs: number };
   /** See DiscordVoiceChannelIoOptions.stallMs. */
   readonly stallMs?: number;
+  /** The channels' edit budgets, shared with the answers streaming there (the Discord surface's). */
+  readonly editBudgets?: EditBudgets;
 }
 
 type Session =
@@ -42,6 +50,8 @@ type Session =
       channel: VoiceChannelRef;
       readonly link: VoiceLink;
       readonly io: DiscordVoiceChannelIo;
+      readonly request: JoinRequest;
+      readonly startedAt: number;
       readonly conversation: ConversationHandle;
       alone: AbortController | undefined;
       /** When receive-triggered rejoins happened (bounded per window). */
@@ -68,9 +78,11 @@ export class DiscordVoiceSessions {
   readonly #clock: PacingClock;
   readonly #sessions = new Map<string, Session>();
   readonly #unsubscribe: () => void;
+  readonly #editBudgets: EditBudgets;
 
   constructor(options: DiscordVoiceSessionsOptions) {
     this.#options = options;
+    this.#editBudgets = options.editBudgets ?? discordChannelEditBudgets();
     this.#clock = options.clock ?? systemClock;
     this.#unsubscribe = options.host.onVoiceStateChange((guildId) => this.#onVoiceState(guildId));
   }
@@ -81,6 +93,7 @@ export class DiscordVoiceSessions {
       join: (request) =>
         this.#join(guildId, { user: userId('discord', discordUserId), isStaff }, discordUserId, request),
       leave: () => this.#leave(guildId),
+      status: () => this.#status(guildId),
     };
   }
 
@@ -139,10 +152,16 @@ export class DiscordVoiceSessions {
     }
     // The chat follows the bot: a move changes the session's channel, and lines go where it is then.
     const where: { session?: Session } = {};
+    const here = () => (where.session ?? { channel }).channel.id;
+    const host = this.#options.host;
     const io = new DiscordVoiceChannelIo({
       receiver: link.receiver,
       player: link.player,
-      send: (line) => this.#options.host.send((where.session ?? { channel }).channel.id, line),
+      send: async (line) => {
+        await host.send(here(), line);
+      },
+      messages: channelMessages(host, here, this.#editBudgets),
+      displayNameOf: (id) => host.displayNameOf(guildId, id),
       ...(request.listen === 'me' ? { listenTo: new Set([discordUserId]) } : {}),
       log,
       clock: this.#clock,
@@ -159,7 +178,17 @@ export class DiscordVoiceSessions {
       log.error({ err: error }, 'voice conversation failed to start');
       return err(appError('voice.start_failed', 'The voice engine could not start.', 'Try /join again in a moment.'));
     }
-    const session: Session = { status: 'active', channel, link, io, conversation, alone: undefined, rejoins: [] };
+    const session: Session = {
+      status: 'active',
+      channel,
+      link,
+      io,
+      request,
+      startedAt: this.#clock.now(),
+      conversation,
+      alone: undefined,
+      rejoins: [],
+    };
     where.session = session;
     this.#sessions.set(guildId, session);
     link.onLost((reason) => {
@@ -187,6 +216,31 @@ export class DiscordVoiceSessions {
     await this.#end(guildId, undefined);
     const summary = session.conversation.summary?.();
     return ok(summary ? { summary } : {});
+  }
+
+  #status(guildId: string): Result<VoiceStatus, AppError> {
+    const session = this.#sessions.get(guildId);
+    if (session?.status !== 'active') {
+      return err(appError('voice.not_joined', 'I am not in a voice channel here.', 'Use /join to bring me in.'));
+    }
+    const link = session.link.status();
+    const stats = session.conversation.stats?.();
+    const names = (id: string) => this.#options.host.displayNameOf(guildId, id) ?? `user ${id}`;
+    return ok({
+      channelName: session.channel.name,
+      engine: session.request.engine,
+      ...(stats?.model ? { model: stats.model } : {}),
+      listen: session.request.listen,
+      connection: link.connection,
+      ...(link.encryption ? { encryption: link.encryption } : {}),
+      ...(link.dave ? { dave: link.dave } : {}),
+      speakers: [...session.io.receiveStats()].map(([id, s]) => ({ name: names(id), ...s })),
+      renewals: stats?.renewals ?? 0,
+      rejoins: session.rejoins.length,
+      turns: stats?.turns ?? 0,
+      ...(stats?.voiceToVoiceMs ? { voiceToVoiceMs: stats.voiceToVoiceMs } : {}),
+      durationMs: this.#clock.now() - session.startedAt,
+    });
   }
 
   /** Ends a guild's session once, posting `line` first; never throws (other guilds must not notice). */

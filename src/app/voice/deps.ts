@@ -21,6 +21,8 @@ export interface VoiceDeps {
   readonly price?: (usage: VoiceUsage) => number | undefined;
   /** The bot's AWS credentials status: without credentials /join and the microphone refuse at once. */
   readonly aws?: AwsAccess;
+  /** Each turn's voice-to-voice latency (end of user speech -> first bot audio), as it is measured (metrics). */
+  readonly onVoiceToVoice?: (ms: number, engine: VoiceEngine) => void;
 }
 
 /** Cross-modal text the bot answers when it joins (it speaks first) and while a slow tool runs. */

@@ -57,6 +57,7 @@ export function startVoice(deps: VoiceDeps, input: StartVoiceInput): Result<Runn
       ...(deps.retry ? { retry: deps.retry } : {}),
       ...(deps.clock ? { clock: deps.clock } : {}),
       ...(deps.price ? { price: deps.price } : {}),
+      ...(deps.onVoiceToVoice ? { onVoiceToVoice: (ms: number) => deps.onVoiceToVoice?.(ms, request.engine) } : {}),
     }),
   );
 }

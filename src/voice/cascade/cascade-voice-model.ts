@@ -38,6 +38,10 @@ export class CascadeVoiceModel implements VoiceModel {
     this.#settings = settings;
   }
 
+  get modelId(): string | undefined {
+    return this.#settings.models[0];
+  }
+
   async open(options: VoiceSessionOptions, signal: AbortSignal): Promise<VoiceConversation> {
     return new CascadeConversation(this.#settings, options, signal);
   }
@@ -54,6 +58,8 @@ class CascadeConversation implements VoiceConversation {
   readonly #recognition: SpeechRecognition;
   readonly #history: ChatMessage[];
   #heard: string[] = [];
+  /** Who is speaking (the loop's floor): the next user turn goes into the history as "Name: text". */
+  #speaker: string | undefined;
   #pauseTimer: NodeJS.Timeout | undefined;
   #turn: AbortController | undefined;
   /** Audio streamed to Transcribe (which bills by the second) and not yet reported. */
@@ -79,6 +85,10 @@ class CascadeConversation implements VoiceConversation {
     this.#turn?.abort();
     this.#appendUser(said);
     this.#startAnswer();
+  }
+
+  speaker(name: string): void {
+    this.#speaker = name;
   }
 
   sendAudio(frame: PcmFrame): void {
@@ -113,7 +123,10 @@ class CascadeConversation implements VoiceConversation {
         this.#emit({ type: 'transcript', role: 'user', text: [...this.#heard, result.text].join(' '), final: false });
       } else if (result.text.trim()) {
         this.#heard.push(result.text.trim());
-        this.#pauseTimer = setTimeout(() => this.#endOfTurn(), this.#settings.turnPauseMs);
+        // No pause configured: answer now. A 0 ms timer would still wait for the event loop's timers phase,
+        // behind every pending I/O callback (tens of ms on a loaded machine).
+        if (this.#settings.turnPauseMs <= 0) this.#endOfTurn();
+        else this.#pauseTimer = setTimeout(() => this.#endOfTurn(), this.#settings.turnPauseMs);
       }
     }
   }
@@ -131,7 +144,7 @@ class CascadeConversation implements VoiceConversation {
     this.#heard = [];
     if (!said) return;
     this.#emit({ type: 'transcript', role: 'user', text: said, final: true });
-    this.#appendUser(said);
+    this.#appendUser(this.#speaker ? `${this.#speaker}: ${said}` : said);
     this.#startAnswer();
   }
 

@@ -60,6 +60,9 @@ describe('playground voice over the conversation loop', () => {
       .toEqual(
         expect.arrayContaining([expect.stringContaining('where is my order'), expect.stringContaining('On its way.')]),
       );
+    // The microphone's owner is named: the model and the transcript know who spoke.
+    expect(mic.texts.some((t) => t.type === 'line' && t.text?.includes('alice: where is my order'))).toBe(true);
+    expect(session.speakers.map((s) => s.name)).toEqual(['alice']);
 
     mic.socket.close();
     await mic.closed;
@@ -94,6 +97,36 @@ describe('playground voice over the conversation loop', () => {
     });
     // Nothing running any more: leaving again reports nothing.
     expect(await voice?.leave()).toEqual({ ok: true, value: {} });
+  });
+
+  it('/voice status: engine, model, the microphone and what it delivered, turns; an error before joining', async () => {
+    const model = new ScriptedVoiceModel();
+    const hook = conversationVoice(
+      { models: { sonic: model }, tools: () => [], systemPrompt: 'Be brief.' },
+      silentLogger,
+    );
+    const voice = hook({
+      invoker: { user: userId('web', 'alice'), displayName: 'alice', isStaff: false },
+      io: new MemoryChannelIo(),
+      channelName: "alice's microphone",
+      received: () => ({ name: 'alice', received: 50, decoded: 49, lost: 1, concealed: 0, failures: 0 }),
+    });
+    expect(voice?.status?.()).toMatchObject({ ok: false, error: { code: 'voice.not_joined' } });
+    await voice?.join({ engine: 'sonic', listen: 'everyone', transcripts: true });
+    await model.session(0);
+    expect(voice?.status?.()).toMatchObject({
+      ok: true,
+      value: {
+        channelName: "alice's microphone",
+        engine: 'sonic',
+        listen: 'me',
+        connection: 'microphone connected',
+        speakers: [{ name: 'alice', received: 50, decoded: 49, lost: 1 }],
+        renewals: 0,
+        turns: 0,
+      },
+    });
+    await voice?.leave();
   });
 
   it('refuses an engine that is not configured, and says voice is not set up without any', async () => {

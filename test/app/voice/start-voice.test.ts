@@ -89,4 +89,31 @@ describe('startVoice', () => {
     expect(session.audio.every((f) => f.samples.every((s) => s === 0))).toBe(true);
     expect(session.options.caller()).toEqual(host);
   });
+
+  it('hands each turn’s voice-to-voice latency to the metrics hook, with the engine', async () => {
+    const model = new ScriptedVoiceModel();
+    const clock = new FakeClock();
+    const io = new MemoryChannelIo();
+    const seen: [number, string][] = [];
+    const result = startVoice(
+      { ...deps(model, clock), onVoiceToVoice: (ms, engine) => seen.push([ms, engine]) },
+      { io, request: request(), invoker: host, log: silentLogger },
+    );
+    if (!result.ok) throw new Error(result.error.message);
+    running.push(result.value);
+    const session = await model.session(0);
+    for (let t = 0; t < 200; t += 20) {
+      io.say(guest, speechFrame(6_000));
+      await clock.advance(20);
+    }
+    await clock.advance(600);
+    session.emit({ type: 'audio', frame: { sampleRate: 24_000, channels: 1, samples: new Int16Array(480) } });
+    await until(
+      () => seen.length === 1,
+      'latency reported',
+      () => clock.advance(0),
+    );
+    expect(seen[0]?.[1]).toBe('sonic');
+    expect(seen[0]?.[0]).toBe(result.value.stats().voiceToVoiceMs?.p50);
+  });
 });

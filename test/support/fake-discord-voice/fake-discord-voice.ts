@@ -87,9 +87,10 @@ export interface SpeakOptions {
   readonly pacingMs?: number;
 }
 
+/** A chat message as it reads now (the bot edits its transcript messages). */
 export interface ChatLine {
   readonly channelId: string;
-  readonly line: string;
+  line: string;
 }
 
 export class FakeDiscordVoice {
@@ -190,6 +191,13 @@ export class FakeDiscordVoice {
 
   channelOf(guildId: string, userId: string): string | undefined {
     return this.members.get(guildId)?.get(userId);
+  }
+
+  /** Members' display names: "User <id>" unless set in `names`. */
+  readonly names = new Map<string, string>();
+
+  displayNameOf(_guildId: string, userId: string): string | undefined {
+    return this.names.get(userId) ?? `User ${userId}`;
   }
 
   humansIn(guildId: string, channelId: string): number {

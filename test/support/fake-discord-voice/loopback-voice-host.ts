@@ -42,8 +42,19 @@ export class LoopbackVoiceHost implements VoiceHost {
     });
   }
 
-  async send(channelId: string, line: string): Promise<void> {
+  async send(channelId: string, line: string): Promise<string> {
     this.#discord.chat.push({ channelId, line });
+    return String(this.#discord.chat.length - 1);
+  }
+
+  async edit(channelId: string, messageId: string, text: string): Promise<void> {
+    const message = this.#discord.chat[Number(messageId)];
+    if (message?.channelId !== channelId) throw new Error(`no message ${messageId} in ${channelId}`);
+    message.line = text;
+  }
+
+  displayNameOf(guildId: string, userId: string): string | undefined {
+    return this.#discord.displayNameOf(guildId, userId);
   }
 
   onVoiceStateChange(listener: (guildId: string) => void): () => void {

@@ -208,4 +208,23 @@ describe('CascadeVoiceModel', () => {
     expect(types(next)).toContain('audio');
     await conversation.close();
   });
+
+  it('puts "Name: text" in its history for each named speaker, and transcripts stay as heard', async () => {
+    const { stt, textModel, engine } = setup(() => answer('Sure.'));
+    const conversation = await open(engine);
+    conversation.speaker?.('Alice');
+    stt.say({ type: 'final', text: 'where is my order' });
+    const first = await eventsUntil(conversation.events, (e) => e.type === 'turnEnd');
+    expect(first.find((e) => e.type === 'transcript' && e.role === 'user')).toMatchObject({
+      text: 'where is my order',
+    });
+    conversation.speaker?.('Bob');
+    stt.say({ type: 'final', text: 'and mine' });
+    await eventsUntil(conversation.events, (e) => e.type === 'turnEnd');
+    const texts = textModel.requests[1]?.messages.map((m) =>
+      m.content.map((c) => ('text' in c ? c.text : '')).join(''),
+    );
+    expect(texts).toEqual(['Alice: where is my order', 'Sure.', 'Bob: and mine']);
+    await conversation.close();
+  });
 });

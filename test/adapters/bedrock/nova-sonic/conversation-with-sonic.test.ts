@@ -90,6 +90,49 @@ describe('conversation loop with Nova Sonic (loopback)', () => {
     expect(names.indexOf('textInput')).toBeLessThan(names.indexOf('audioInput'));
   });
 
+  it('names each speaker to Sonic as context (non-interactive USER text) just before their audio', async () => {
+    const bob = userId('discord', 'bob');
+    const named = new MemoryChannelIo();
+    named.nameOf = (speaker) => (speaker === alice ? 'Alice' : speaker === bob ? 'Bob' : undefined);
+    // The model's FINAL user text comes once the speaker has stopped (its endpointing), as the test says when.
+    const stopped = { alice: Promise.withResolvers<void>(), bob: Promise.withResolvers<void>() };
+    fake.setScript(async (s) => {
+      await s.waitFor('textInput', (b) => b.content === '[Alice is speaking]');
+      await stopped.alice.promise;
+      s.transcript('USER', 'where is my order', 'FINAL');
+      await s.waitFor('textInput', (b) => b.content === '[Bob is speaking]');
+      await stopped.bob.promise;
+      s.transcript('USER', 'and mine', 'FINAL');
+    });
+    start({ io: named });
+    // Text waits 50 ms after the audio block opens (see TEXT_AFTER_AUDIO_MS): speak after that.
+    await (await fake.stream(0)).waitFor('audioInput');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const talk = async (who: UserId) => {
+      for (let i = 0; i < 15; i++) {
+        named.say(who, speechFrame(8_000));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    await talk(alice);
+    stopped.alice.resolve();
+    await until(() => named.lines.length === 1, 'Alice heard', wait);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await talk(bob);
+    stopped.bob.resolve();
+    await until(() => named.lines.length === 2, 'Bob heard', wait);
+    expect(named.lines).toEqual(['🗣️ Alice: where is my order', '🗣️ Bob: and mine']);
+    const stream = await fake.stream(0);
+    const at = (content: string) =>
+      stream.received.findIndex((e) => e.name === 'textInput' && e.body.content === content);
+    const tag = stream.received[at('[Alice is speaking]') - 1];
+    expect(tag?.name).toBe('contentStart');
+    expect(tag?.body).toMatchObject({ type: 'TEXT', role: 'USER', interactive: false });
+    const firstSpeech = stream.received.findIndex((e) => e.name === 'audioInput' && hasSpeech(e.body));
+    expect(at('[Alice is speaking]')).toBeLessThan(firstSpeech);
+    expect(at('[Bob is speaking]')).toBeGreaterThan(firstSpeech);
+  });
+
   it('renews before the time limit and closes the old stream politely', async () => {
     start({ renewAfterMs: 100 });
     const first = await fake.stream(0);

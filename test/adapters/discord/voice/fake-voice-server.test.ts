@@ -221,6 +221,23 @@ describe('Discord voice against a loopback voice server (real @discordjs/voice c
     await answers(world, 'g1', session);
   });
 
+  it('two people in the channel: each is named to the model before their words, and their turns are labelled', async () => {
+    const world = await aWorld();
+    world.discord.names.set('u1', 'Alice');
+    world.discord.names.set('u2', 'Bob');
+    world.discord.enter('g1', 'u2', `g1-${GENERAL}`);
+    const session = await joined(world);
+    await hears(world, 'g1', session);
+    session.emit({ type: 'transcript', role: 'user', text: 'where is my order', final: true });
+    await until(() => world.discord.chat.length === 1, 'Alice’s turn posted', step);
+    await hears(world, 'g1', session, {}, 'u2');
+    session.emit({ type: 'transcript', role: 'user', text: 'and mine', final: true });
+    await until(() => world.discord.chat.at(-1)?.line.includes('Bob') === true, 'Bob’s turn in the chat', step);
+    expect(session.speakers.map((s) => s.name)).toEqual(['Alice', 'Bob']);
+    // Both user turns are unanswered, so they share one message, edited as it grew.
+    expect(world.discord.chat.map((c) => c.line)).toEqual(['🗣️ Alice: where is my order\n🗣️ Bob: and mine']);
+  });
+
   it('two guilds at once: each hears its own user and answers in its own channel; one ending leaves the other', async () => {
     const world = await aWorld();
     const one = await joined(world, 'g1');
@@ -267,6 +284,15 @@ describe('Discord voice with DAVE end-to-end encryption against the loopback voi
     });
     await until(() => speechMs(session) - before >= 800, 'the model hears the whole sentence', step);
     expect(world.discord.daveEpoch(CHANNEL)).toBe(2n);
+    // /voice status reads the real connection: transport mode, DAVE protocol version and the epoch now.
+    const status = world.sessions.voiceFor(GUILD, ALICE).status?.();
+    expect(status).toMatchObject({
+      ok: true,
+      value: { connection: 'ready', encryption: 'aead_aes256_gcm_rtpsize', dave: { epoch: 2 } },
+    });
+    const value = status?.ok ? status.value : undefined;
+    expect(value?.dave?.protocolVersion).toBeGreaterThanOrEqual(1);
+    expect(value?.speakers.find((s) => s.name === `User ${ALICE}`)?.decoded).toBeGreaterThan(150);
     await answers(world, GUILD, session);
     expect(world.discord.sessionCount).toBe(sessionsBefore);
     expect(world.discord.invalidCommits).toBe(0);

@@ -3,6 +3,7 @@ import type {
   VoiceChannelRef,
   VoiceHost,
   VoiceLink,
+  VoiceLinkStatus,
   VoiceLostReason,
 } from '../../../../adapters/discord/voice/voice-host.ts';
 import {
@@ -12,6 +13,7 @@ import {
 } from '../../../../adapters/discord/voice/voice-sessions.ts';
 import type { ToolCaller } from '../../../../src/app/tools.ts';
 import type { JoinRequest } from '../../../../src/chat/voice-surface.ts';
+import { userId } from '../../../../src/domain/ids.ts';
 import { addVoiceUsage, emptyVoiceUsage, type VoiceUsageSummary } from '../../../../src/domain/voice/usage.ts';
 import { silentLogger } from '../../../../src/ports/logger.ts';
 import type { VoiceChannelIo } from '../../../../src/voice/channel-io.ts';
@@ -36,13 +38,16 @@ class FakeLink implements VoiceLink {
   destroy(): void {
     this.destroyed = true;
   }
+  status(): VoiceLinkStatus {
+    return { connection: 'ready', encryption: 'aead_aes256_gcm_rtpsize', dave: { protocolVersion: 1, epoch: 3 } };
+  }
 }
 
 /** Guilds with voice channels `<guild>-general` ("General") and `<guild>-lounge` ("Lounge"); `enter`/`move` place members; the bot is member `bot`. */
 class FakeHost implements VoiceHost {
   readonly members = new Map<string, Map<string, string>>();
   readonly links = new Map<string, FakeLink>();
-  readonly lines: { channelId: string; line: string }[] = [];
+  readonly lines: { readonly channelId: string; line: string }[] = [];
   failConnect = false;
   #listener: ((guildId: string) => void) | undefined;
 
@@ -73,8 +78,18 @@ class FakeHost implements VoiceHost {
     this.links.set(channel.guildId, link);
     return link;
   }
-  async send(channelId: string, line: string): Promise<void> {
+  /** Each message as it reads now (edits replace the text). */
+  async send(channelId: string, line: string): Promise<string> {
     this.lines.push({ channelId, line });
+    return String(this.lines.length - 1);
+  }
+  async edit(channelId: string, messageId: string, text: string): Promise<void> {
+    const message = this.lines[Number(messageId)];
+    if (message?.channelId !== channelId) throw new Error(`no message ${messageId} in ${channelId}`);
+    message.line = text;
+  }
+  displayNameOf(_guildId: string, userId: string): string | undefined {
+    return ({ u1: 'Ana', u2: 'Ben' } as Record<string, string>)[userId];
   }
   onVoiceStateChange(listener: (guildId: string) => void): () => void {
     this.#listener = listener;
@@ -209,6 +224,49 @@ describe('DiscordVoiceSessions', () => {
     await sessions.voiceFor('g1', 'u1').leave();
     await reading;
     expect(heard).toEqual(['discord:u1']);
+  });
+
+  it('/voice status: engine, link and DAVE state, each speaker by name with packets, rejoins; io names speakers', async () => {
+    const { host, started, sessions } = setup();
+    host.enter('g1', 'u1');
+    host.enter('g1', 'u2');
+    const voice = sessions.voiceFor('g1', 'u1');
+    expect(voice.status?.()).toMatchObject({ ok: false, error: { code: 'voice.not_joined' } });
+    await voice.join(request);
+    const link = host.links.get('g1') as FakeLink;
+    const io = started[0]?.io;
+    expect(io?.nameOf?.(userId('discord', 'u2'))).toBe('Ben');
+    expect(io?.messages?.maxLength).toBe(2_000);
+    const reading = (async () => {
+      for await (const _ of io?.speech ?? []) {
+        // drained
+      }
+    })();
+    for (const packet of speechPackets().slice(40, 50)) link.receiver.packet('u1', packet);
+    for (const packet of speechPackets().slice(40, 43)) link.receiver.packet('u2', packet);
+    await settle();
+    const status = voice.status?.();
+    expect(status).toMatchObject({
+      ok: true,
+      value: {
+        channelName: 'General',
+        engine: 'sonic',
+        listen: 'everyone',
+        connection: 'ready',
+        encryption: 'aead_aes256_gcm_rtpsize',
+        dave: { protocolVersion: 1, epoch: 3 },
+        renewals: 0,
+        rejoins: 0,
+        turns: 0,
+      },
+    });
+    const speakers = status?.ok ? status.value.speakers : [];
+    expect(speakers.map((s) => [s.name, s.received, s.decoded])).toEqual([
+      ['Ana', 10, 10],
+      ['Ben', 3, 3],
+    ]);
+    await voice.leave();
+    await reading;
   });
 
   it('a lost connection ends the session with one line, and /join works again', async () => {
