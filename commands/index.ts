@@ -13,6 +13,7 @@ import { orderAssistant } from './order-assistant.ts';
 import { restockCommand } from './restock.ts';
 import { resultCommand } from './result.ts';
 import { trackCommand } from './track.ts';
+import { usageCommand } from './usage.ts';
 
 /** Every slash command, in the order surfaces list them. Add a command here and every surface serves it. */
 export const commands: readonly Command[] = [
@@ -28,6 +29,7 @@ export const commands: readonly Command[] = [
   joinCommand,
   leaveCommand,
   kbCommand,
+  usageCommand,
 ];
 
 /** Free-text handlers (thread follow-ups, DMs, mentions), tried in order. */

@@ -10,6 +10,7 @@ import { DiskKeptResults } from '../adapters/results/disk-kept-results.ts';
 import { commands, messageHandlers } from '../commands/index.ts';
 import type { AppDeps } from './app/deps.ts';
 import { knowledgeTool } from './app/knowledge/knowledge-tool.ts';
+import { shutDown } from './app/ops/shutdown.ts';
 import { orderTools } from './app/orders/assistant/order-tools.ts';
 import { RoutingNotifier } from './app/route-notifications.ts';
 import { ToolRegistry } from './app/tools.ts';
@@ -17,6 +18,7 @@ import type { Core } from './chat/surface.ts';
 import { composeAsk } from './compose/ask.ts';
 import { composeBench } from './compose/bench.ts';
 import { composeKnowledge } from './compose/knowledge.ts';
+import { composeOps } from './compose/ops.ts';
 import { composeOrders } from './compose/orders.ts';
 import { composeAwsAccess, logStartupSummary } from './compose/startup.ts';
 import { startSurfaces } from './compose/surfaces.ts';
@@ -31,7 +33,8 @@ guardSdkStreamErrors(log);
 const { aws, checked: awsChecked } = composeAwsAccess(config);
 const notifier = new RoutingNotifier(log.child({ area: 'notifications' }));
 const tools = new ToolRegistry();
-const ask = await composeAsk(env, log.child({ area: 'ask' }));
+const ops = await composeOps(env, log.child({ area: 'ops' }));
+const ask = ops.meter(await composeAsk(env, log.child({ area: 'ask' })));
 const orders = await composeOrders(env, notifier, log.child({ area: 'orders' }));
 // The order tools serve the order assistant and both voice engines; they act for the caller our code names.
 tools.register(...orderTools(orders.deps));
@@ -46,9 +49,16 @@ const deps: AppDeps = {
   ask,
   orders: orders.deps,
   bench: composeBench(env, ask),
-  voice: { ...(await composeVoice(env, ask, tools, log)), aws },
+  voice: {
+    ...(await composeVoice(env, ask, tools, log)),
+    aws,
+    ops: ops.deps,
+    ...(ops.budgets ? { budgets: ops.budgets } : {}),
+  },
   aws,
   knowledge,
+  ops: ops.deps,
+  ...(ops.budgets ? { budgets: ops.budgets } : {}),
   ...(env.RESULTS_KEEP_HOURS > 0
     ? {
         results: {
@@ -62,8 +72,10 @@ const core: Core = { commands, messageHandlers, deps, log };
 
 const running = await startSurfaces(config, core, notifier).catch(async (error: unknown) => {
   await orders.stop();
+  await ops.stop();
   throw error;
 });
+await ops.serve(running);
 // Surfaces are attached to the notifier now, so replayed status changes reach their users.
 const resumed = await orders.resume();
 await awsChecked;
@@ -76,9 +88,15 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'shutting down');
-  // Orders first: status changes still in flight reach users while the surfaces are up.
-  await orders.stop();
-  await running.stop();
+  // Orders before surfaces: status changes still in flight reach users while the surfaces are up.
+  await shutDown({
+    lifecycle: ops.deps.lifecycle,
+    graceMs: env.SHUTDOWN_GRACE_MS,
+    log,
+    stopOrders: () => orders.stop(),
+    stopSurfaces: () => running.stop(),
+    stopStores: () => ops.stop(),
+  });
   process.exit(0);
 }
 process.once('SIGINT', () => void shutdown('SIGINT'));

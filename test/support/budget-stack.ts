@@ -41,7 +41,11 @@ export class GatedTextModel implements TextModel {
   #arrived = 0;
   #waiters: { count: number; resolve: () => void }[] = [];
 
-  constructor(readonly usage?: (request: TextRequest) => { inputTokens: number; outputTokens: number }) {}
+  readonly usage: ((request: TextRequest) => { inputTokens: number; outputTokens: number }) | undefined;
+
+  constructor(usage?: (request: TextRequest) => { inputTokens: number; outputTokens: number }) {
+    this.usage = usage;
+  }
 
   open(): void {
     this.#gate.resolve();

@@ -121,6 +121,11 @@ export class Budgets {
     return { limits, used, held, resetsAt: window.end };
   }
 
+  /** Reads one bucket: rejects when the store does not answer (readiness). */
+  async probe(): Promise<void> {
+    await this.#o.store.read('probe#readiness');
+  }
+
   #scopes(payer: Payer): Scope[] {
     return [
       { kind: 'user', user: payer.user, isStaff: payer.isStaff },

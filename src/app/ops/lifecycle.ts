@@ -39,6 +39,7 @@ export class Lifecycle {
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #shutdown = new AbortController();
   readonly #wait: Wait;
+  readonly #onDrain = new Set<() => void>();
   #finished = 0;
 
   constructor(options: { readonly wait?: Wait } = {}) {
@@ -82,9 +83,26 @@ export class Lifecycle {
     return running;
   }
 
+  /**
+   * Called once when draining starts, for long-lived work that is not a request (a voice session says goodbye and
+   * leaves). Returns the unsubscribe for work that ended on its own.
+   */
+  onDrain(listener: () => void): () => void {
+    if (this.#status !== 'running') {
+      listener();
+      return () => {};
+    }
+    this.#onDrain.add(listener);
+    return () => this.#onDrain.delete(listener);
+  }
+
   /** Stops admitting work, waits up to `graceMs` for what runs, aborts the rest and waits up to `abortMs` for it. */
   async drain(graceMs: number, abortMs = 5_000): Promise<DrainOutcome> {
-    if (this.#status === 'running') this.#status = 'draining';
+    if (this.#status === 'running') {
+      this.#status = 'draining';
+      for (const listener of this.#onDrain) listener();
+      this.#onDrain.clear();
+    }
     const before = this.#finished;
     await this.#settleWithin(graceMs);
     const finished = this.#finished - before;

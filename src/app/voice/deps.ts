@@ -2,6 +2,8 @@ import type { VoiceUsage } from '../../domain/voice/usage.ts';
 import type { VoiceModel } from '../../ports/voice-model.ts';
 import type { PacingClock } from '../../voice/clock.ts';
 import type { AwsAccess } from '../aws-access.ts';
+import type { Budgets } from '../budgets/budgets.ts';
+import type { OpsDeps } from '../ops/deps.ts';
 import type { Tool } from '../tools.ts';
 
 export type VoiceEngine = VoiceModel['engine'];
@@ -21,6 +23,10 @@ export interface VoiceDeps {
   readonly price?: (usage: VoiceUsage) => number | undefined;
   /** The bot's AWS credentials status: without credentials /join and the microphone refuse at once. */
   readonly aws?: AwsAccess;
+  /** Metrics (sessions, turn latency, frame CPU) and the shutdown that ends sessions with a goodbye. */
+  readonly ops?: OpsDeps;
+  /** Voice minutes charged as they pass to the JoinRequest's payer. */
+  readonly budgets?: Budgets;
 }
 
 /** Cross-modal text the bot answers when it joins (it speaks first) and while a slow tool runs. */
