@@ -1,4 +1,6 @@
 import type { CommandContext } from '../../chat/context.ts';
+import type { BenchDeps } from '../bench/deps.ts';
+import type { AppDeps } from '../deps.ts';
 import { BudgetedTextModel } from './budgeted-text-model.ts';
 import type { Payer } from './budgets.ts';
 
@@ -20,15 +22,25 @@ export function payerOf(ctx: Pick<CommandContext, 'invoker' | 'place'>): Payer {
 export function paidBy(ctx: CommandContext): CommandContext {
   const budgets = ctx.deps.budgets;
   if (!budgets) return ctx;
-  const { ask, bench } = ctx.deps;
+  const { ask } = ctx.deps;
   const payer = payerOf(ctx);
   const textModel = new BudgetedTextModel(ask.textModel, budgets, payer, ask.catalog);
-  const benchModel =
-    bench.textModel === ask.textModel
-      ? textModel
-      : new BudgetedTextModel(bench.textModel, budgets, payer, bench.catalog);
-  return {
-    ...ctx,
-    deps: { ...ctx.deps, ask: { ...ask, textModel }, bench: { ...bench, textModel: benchModel } },
-  };
+  const deps: AppDeps = { ...ctx.deps, ask: { ...ask, textModel } };
+  // /bench's group is built on first use: most commands never touch it (and test contexts may not configure it).
+  let bench: BenchDeps | undefined;
+  Object.defineProperty(deps, 'bench', {
+    enumerable: true,
+    get() {
+      const original = ctx.deps.bench;
+      bench ??= {
+        ...original,
+        textModel:
+          original.textModel === ask.textModel
+            ? textModel
+            : new BudgetedTextModel(original.textModel, budgets, payer, original.catalog),
+      };
+      return bench;
+    },
+  });
+  return { ...ctx, deps };
 }
