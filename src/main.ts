@@ -10,6 +10,7 @@ import { DiskKeptResults } from '../adapters/results/disk-kept-results.ts';
 import { commands, messageHandlers } from '../commands/index.ts';
 import type { AppDeps } from './app/deps.ts';
 import { knowledgeTool } from './app/knowledge/knowledge-tool.ts';
+import { recordOrderStatus } from './app/ops/order-metrics.ts';
 import { shutDown } from './app/ops/shutdown.ts';
 import { orderTools } from './app/orders/assistant/order-tools.ts';
 import { RoutingNotifier } from './app/route-notifications.ts';
@@ -35,7 +36,7 @@ const notifier = new RoutingNotifier(log.child({ area: 'notifications' }));
 const tools = new ToolRegistry();
 const ops = await composeOps(env, log.child({ area: 'ops' }));
 const ask = ops.meter(await composeAsk(env, log.child({ area: 'ask' })));
-const orders = await composeOrders(env, notifier, log.child({ area: 'orders' }));
+const orders = await composeOrders(env, notifier, log.child({ area: 'orders' }), recordOrderStatus(ops.metrics));
 // The order tools serve the order assistant and both voice engines; they act for the caller our code names.
 tools.register(...orderTools(orders.deps));
 const knowledge = await composeKnowledge(config, ask, log.child({ area: 'knowledge' }));
