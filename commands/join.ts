@@ -84,11 +84,11 @@ export const joinCommand = defineCommand({
       }
     }
     // Voice minutes are checked here and charged as they pass (the session ends when they run out).
-    const payer = payerOf(ctx);
-    const minutesLeft = await ctx.deps.budgets?.checkVoice(payer);
+    const payer = ctx.deps.budgets ? payerOf(ctx) : undefined;
+    const minutesLeft = payer && (await ctx.deps.budgets?.checkVoice(payer));
     if (minutesLeft && !minutesLeft.ok) return errorReply(minutesLeft.error);
     const request: JoinRequest = {
-      payer,
+      ...(payer ? { payer } : {}),
       engine,
       listen: values.listen === 'me' ? 'me' : 'everyone',
       transcripts: values.transcripts ?? true,

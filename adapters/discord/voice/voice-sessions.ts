@@ -32,6 +32,8 @@ export interface DiscordVoiceSessionsOptions {
   readonly rejoins?: { readonly max: number; readonly windowMs: number };
   /** See DiscordVoiceChannelIoOptions.stallMs. */
   readonly stallMs?: number;
+  /** See DiscordVoiceChannelIoOptions.onFrameCpu. */
+  readonly onFrameCpu?: (stage: 'decode' | 'playback', ms: number) => void;
 }
 
 type Session =
@@ -147,6 +149,7 @@ export class DiscordVoiceSessions {
       log,
       clock: this.#clock,
       ...(this.#options.stallMs === undefined ? {} : { stallMs: this.#options.stallMs }),
+      ...(this.#options.onFrameCpu ? { onFrameCpu: this.#options.onFrameCpu } : {}),
       onReceiveFailure: (why) => this.#recover(guildId, why),
     });
     let conversation: ConversationHandle;

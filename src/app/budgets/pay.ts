@@ -1,5 +1,4 @@
 import type { CommandContext } from '../../chat/context.ts';
-import type { BenchDeps } from '../bench/deps.ts';
 import type { AppDeps } from '../deps.ts';
 import { BudgetedTextModel } from './budgeted-text-model.ts';
 import type { Payer } from './budgets.ts';
@@ -22,25 +21,33 @@ export function payerOf(ctx: Pick<CommandContext, 'invoker' | 'place'>): Payer {
 export function paidBy(ctx: CommandContext): CommandContext {
   const budgets = ctx.deps.budgets;
   if (!budgets) return ctx;
-  const { ask } = ctx.deps;
   const payer = payerOf(ctx);
-  const textModel = new BudgetedTextModel(ask.textModel, budgets, payer, ask.catalog);
-  const deps: AppDeps = { ...ctx.deps, ask: { ...ask, textModel } };
-  // /bench's group is built on first use: most commands never touch it (and test contexts may not configure it).
-  let bench: BenchDeps | undefined;
-  Object.defineProperty(deps, 'bench', {
+  const original = ctx.deps;
+  const deps: AppDeps = { ...original };
+  // Built on first use: most commands touch neither group (and test contexts may not configure them).
+  let askModel: BudgetedTextModel | undefined;
+  const askTextModel = () => {
+    askModel ??= new BudgetedTextModel(original.ask.textModel, budgets, payer, original.ask.catalog);
+    return askModel;
+  };
+  lazily(deps, 'ask', () => ({ ...original.ask, textModel: askTextModel() }));
+  lazily(deps, 'bench', () => ({
+    ...original.bench,
+    textModel:
+      original.bench.textModel === original.ask.textModel
+        ? askTextModel()
+        : new BudgetedTextModel(original.bench.textModel, budgets, payer, original.bench.catalog),
+  }));
+  return { ...ctx, deps };
+}
+
+function lazily<K extends 'ask' | 'bench'>(deps: AppDeps, key: K, build: () => AppDeps[K]): void {
+  let built: AppDeps[K] | undefined;
+  Object.defineProperty(deps, key, {
     enumerable: true,
-    get() {
-      const original = ctx.deps.bench;
-      bench ??= {
-        ...original,
-        textModel:
-          original.textModel === ask.textModel
-            ? textModel
-            : new BudgetedTextModel(original.textModel, budgets, payer, original.catalog),
-      };
-      return bench;
+    get: () => {
+      built ??= build();
+      return built;
     },
   });
-  return { ...ctx, deps };
 }
