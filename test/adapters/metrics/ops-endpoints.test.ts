@@ -16,7 +16,7 @@ import { type FakeBedrock, startFakeBedrock } from '../../support/fake-bedrock.t
 const TOKEN = 'metrics-token-0123456789';
 
 /** The value of one series in the exposition text, by its exact label set. */
-function valueOf(body: string, series: string): number | undefined {
+function seriesValue(body: string, series: string): number | undefined {
   const line = body.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
@@ -87,19 +87,19 @@ describe('the ops endpoints after real commands', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
     const body = await response.text();
-    expect(valueOf(body, 'sonicord_commands_total{command="ask",outcome="ok",platform="web"}')).toBe(2);
-    expect(valueOf(body, 'sonicord_commands_total{command="ask",outcome="refused",platform="web"}')).toBe(1);
-    expect(valueOf(body, 'sonicord_commands_total{command="restock",outcome="refused",platform="web"}')).toBe(1);
-    expect(valueOf(body, 'sonicord_commands_total{command="usage",outcome="ok",platform="web"}')).toBe(1);
-    expect(valueOf(body, 'sonicord_model_calls_total{model="a",outcome="ok"}')).toBe(2);
-    expect(valueOf(body, 'sonicord_model_tokens_total{model="a",direction="input"}')).toBe(2400);
-    expect(valueOf(body, 'sonicord_model_tokens_total{model="a",direction="output"}')).toBe(68);
+    expect(seriesValue(body, 'sonicord_commands_total{command="ask",outcome="ok",platform="web"}')).toBe(2);
+    expect(seriesValue(body, 'sonicord_commands_total{command="ask",outcome="refused",platform="web"}')).toBe(1);
+    expect(seriesValue(body, 'sonicord_commands_total{command="restock",outcome="refused",platform="web"}')).toBe(1);
+    expect(seriesValue(body, 'sonicord_commands_total{command="usage",outcome="ok",platform="web"}')).toBe(1);
+    expect(seriesValue(body, 'sonicord_model_calls_total{model="a",outcome="ok"}')).toBe(2);
+    expect(seriesValue(body, 'sonicord_model_tokens_total{model="a",direction="input"}')).toBe(2400);
+    expect(seriesValue(body, 'sonicord_model_tokens_total{model="a",direction="output"}')).toBe(68);
     // 1,200 in at $1/M and 34 out at $2/M, twice.
-    expect(valueOf(body, 'sonicord_model_cost_usd_total{model="a"}')).toBeCloseTo(2 * 0.001268, 9);
-    expect(valueOf(body, 'sonicord_budget_refusals_total{scope="user",dimension="tokens"}')).toBe(1);
-    expect(valueOf(body, 'sonicord_discord_gateway_ping_seconds')).toBe(0.042);
-    expect(valueOf(body, 'sonicord_discord_shard_up{shard="0",status="ready"}')).toBe(1);
-    expect(valueOf(body, 'sonicord_discord_shard_up{shard="1",status="reconnecting"}')).toBe(0);
+    expect(seriesValue(body, 'sonicord_model_cost_usd_total{model="a"}')).toBeCloseTo(2 * 0.001268, 9);
+    expect(seriesValue(body, 'sonicord_budget_refusals_total{scope="user",dimension="tokens"}')).toBe(1);
+    expect(seriesValue(body, 'sonicord_discord_gateway_ping_seconds')).toBe(0.042);
+    expect(seriesValue(body, 'sonicord_discord_shard_up{shard="0",status="ready"}')).toBe(1);
+    expect(seriesValue(body, 'sonicord_discord_shard_up{shard="1",status="reconnecting"}')).toBe(0);
     expect(body).toMatch(/^process_cpu_user_seconds_total \d/m);
     expect(body).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
   });
@@ -112,11 +112,11 @@ describe('the ops endpoints after real commands', () => {
     metrics.voiceFrameCpu('decode', 0.04);
     metrics.voiceFrameCpu('playback', 0.3);
     const body = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
-    expect(valueOf(body, 'sonicord_voice_sessions_active{engine="sonic"}')).toBe(1);
-    expect(valueOf(body, 'sonicord_voice_turn_latency_seconds_bucket{le="0.75"}')).toBe(0);
-    expect(valueOf(body, 'sonicord_voice_turn_latency_seconds_bucket{le="1"}')).toBe(1);
-    expect(valueOf(body, 'sonicord_voice_frame_cpu_milliseconds_bucket{le="0.05",stage="decode"}')).toBe(1);
-    expect(valueOf(body, 'sonicord_voice_frame_cpu_milliseconds_count{stage="playback"}')).toBe(1);
+    expect(seriesValue(body, 'sonicord_voice_sessions_active{engine="sonic"}')).toBe(1);
+    expect(seriesValue(body, 'sonicord_voice_turn_latency_seconds_bucket{le="0.75"}')).toBe(0);
+    expect(seriesValue(body, 'sonicord_voice_turn_latency_seconds_bucket{le="1"}')).toBe(1);
+    expect(seriesValue(body, 'sonicord_voice_frame_cpu_milliseconds_bucket{le="0.05",stage="decode"}')).toBe(1);
+    expect(seriesValue(body, 'sonicord_voice_frame_cpu_milliseconds_count{stage="playback"}')).toBe(1);
   });
 
   it('asks for the token on /metrics only, and readiness follows the lifecycle', async () => {
