@@ -73,8 +73,8 @@ const envSchema = z.object({
   // --- operations (health, readiness, metrics, shutdown) ---
   /** The ops listener (/healthz, /readyz, /metrics); beyond loopback, METRICS_TOKEN is required. */
   OPS_HOST: z.string().default('127.0.0.1'),
-  /** 0: no ops listener. 9464 is the usual Prometheus exporter port. */
-  OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** 9464 is the usual Prometheus exporter port; 0: any free port (tests); off: no ops listener. */
+  OPS_PORT: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).default(9464),
   /** Bearer token /metrics asks for (Prometheus `authorization` / `bearer_token_file`). */
   METRICS_TOKEN: accessToken,
   /** On SIGTERM/SIGINT: how long running commands get to finish before they are cut with a note. */

@@ -76,12 +76,13 @@ const running = await startSurfaces(config, core, notifier).catch(async (error: 
   await ops.stop();
   throw error;
 });
-await ops.serve(running);
+const opsUrl = await ops.serve(running);
 // Surfaces are attached to the notifier now, so replayed status changes reach their users.
 const resumed = await orders.resume();
 await awsChecked;
 const summary = logStartupSummary(config, log, { running, aws, resumedOrders: resumed });
 if (running.playgroundUrl) console.log(`\n  Sonicord playground: ${running.playgroundUrl}\n`);
+if (opsUrl) console.log(`  Ops endpoints: ${opsUrl}/healthz /readyz /metrics\n`);
 console.log(`${summary.map((line) => `  ${line}`).join('\n')}\n`);
 
 let stopping = false;

@@ -34,7 +34,7 @@ const LOOPBACK_NAMES = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /** Metrics, the lifecycle shutdown drains, budgets (when on) and the /healthz, /readyz, /metrics listener. */
 export async function composeOps(env: Env, log: Logger): Promise<ComposedOps> {
-  if (env.OPS_PORT !== 0 && !isLoopback(env.OPS_HOST) && !env.METRICS_TOKEN) {
+  if (env.OPS_PORT !== 'off' && !isLoopback(env.OPS_HOST) && !env.METRICS_TOKEN) {
     throw new Error(
       `OPS_HOST=${env.OPS_HOST} listens beyond this machine: set METRICS_TOKEN (e.g. \`openssl rand -hex 16\`) so /metrics asks who is scraping, or set OPS_HOST=127.0.0.1.`,
     );
@@ -52,7 +52,7 @@ export async function composeOps(env: Env, log: Logger): Promise<ComposedOps> {
     async serve(running) {
       const discord = running.surfaces.find((s): s is DiscordSurface => s instanceof DiscordSurface);
       if (discord) metrics.observeGateway(() => discordGatewayReading(discord.client));
-      if (env.OPS_PORT === 0) return undefined;
+      if (env.OPS_PORT === 'off') return undefined;
       server = new OpsServer({
         host: env.OPS_HOST,
         port: env.OPS_PORT,
