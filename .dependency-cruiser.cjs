@@ -1,6 +1,6 @@
 /** Layer rules of ARCHITECTURE.md: dependencies point inward; only adapters touch platform and AWS SDKs. */
 const platformSdks =
-  '^(discord\\.js|@discordjs/|@slack/|@aws-sdk/|@smithy/|dynalite|aws-local-stepfunctions|prism-media|opusscript|@snazzah/|fastify|@fastify/|ws|exceljs|saxes|@napi-rs/canvas|pino|aws-cdk-lib|constructs)';
+  '^(discord\\.js|@discordjs/|@slack/|@aws-sdk/|@smithy/|dynalite|aws-local-stepfunctions|prism-media|opusscript|@snazzah/|fastify|@fastify/|ws|exceljs|saxes|@napi-rs/canvas|pino|prom-client|aws-cdk-lib|constructs)';
 module.exports = {
   forbidden: [
     {

@@ -103,5 +103,7 @@ export function reasonOf(f: ModelFailure): string {
       return 'had no AWS credentials';
     case 'model.aborted':
       return 'was cancelled';
+    case 'budget.exceeded':
+      return 'was not asked (budget used up)';
   }
 }

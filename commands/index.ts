@@ -13,6 +13,7 @@ import { orderAssistant } from './order-assistant.ts';
 import { restockCommand } from './restock.ts';
 import { resultCommand } from './result.ts';
 import { trackCommand } from './track.ts';
+import { usageCommand } from './usage.ts';
 import { voiceCommand } from './voice.ts';
 
 /** Every slash command, in the order surfaces list them. Add a command here and every surface serves it. */
@@ -30,6 +31,7 @@ export const commands: readonly Command[] = [
   leaveCommand,
   voiceCommand,
   kbCommand,
+  usageCommand,
 ];
 
 /** Free-text handlers (thread follow-ups, DMs, mentions), tried in order. */

@@ -1,4 +1,5 @@
 import { awsRefusal } from '../src/app/aws-access.ts';
+import { payerOf } from '../src/app/budgets/pay.ts';
 import { defineCommand } from '../src/chat/command.ts';
 import { errorReply, text } from '../src/chat/reply.ts';
 import type { JoinRequest } from '../src/chat/voice-surface.ts';
@@ -82,7 +83,12 @@ export const joinCommand = defineCommand({
         });
       }
     }
+    // Voice minutes are checked here and charged as they pass (the session ends when they run out).
+    const payer = ctx.deps.budgets ? payerOf(ctx) : undefined;
+    const minutesLeft = payer && (await ctx.deps.budgets?.checkVoice(payer));
+    if (minutesLeft && !minutesLeft.ok) return errorReply(minutesLeft.error);
     const request: JoinRequest = {
+      ...(payer ? { payer } : {}),
       engine,
       listen: values.listen === 'me' ? 'me' : 'everyone',
       transcripts: values.transcripts ?? true,

@@ -77,6 +77,24 @@ const envSchema = z.object({
   /** Sign-in token that also allows staff mode (the Staff switch); keep it apart from PLAYGROUND_TOKEN. */
   PLAYGROUND_STAFF_TOKEN: accessToken,
 
+  // --- operations (health, readiness, metrics, shutdown) ---
+  /** The ops listener (/healthz, /readyz, /metrics); beyond loopback, METRICS_TOKEN is required. */
+  OPS_HOST: z.string().default('127.0.0.1'),
+  /** 9464 is the usual Prometheus exporter port; 0: any free port (tests); off: no ops listener. */
+  OPS_PORT: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).default(9464),
+  /** Bearer token /metrics asks for (Prometheus `authorization` / `bearer_token_file`). */
+  METRICS_TOKEN: accessToken,
+  /** On SIGTERM/SIGINT: how long running commands get to finish before they are cut with a note. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+
+  // --- budgets (per user and per server: tokens, cost, voice minutes) ---
+  BUDGETS: z.enum(['on', 'off']).default('on'),
+  /** Limits per period (day or month) for users, staff and servers. */
+  BUDGETS_FILE: z.string().default('config/budgets.json'),
+  /** local: the embedded store under DATA_DIR/budgets; dynamodb: the BUDGETS_TABLE table (DYNAMODB_ENDPOINT applies). */
+  BUDGETS_STORE: z.enum(['local', 'dynamodb']).default('local'),
+  BUDGETS_TABLE: z.string().default('sonicord-budgets'),
+
   // --- AWS / Bedrock ---
   AWS_REGION: z.string().default('us-east-1'),
   /** Override the Bedrock Runtime endpoint (tests, VPC endpoints). */

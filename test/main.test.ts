@@ -20,6 +20,7 @@ describe('npm start with no platform configured', () => {
       env: {
         PATH: process.env.PATH,
         PLAYGROUND_PORT: '0',
+        OPS_PORT: '0',
         DATA_DIR: dataDir,
         DEMO_COURIER: 'false',
         LOG_LEVEL: 'warn',
@@ -67,6 +68,21 @@ describe('npm start with no platform configured', () => {
     expect(JSON.stringify(tracked.reply)).toContain('Pizza Margherita');
     await alice.close();
   }, 60_000);
+
+  it('answers health, readiness and metrics on the ops port', async () => {
+    const ops = /Ops endpoints: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+    expect(ops).toBeDefined();
+    expect((await fetch(`${ops}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${ops}/readyz`);
+    expect(await ready.text()).toMatch(/^ready\nlifecycle: ok\nweb: ok\nbudgets: ok/);
+    // The workflow confirms the order of the test above in the background: scrape until it shows.
+    let metrics = '';
+    while (!/^sonicord_order_transitions_total\{status="confirmed"\} 1$/m.test(metrics)) {
+      if (metrics) await new Promise((r) => setTimeout(r, 100));
+      metrics = await (await fetch(`${ops}/metrics`)).text();
+    }
+    expect(metrics).toMatch(/^sonicord_commands_total\{command="order",outcome="ok",platform="web"\} 1$/m);
+  }, 30_000);
 
   it('shuts down cleanly on SIGTERM', async () => {
     const exited = new Promise<number | null>((resolve) => bot?.once('exit', (code) => resolve(code)));

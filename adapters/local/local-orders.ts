@@ -3,6 +3,7 @@ import { advanceDelivery } from '../../src/app/orders/advance-delivery.ts';
 import { type CourierDelays, DemoCourier, manualCouriers } from '../../src/app/orders/demo-courier.ts';
 import type { OrderDeps } from '../../src/app/orders/deps.ts';
 import type { StockedProduct } from '../../src/domain/orders/catalog.ts';
+import type { OrderStatus } from '../../src/domain/orders/order.ts';
 import { TEST_PAYMENT_METHODS } from '../../src/domain/orders/payment-methods.ts';
 import type { DeliveryZone } from '../../src/domain/orders/zones.ts';
 import type { Logger } from '../../src/ports/logger.ts';
@@ -33,6 +34,8 @@ export interface LocalOrdersOptions {
   readonly maxQuantity: number;
   readonly preparationMinutes: number;
   readonly now: () => Date;
+  /** Each applied order transition (metrics). */
+  readonly onStatus?: (status: OrderStatus) => void;
 }
 
 export interface LocalOrders {
@@ -66,6 +69,7 @@ export async function startLocalOrders(options: LocalOrdersOptions): Promise<Loc
       couriers: courier ?? manualCouriers,
       zones: options.zones,
       now: options.now,
+      ...(options.onStatus ? { onStatus: options.onStatus } : {}),
     },
     log: options.log,
     ...(options.courierTimeoutMs === undefined ? {} : { courierTimeoutMs: options.courierTimeoutMs }),

@@ -4,7 +4,9 @@ import type { Notifier } from '../ports/notifier.ts';
 import type { AskDeps } from './ask/deps.ts';
 import type { AwsAccess } from './aws-access.ts';
 import type { BenchDeps } from './bench/deps.ts';
+import type { Budgets } from './budgets/budgets.ts';
 import type { KnowledgeDeps } from './knowledge/deps.ts';
+import type { OpsDeps } from './ops/deps.ts';
 import type { OrderDeps } from './orders/deps.ts';
 import type { ToolRegistry } from './tools.ts';
 import type { VoiceDeps } from './voice/deps.ts';
@@ -24,4 +26,8 @@ export interface AppDeps {
   readonly knowledge: KnowledgeDeps;
   /** Finished results kept to be fetched again (/result); absent: nothing is kept. */
   readonly results?: { readonly store: KeptResults; readonly keepForMs: number };
+  /** Metrics and the shutdown lifecycle; absent: nothing recorded, nothing drained (tests). */
+  readonly ops?: OpsDeps;
+  /** Per-user and per-server limits on model use and voice minutes; absent: no limits. */
+  readonly budgets?: Budgets;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isNoCredentials, NO_AWS_CREDENTIALS } from '../app/aws-access.ts';
+import { observed } from '../app/ops/observe-command.ts';
 import { keepResult, worthKeeping } from '../app/results/keep-result.ts';
 import type { Command, MessageHandler } from './command.ts';
 import type { CommandContext } from './context.ts';
@@ -14,6 +15,10 @@ export const newCorrelationId = (): string => randomUUID().slice(0, 8);
  * anything thrown into a reply with a correlation id (logged with the command and platform).
  */
 export async function runCommand(command: Command, ctx: CommandContext, raw: RawOptions): Promise<Reply> {
+  return observed(ctx, command.name, (paid) => runChecked(command, paid, raw));
+}
+
+async function runChecked(command: Command, ctx: CommandContext, raw: RawOptions): Promise<Reply> {
   const refused = refusal(command, ctx, raw);
   if (refused) return refused;
   const values = validateOptions(command.options, raw);
@@ -61,6 +66,14 @@ async function keepIfWorthIt(ctx: CommandContext, command: string, reply: Reply)
 
 /** Routes free text (thread follow-ups, DMs, mentions) to the first handler that takes it. */
 export async function handleMessage(
+  handlers: readonly MessageHandler[],
+  ctx: CommandContext,
+  text: string,
+): Promise<Reply | undefined> {
+  return observed(ctx, 'message', (paid) => handleChecked(handlers, paid, text));
+}
+
+async function handleChecked(
   handlers: readonly MessageHandler[],
   ctx: CommandContext,
   text: string,

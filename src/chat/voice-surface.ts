@@ -1,3 +1,4 @@
+import type { Payer } from '../app/budgets/budgets.ts';
 import type { AppError, Result } from '../domain/result.ts';
 import type { VoiceUsageSummary } from '../domain/voice/usage.ts';
 
@@ -56,4 +57,6 @@ export interface JoinRequest {
   readonly listen: 'everyone' | 'me';
   readonly transcripts: boolean;
   readonly model?: string;
+  /** Who pays for the voice minutes (the budgets): the user who ran /join and their server. */
+  readonly payer?: Payer;
 }

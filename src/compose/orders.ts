@@ -4,6 +4,7 @@ import { startLocalOrders } from '../../adapters/local/local-orders.ts';
 import type { OrderDeps } from '../app/orders/deps.ts';
 import type { Env } from '../config.ts';
 import { parseCatalogFile, parseZonesFile } from '../domain/orders/config-files.ts';
+import type { OrderStatus } from '../domain/orders/order.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Notifier } from '../ports/notifier.ts';
 
@@ -20,7 +21,13 @@ const readJson = async (path: string): Promise<unknown> => JSON.parse(await read
  * ORDERS_MODE=local (default): the ASL file in-process over embedded dynalite, data under DATA_DIR.
  * ORDERS_MODE=aws: Step Functions and DynamoDB deployed by infra/ from the same ASL file.
  */
-export async function composeOrders(env: Env, notifier: Notifier, log: Logger): Promise<RunningOrders> {
+export async function composeOrders(
+  env: Env,
+  notifier: Notifier,
+  log: Logger,
+  /** Each applied transition of an order run here (local mode; in the cloud the task Lambdas run them). */
+  onStatus?: (status: OrderStatus) => void,
+): Promise<RunningOrders> {
   const zones = parseZonesFile(await readJson(env.DELIVERY_ZONES_FILE), env.DELIVERY_ZONES_FILE);
   const tables = { orders: env.ORDERS_TABLE, catalog: env.CATALOG_TABLE, payments: env.PAYMENTS_TABLE };
   const common = {
@@ -49,6 +56,7 @@ export async function composeOrders(env: Env, notifier: Notifier, log: Logger): 
     dataDir: env.DATA_DIR,
     initialCatalog: parseCatalogFile(await readJson(env.CATALOG_FILE), env.CATALOG_FILE),
     notifier,
+    ...(onStatus ? { onStatus } : {}),
     ...(env.DEMO_COURIER
       ? {
           demoCourier: {

@@ -57,6 +57,7 @@ export async function startSurfaces(config: Config, core: Core, notifier: Routin
         log,
         engines: Object.keys(deps.voice.models) as VoiceEngine[],
         editBudgets: discord.editBudgets,
+        ...(deps.ops ? { onFrameCpu: deps.ops.metrics.voiceFrameCpu.bind(deps.ops.metrics) } : {}),
         startConversation: (io, request, invoker) => {
           const started = startVoice(deps.voice, { io, request, invoker, log });
           // Engines are checked before connecting, so this is a bug, caught by the session manager.

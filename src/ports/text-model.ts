@@ -88,7 +88,9 @@ export type ModelFailureCode =
   | 'model.context_exceeded'
   | 'model.unavailable'
   | 'model.no_credentials'
-  | 'model.aborted';
+  | 'model.aborted'
+  /** Not sent: the caller's budget (src/app/budgets) has no room; the message says which and when it resets. */
+  | 'budget.exceeded';
 
 export interface ToolUse {
   readonly toolUseId: string;

@@ -35,6 +35,8 @@ export interface TaskDeps {
   readonly couriers: CourierDispatch;
   readonly zones: readonly DeliveryZone[];
   readonly now: () => Date;
+  /** Each applied transition, once (metrics); replays that change nothing are not reported. */
+  readonly onStatus?: (status: OrderState['status']) => void;
 }
 
 /**
@@ -275,5 +277,6 @@ async function move(
   const entry = { status: next.status, at: deps.now().toISOString(), ...(note ? { note } : {}) };
   const applied = await deps.orders.transition(order.id, PREDECESSORS[next.status], next, entry);
   // The outcome is the notifier's to log: a retried task finds the transition applied and would not notify again.
+  if (applied) deps.onStatus?.(next.status);
   if (applied) await deps.notifier.notify(order.user, statusChangeReply(order, entry));
 }

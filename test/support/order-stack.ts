@@ -46,6 +46,8 @@ export interface StackOptions {
   readonly around?: LocalWorkflowOptions['around'];
   /** Skips table creation and seeding (a restart over existing data). */
   readonly reopen?: boolean;
+  /** Each applied transition (the metrics hook). */
+  readonly onStatus?: (status: OrderStatus) => void;
 }
 
 export const aProduct = (overrides: Partial<StockedProduct> = {}): StockedProduct => ({
@@ -80,6 +82,7 @@ export async function startOrderStack(options: StackOptions = {}) {
       couriers: courier ?? manualCouriers,
       zones: testZones,
       now: () => new Date(),
+      ...(options.onStatus ? { onStatus: options.onStatus } : {}),
     },
     log: silentLogger,
     retryDelayMs: 5,

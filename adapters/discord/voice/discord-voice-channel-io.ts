@@ -43,6 +43,8 @@ export interface DiscordVoiceChannelIoOptions {
   readonly stallMs?: number;
   /** Silence after which a speaker's subscription ends (a new one starts with their next packet). */
   readonly afterSilenceMs?: number;
+  /** CPU per frame (metrics): decoding a received Opus packet, and handing an answer frame to playback. */
+  readonly onFrameCpu?: (stage: 'decode' | 'playback', ms: number) => void;
 }
 
 export type ReceiveFailure = 'decrypt' | 'deaf';
@@ -125,7 +127,11 @@ export class DiscordVoiceChannelIo implements VoiceChannelIo {
   }
 
   play(frame: PcmFrame): void {
-    if (!this.#closed) this.#playback.push(frame);
+    if (this.#closed) return;
+    const cpu = this.#options.onFrameCpu;
+    const started = cpu ? performance.now() : 0;
+    this.#playback.push(frame);
+    cpu?.('playback', performance.now() - started);
   }
 
   stopPlayback(): void {
@@ -175,7 +181,17 @@ export class DiscordVoiceChannelIo implements VoiceChannelIo {
     );
     const sub = { stream, decoder };
     this.#subscriptions.set(id, sub);
-    stream.on('data', (packet: Buffer) => decoder.decode(packet));
+    const cpu = this.#options.onFrameCpu;
+    stream.on(
+      'data',
+      cpu
+        ? (packet: Buffer) => {
+            const started = performance.now();
+            decoder.decode(packet);
+            cpu('decode', performance.now() - started);
+          }
+        : (packet: Buffer) => decoder.decode(packet),
+    );
     // The receiver destroys a speaker's stream with an error when DAVE decryption keeps failing.
     stream.on('error', (error) => this.#failed(id, error));
     stream.once('close', () => {

@@ -40,6 +40,8 @@ export interface DiscordVoiceSessionsOptions {
   readonly stallMs?: number;
   /** The channels' edit budgets, shared with the answers streaming there (the Discord surface's). */
   readonly editBudgets?: EditBudgets;
+  /** See DiscordVoiceChannelIoOptions.onFrameCpu. */
+  readonly onFrameCpu?: (stage: 'decode' | 'playback', ms: number) => void;
 }
 
 type Session =
@@ -166,6 +168,7 @@ export class DiscordVoiceSessions {
       log,
       clock: this.#clock,
       ...(this.#options.stallMs === undefined ? {} : { stallMs: this.#options.stallMs }),
+      ...(this.#options.onFrameCpu ? { onFrameCpu: this.#options.onFrameCpu } : {}),
       onReceiveFailure: (why) => this.#recover(guildId, why),
     });
     let conversation: ConversationHandle;

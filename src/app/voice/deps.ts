@@ -2,6 +2,8 @@ import type { VoiceUsage } from '../../domain/voice/usage.ts';
 import type { VoiceModel } from '../../ports/voice-model.ts';
 import type { PacingClock } from '../../voice/clock.ts';
 import type { AwsAccess } from '../aws-access.ts';
+import type { Budgets } from '../budgets/budgets.ts';
+import type { OpsDeps } from '../ops/deps.ts';
 import type { Tool } from '../tools.ts';
 
 export type VoiceEngine = VoiceModel['engine'];
@@ -23,6 +25,10 @@ export interface VoiceDeps {
   readonly aws?: AwsAccess;
   /** Each turn's voice-to-voice latency (end of user speech -> first bot audio), as it is measured (metrics). */
   readonly onVoiceToVoice?: (ms: number, engine: VoiceEngine) => void;
+  /** Metrics (sessions, turn latency, frame CPU) and the shutdown that ends sessions with a goodbye. */
+  readonly ops?: OpsDeps;
+  /** Voice minutes charged as they pass to the JoinRequest's payer. */
+  readonly budgets?: Budgets;
 }
 
 /** Cross-modal text the bot answers when it joins (it speaks first) and while a slow tool runs. */

@@ -5,6 +5,7 @@ import type { Logger } from '../../ports/logger.ts';
 import type { VoiceChannelIo } from '../../voice/channel-io.ts';
 import { type RunningVoiceConversation, startVoiceConversation } from '../../voice/conversation-loop.ts';
 import { awsRefusal } from '../aws-access.ts';
+import { watchVoice } from '../ops/watch-voice.ts';
 import type { ToolCaller } from '../tools.ts';
 import { VOICE_GREETING, VOICE_TOOL_FILLER, type VoiceDeps } from './deps.ts';
 
@@ -40,24 +41,32 @@ export function startVoice(deps: VoiceDeps, input: StartVoiceInput): Result<Runn
   }
   const callerFor = input.callerFor ?? ((user: UserId): ToolCaller => ({ user, isStaff: false }));
   const voice = request.voice;
+  const running = startVoiceConversation({
+    io: input.io,
+    model,
+    tools: deps.tools(),
+    caller: (speaker) => (speaker === undefined || speaker === invoker.user ? invoker : callerFor(speaker)),
+    transcripts: request.transcripts,
+    systemPrompt: deps.systemPrompt,
+    greeting: VOICE_GREETING,
+    filler: VOICE_TOOL_FILLER,
+    log: input.log,
+    ...(voice === undefined ? {} : { voice }),
+    ...(request.model === undefined ? {} : { textModel: request.model }),
+    ...(request.listen === 'me' ? { allowed: (speaker: UserId) => speaker === invoker.user } : {}),
+    ...(deps.retry ? { retry: deps.retry } : {}),
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.price ? { price: deps.price } : {}),
+    ...(deps.onVoiceToVoice ? { onVoiceToVoice: (ms: number) => deps.onVoiceToVoice?.(ms, request.engine) } : {}),
+  });
+  const payer = request.payer;
   return ok(
-    startVoiceConversation({
+    watchVoice(running, {
       io: input.io,
-      model,
-      tools: deps.tools(),
-      caller: (speaker) => (speaker === undefined || speaker === invoker.user ? invoker : callerFor(speaker)),
-      transcripts: request.transcripts,
-      systemPrompt: deps.systemPrompt,
-      greeting: VOICE_GREETING,
-      filler: VOICE_TOOL_FILLER,
+      engine: request.engine,
       log: input.log,
-      ...(voice === undefined ? {} : { voice }),
-      ...(request.model === undefined ? {} : { textModel: request.model }),
-      ...(request.listen === 'me' ? { allowed: (speaker: UserId) => speaker === invoker.user } : {}),
-      ...(deps.retry ? { retry: deps.retry } : {}),
-      ...(deps.clock ? { clock: deps.clock } : {}),
-      ...(deps.price ? { price: deps.price } : {}),
-      ...(deps.onVoiceToVoice ? { onVoiceToVoice: (ms: number) => deps.onVoiceToVoice?.(ms, request.engine) } : {}),
+      ...(deps.ops ? { metrics: deps.ops.metrics, lifecycle: deps.ops.lifecycle } : {}),
+      ...(deps.budgets && payer ? { budgets: { budgets: deps.budgets, payer } } : {}),
     }),
   );
 }
