@@ -21,6 +21,12 @@ const readJson = async (path: string): Promise<unknown> => JSON.parse(await read
  * ORDERS_MODE=aws: Step Functions and DynamoDB deployed by infra/ from the same ASL file.
  */
 export async function composeOrders(env: Env, notifier: Notifier, log: Logger): Promise<RunningOrders> {
+  const running = await startOrders(env, notifier, log);
+  // The same in both modes: a repeat of an order this soon asks to confirm (place-order.ts).
+  return { ...running, deps: { ...running.deps, repeatWindowMs: env.ORDERS_DUPLICATE_WINDOW_SECONDS * 1000 } };
+}
+
+async function startOrders(env: Env, notifier: Notifier, log: Logger): Promise<RunningOrders> {
   const zones = parseZonesFile(await readJson(env.DELIVERY_ZONES_FILE), env.DELIVERY_ZONES_FILE);
   const tables = { orders: env.ORDERS_TABLE, catalog: env.CATALOG_TABLE, payments: env.PAYMENTS_TABLE };
   const common = {
