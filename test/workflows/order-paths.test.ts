@@ -48,6 +48,10 @@ describe('order workflow paths', { timeout: 120_000 }, () => {
     const [dm] = s.notifier.textsFor(loser);
     expect(dm).toMatch(/Not enough Pizza Margherita in stock\. The hold on your card was released/);
     expect(dm).not.toMatch(/delivery zones|courier/);
+    // The DM carries the cause's stable code, the same one the history records.
+    const sent = s.notifier.sent.find((m) => m.user === loser);
+    expect(sent?.reply.kind === 'text' && sent.reply.footer).toBe('Cause: order.out_of_stock');
+    expect(order.history.at(-1)?.cause).toBe('order.out_of_stock');
   });
 
   it('declined by the bank when charged: releases the stock, one DM naming the payment, ends', async () => {
@@ -66,6 +70,7 @@ describe('order workflow paths', { timeout: 120_000 }, () => {
     expect(dms).toHaveLength(1);
     expect(dms[0]).toMatch(/declined/);
     expect(dms[0]).not.toMatch(/stock|delivery zones|courier/);
+    expect(order.history.at(-1)?.cause).toBe('payment.declined');
   });
 
   it('transient payment failure is retried, then succeeds with a single charge', async () => {
