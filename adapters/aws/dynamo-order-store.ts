@@ -73,7 +73,8 @@ export class DynamoOrderStore implements OrderStore {
           ExpressionAttributeValues: { ':u': user, ...(space === undefined ? {} : { ':sp': space }) },
           ...bySpace,
           ScanIndexForward: false,
-          Limit: limit,
+          // Filtered: read a fuller page, so a customer's orders in other servers cost few round trips.
+          Limit: space === undefined ? limit : Math.max(limit, 25),
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
