@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Events } from 'discord.js';
 import { DiscordSurface } from '../adapters/discord/discord-surface.ts';
 import type { Core } from '../src/chat/surface.ts';
+import { NO_STAFF } from '../src/domain/staff.ts';
 import { silentLogger } from '../src/ports/logger.ts';
 import { aDeps } from '../test/support/command-context.ts';
 
@@ -73,7 +74,7 @@ async function measure(shards: number): Promise<Figures> {
     const bot = new DiscordSurface({
       core,
       token: 'fake-discord-token',
-      staffRole: 'Staff',
+      staff: NO_STAFF,
       api,
       shards: { count: shards },
     });

@@ -1,6 +1,8 @@
 import { cancelOrder } from '../src/app/orders/cancel-order.ts';
+import { customerIn } from '../src/app/orders/scope.ts';
 import { defineCommand } from '../src/chat/command.ts';
 import { errorReply, text } from '../src/chat/reply.ts';
+import { ORDER_TEXT_LIMITS } from '../src/domain/orders/limits.ts';
 
 /** /cancel: cancels one of your orders until the courier picks it up (your latest by default); it is refunded. */
 export const cancelCommand = defineCommand({
@@ -8,11 +10,16 @@ export const cancelCommand = defineCommand({
   description: 'Cancel your order before the courier picks it up (refunded in full)',
   visibility: 'ephemeral',
   options: {
-    order: { type: 'string', description: 'Order id (default: your latest order)', required: false, maxLength: 40 },
+    order: {
+      type: 'string',
+      description: 'Order id (default: your latest order)',
+      required: false,
+      maxLength: ORDER_TEXT_LIMITS.orderRef,
+    },
   },
   async run(ctx, values) {
     // The caller's own orders only, staff included: staff act on other orders through the staff commands.
-    const cancelled = await cancelOrder(ctx.deps.orders, { user: ctx.invoker.user, isStaff: false }, values.order);
+    const cancelled = await cancelOrder(ctx.deps.orders, customerIn(ctx.invoker, ctx.place), values.order);
     if (!cancelled.ok) return errorReply(cancelled.error);
     return text(`Order \`${cancelled.value.order.id}\` is being cancelled. ${cancelled.value.money}`, {
       title: 'Cancelling your order',

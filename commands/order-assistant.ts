@@ -1,6 +1,7 @@
 import { awsRefusal } from '../src/app/aws-access.ts';
 import { answerOrderQuestion } from '../src/app/orders/assistant/answer-order-question.ts';
 import { orderTools } from '../src/app/orders/assistant/order-tools.ts';
+import { customerIn } from '../src/app/orders/scope.ts';
 import type { MessageHandler } from '../src/chat/command.ts';
 import { type CommandContext, seenOnlyByInvoker } from '../src/chat/context.ts';
 import { errorReply, type Reply, text } from '../src/chat/reply.ts';
@@ -44,7 +45,8 @@ export const orderAssistant: MessageHandler = {
       },
       {
         question,
-        caller: { user: ctx.invoker.user, isStaff: ctx.invoker.isStaff },
+        // The caller's own orders of this server, even for staff: staff act on others' orders by staff commands.
+        caller: customerIn(ctx.invoker, ctx.place),
         displayName: ctx.invoker.displayName,
         history,
         signal: ctx.signal,

@@ -1,7 +1,9 @@
 import { placeOrder } from '../src/app/orders/place-order.ts';
 import { orderPlacedReply } from '../src/app/orders/replies.ts';
+import { orderSpaceOf } from '../src/app/orders/scope.ts';
 import { defineCommand } from '../src/chat/command.ts';
-import { errorReply } from '../src/chat/reply.ts';
+import { errorReply, text } from '../src/chat/reply.ts';
+import { ORDER_TEXT_LIMITS } from '../src/domain/orders/limits.ts';
 import { orderIdFor } from '../src/domain/orders/order-id.ts';
 import { suggestAddresses } from '../src/domain/orders/zones.ts';
 import { paymentChoices, suggestProducts } from './order-choices.ts';
@@ -11,11 +13,13 @@ export const orderCommand = defineCommand({
   name: 'order',
   description: 'Order food for delivery',
   visibility: 'ephemeral',
+  // An order belongs to a server (its staff deliver it); a Discord DM has none.
+  places: ['server'],
   options: {
     product: {
       type: 'string',
       description: 'What to order',
-      maxLength: 80,
+      maxLength: ORDER_TEXT_LIMITS.product,
       autocomplete: (query) => suggestProducts(query),
     },
     // No min/max here: /order checks 1 to ORDERS_MAX_QUANTITY itself, so 0 and 21 get the same message.
@@ -24,17 +28,28 @@ export const orderCommand = defineCommand({
       type: 'string',
       description: 'Delivery address with a postal code or place of a delivery zone',
       minLength: 3,
-      maxLength: 200,
+      maxLength: ORDER_TEXT_LIMITS.address,
       autocomplete: (query, _who, deps) =>
         suggestAddresses(deps.orders.zones, query).map((s) => ({ name: s.label, value: s.address })),
     },
     payment: { type: 'string', description: 'Payment method', choices: paymentChoices },
-    note: { type: 'string', description: 'A note for the kitchen or courier', required: false, maxLength: 200 },
+    note: {
+      type: 'string',
+      description: 'A note for the kitchen or courier',
+      required: false,
+      maxLength: ORDER_TEXT_LIMITS.note,
+    },
+    confirm: {
+      type: 'boolean',
+      description: 'Yes: place it even though you just placed the same order',
+      required: false,
+    },
   },
   async run(ctx, values) {
     const placed = await placeOrder(ctx.deps.orders, {
       orderId: orderIdFor(ctx.place.platform, ctx.invocationId),
       user: ctx.invoker.user,
+      space: orderSpaceOf(ctx.place),
       request: {
         productId: values.product,
         quantity: values.quantity,
@@ -42,8 +57,13 @@ export const orderCommand = defineCommand({
         paymentMethod: values.payment,
         ...(values.note === undefined ? {} : { note: values.note }),
       },
+      confirmed: values.confirm === true,
     });
-    if (!placed.ok) return errorReply(placed.error);
-    return orderPlacedReply(placed.value.order, placed.value.repeated);
+    if (placed.ok) return orderPlacedReply(placed.value.order, placed.value.repeated);
+    // Not a failure: a question (a double click, or the same order on purpose?).
+    if (placed.error.code === 'order.confirm_repeat') {
+      return text([placed.error.message, placed.error.hint].filter(Boolean).join('\n'), { title: 'Same order again?' });
+    }
+    return errorReply(placed.error);
   },
 });

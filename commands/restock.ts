@@ -1,6 +1,7 @@
 import { MAX_RESTOCK, restock } from '../src/app/orders/restock.ts';
 import { defineCommand } from '../src/chat/command.ts';
 import { errorReply, text } from '../src/chat/reply.ts';
+import { ORDER_TEXT_LIMITS } from '../src/domain/orders/limits.ts';
 import { suggestProducts } from './order-choices.ts';
 
 /** /restock (staff): adds units of a product. */
@@ -10,7 +11,12 @@ export const restockCommand = defineCommand({
   visibility: 'ephemeral',
   staffOnly: true,
   options: {
-    product: { type: 'string', description: 'Product', autocomplete: (query) => suggestProducts(query) },
+    product: {
+      type: 'string',
+      description: 'Product',
+      maxLength: ORDER_TEXT_LIMITS.product,
+      autocomplete: (query) => suggestProducts(query),
+    },
     quantity: { type: 'integer', description: 'Units to add', min: 1, max: MAX_RESTOCK },
   },
   async run(ctx, values) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseGuildPairs, parseSlackStaff } from './domain/staff.ts';
 
 /**
  * The environment, parsed once. The only reader of process.env; everything else receives typed config.
@@ -25,6 +26,14 @@ const list = z
       .filter(Boolean),
   );
 
+/** `guildId:id,…` (staff role or user ids per Discord guild). */
+const guildPairs = list.transform((entries, ctx) => {
+  const parsed = parseGuildPairs(entries);
+  if (typeof parsed !== 'string') return parsed;
+  ctx.addIssue({ code: 'custom', message: parsed });
+  return z.NEVER;
+});
+
 const envSchema = z.object({
   // --- core ---
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -41,8 +50,10 @@ const envSchema = z.object({
   DISCORD_APP_ID: optionalText,
   /** Register commands in one guild (instant) instead of globally (up to an hour). */
   DISCORD_GUILD_ID: optionalText,
-  /** Members with this role name or id are staff (courier updates, restock, any order). */
-  DISCORD_STAFF_ROLE: z.string().default('Staff'),
+  /** Staff role ids per guild, `guildId:roleId,…` (courier updates, restock, that guild's orders). Never by name. */
+  STAFF_ROLES: guildPairs,
+  /** Staff user ids per guild, `guildId:userId,…`. */
+  STAFF_USERS: guildPairs,
   /**
    * Request the privileged Message Content intent, so people can follow up in the bot's own threads without
    * mentioning it. Off: the bot reads only DMs and messages that mention it (which carry their text anyway).
@@ -64,8 +75,13 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_MODE: z.enum(['socket', 'http']).default('socket'),
   SLACK_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
-  /** Slack user ids (comma separated) who are staff. */
-  SLACK_STAFF_USERS: list,
+  /** Staff per workspace, `TEAM/USER,…` (e.g. T0123/U0456): staff in that workspace only. */
+  SLACK_STAFF_USERS: list.transform((entries, ctx) => {
+    const parsed = parseSlackStaff(entries);
+    if (typeof parsed !== 'string') return [...parsed];
+    ctx.addIssue({ code: 'custom', message: parsed });
+    return z.NEVER;
+  }),
 
   // --- playground ---
   /** auto: on when no Discord or Slack credentials are set. */
@@ -151,6 +167,8 @@ const envSchema = z.object({
   ORDERS_MAX_QUANTITY: z.coerce.number().int().min(1).max(1000).default(20),
   /** Minutes added to the zone's delivery time for the ETA. */
   ORDERS_PREPARATION_MINUTES: z.coerce.number().int().min(0).max(600).default(15),
+  /** A second identical order (same user, server, product, quantity, address) this soon asks to confirm; 0: never. */
+  ORDERS_DUPLICATE_WINDOW_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
   /** A pretend courier advances orders by itself (demos); off: staff use /deliver. */
   DEMO_COURIER: flag.default(true),
   DEMO_COURIER_PREPARING_MS: z.coerce.number().int().min(0).default(10_000),

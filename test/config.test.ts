@@ -31,6 +31,19 @@ describe('configuration', () => {
     expect(loadConfig({ DISCORD_TOKEN: 'x', PLAYGROUND: 'on' }).playgroundEnabled).toBe(true);
   });
 
+  it('reads staff as ids per guild and per Slack workspace, and names a malformed entry', () => {
+    const { env } = loadConfig({
+      STAFF_ROLES: '111111111111111111:222222222222222222, 111111111111111111:333333333333333333',
+      STAFF_USERS: '444444444444444444:555555555555555555',
+      SLACK_STAFF_USERS: 'T0123ABCD/U0456EFGH',
+    });
+    expect(env.STAFF_ROLES.get('111111111111111111')).toEqual(new Set(['222222222222222222', '333333333333333333']));
+    expect(env.STAFF_USERS.get('444444444444444444')).toEqual(new Set(['555555555555555555']));
+    expect(env.SLACK_STAFF_USERS).toEqual(['T0123ABCD/U0456EFGH']);
+    expect(() => loadConfig({ STAFF_ROLES: 'Staff' })).toThrow(/STAFF_ROLES.*guildId:id/s);
+    expect(() => loadConfig({ SLACK_STAFF_USERS: 'U0456EFGH' })).toThrow(/SLACK_STAFF_USERS.*TEAM\/USER/s);
+  });
+
   it('names each bad variable', () => {
     const load = () => loadConfig({ PLAYGROUND_PORT: 'eighty', SLACK_MODE: 'pigeon' });
     expect(load).toThrow(/PLAYGROUND_PORT/);

@@ -53,18 +53,35 @@ export class DynamoOrderStore implements OrderStore {
     return out.Item ? itemToOrder(out.Item) : undefined;
   }
 
-  async listByUser(user: UserId, limit: number): Promise<Order[]> {
-    const out = await this.#doc.send(
-      new QueryCommand({
-        TableName: this.#table,
-        IndexName: BY_USER_INDEX,
-        KeyConditionExpression: 'userId = :u',
-        ExpressionAttributeValues: { ':u': user },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map(itemToOrder);
+  async listByUser(user: UserId, limit: number, space?: string): Promise<Order[]> {
+    // A filter applies after `Limit`, so pages are read until `limit` orders of the server are found.
+    const bySpace =
+      space === undefined
+        ? {}
+        : {
+            FilterExpression: 'attribute_not_exists(#sp) OR #sp = :sp',
+            ExpressionAttributeNames: { '#sp': 'space' },
+          };
+    const orders: Order[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.#doc.send(
+        new QueryCommand({
+          TableName: this.#table,
+          IndexName: BY_USER_INDEX,
+          KeyConditionExpression: 'userId = :u',
+          ExpressionAttributeValues: { ':u': user, ...(space === undefined ? {} : { ':sp': space }) },
+          ...bySpace,
+          ScanIndexForward: false,
+          // Filtered: read a fuller page, so a customer's orders in other servers cost few round trips.
+          Limit: space === undefined ? limit : Math.max(limit, 25),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      orders.push(...(out.Items ?? []).map(itemToOrder));
+      start = out.LastEvaluatedKey;
+    } while (start && orders.length < limit);
+    return orders.slice(0, limit);
   }
 
   listAll(): Promise<Order[]> {

@@ -20,6 +20,7 @@ const statuses = [
 const itemSchema = z.object({
   orderId: z.string(),
   userId: z.string(),
+  space: z.string().optional(),
   productId: z.string(),
   productName: z.string(),
   quantity: z.number().int(),
@@ -39,7 +40,9 @@ const itemSchema = z.object({
   status: z.enum(statuses),
   chargeId: z.string().optional(),
   reason: z.string().optional(),
-  history: z.array(z.object({ status: z.enum(statuses), at: z.string(), note: z.string().optional() })),
+  history: z.array(
+    z.object({ status: z.enum(statuses), at: z.string(), note: z.string().optional(), cause: z.string().optional() }),
+  ),
   awaiting: z.object({ stage: z.enum(COURIER_STAGES), token: z.string() }).optional(),
 });
 
@@ -74,15 +77,19 @@ export function stateFields(state: OrderState): Record<string, string> {
 
 export function itemToOrder(raw: unknown): Order {
   const item = itemSchema.parse(raw);
-  const { orderId, userId, status, chargeId, reason, note, awaiting, history, ...details } = item;
+  const { orderId, userId, space, status, chargeId, reason, note, awaiting, history, ...details } = item;
   const base = {
     ...details,
     id: orderId as OrderId,
     user: userId as UserId,
-    history: history.map((h) =>
-      h.note === undefined ? { status: h.status, at: h.at } : { status: h.status, at: h.at, note: h.note },
-    ),
+    history: history.map((h) => ({
+      status: h.status,
+      at: h.at,
+      ...(h.note === undefined ? {} : { note: h.note }),
+      ...(h.cause === undefined ? {} : { cause: h.cause }),
+    })),
     ...(note === undefined ? {} : { note }),
+    ...(space === undefined ? {} : { space }),
     ...(awaiting === undefined ? {} : { awaiting }),
   };
   return { ...base, ...toState(status, chargeId, reason) };

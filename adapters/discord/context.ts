@@ -1,22 +1,33 @@
 import type { Invoker, Place } from '../../src/chat/context.ts';
 import { userId } from '../../src/domain/ids.ts';
+import { isDiscordStaff, type StaffRules } from '../../src/domain/staff.ts';
 import type { ChannelShape, MemberShape, UserShape } from './shapes.ts';
 
-/** Staff are members holding the role named or id'd by DISCORD_STAFF_ROLE. Raw API members only carry role ids. */
-export function isStaff(member: MemberShape | null, staffRole: string): boolean {
-  if (!member || staffRole === '') return false;
+/**
+ * Staff in this guild: the user's id or one of their role ids is configured for it (STAFF_USERS, STAFF_ROLES).
+ * Role names are never compared. Raw API members only carry role ids; cached members carry role objects.
+ */
+export function isStaff(member: MemberShape | null, guildId: string | null, user: string, staff: StaffRules): boolean {
+  if (!member) return false;
   const roles = member.roles;
-  if (isIdList(roles)) return roles.includes(staffRole);
-  return roles.cache.some((role) => role.id === staffRole || role.name === staffRole);
+  const hasRole = isIdList(roles)
+    ? (id: string) => roles.includes(id)
+    : (id: string) => roles.cache.some((role) => role.id === id);
+  return isDiscordStaff(staff, guildId, user, hasRole);
 }
 
 const isIdList = (roles: MemberShape['roles']): roles is readonly string[] => Array.isArray(roles);
 
-export function invokerOf(user: UserShape, member: MemberShape | null, staffRole: string): Invoker {
+export function invokerOf(
+  user: UserShape,
+  member: MemberShape | null,
+  guildId: string | null,
+  staff: StaffRules,
+): Invoker {
   return {
     user: userId('discord', user.id),
     displayName: user.globalName ?? user.username,
-    isStaff: isStaff(member, staffRole),
+    isStaff: isStaff(member, guildId, user.id, staff),
   };
 }
 

@@ -1,5 +1,6 @@
 import { Client, Events, GatewayIntentBits, type Interaction, type Message, Partials } from 'discord.js';
 import { type Core, commandsFor, type Surface } from '../../src/chat/surface.ts';
+import type { StaffRules } from '../../src/domain/staff.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { discordChannelEditBudgets } from './channel-edit-budget.ts';
 import { DiscordDirectMessenger } from './direct-messenger.ts';
@@ -13,8 +14,8 @@ export const NO_MENTIONS = { parse: [], repliedUser: true } as const satisfies {
 export interface DiscordSurfaceOptions {
   readonly core: Core;
   readonly token: string;
-  /** Role name or id whose members are staff (DISCORD_STAFF_ROLE). */
-  readonly staffRole: string;
+  /** Staff role and user ids per guild (STAFF_ROLES, STAFF_USERS); never role names. */
+  readonly staff: StaffRules;
   /** The guild's voice surface (supplied by the voice adapter), passed to commands as `ctx.voice`. */
   readonly voiceFor?: VoiceFor;
   readonly maxAttachmentBytes?: number;
@@ -61,7 +62,7 @@ export class DiscordSurface implements Surface {
     });
     const shared = {
       core: options.core,
-      staffRole: options.staffRole,
+      staff: options.staff,
       // One edit budget per channel, shared by slash-command answers and thread follow-ups streaming there.
       editBudgets: this.editBudgets,
       ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}),

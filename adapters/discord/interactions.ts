@@ -7,6 +7,7 @@ import type { RawOptions } from '../../src/chat/options.ts';
 import { type ErrorReply, errorReply, type Reply } from '../../src/chat/reply.ts';
 import type { Core } from '../../src/chat/surface.ts';
 import type { VoiceSurface } from '../../src/chat/voice-surface.ts';
+import type { StaffRules } from '../../src/domain/staff.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from './attachment-source.ts';
 import { clip } from './command-builders.ts';
@@ -24,7 +25,8 @@ export interface InteractionHandlerOptions {
   readonly core: Core;
   /** The commands Discord carries (already filtered on `surfaces`). */
   readonly commands: readonly Command[];
-  readonly staffRole: string;
+  /** Staff role and user ids per guild (STAFF_ROLES, STAFF_USERS). */
+  readonly staff: StaffRules;
   readonly voiceFor?: VoiceFor;
   readonly maxAttachmentBytes?: number;
   /** Largest upload the bot attempts (DISCORD_MAX_UPLOAD_BYTES); unset: the server's limit. */
@@ -69,7 +71,7 @@ export class InteractionHandler {
     const log = this.#log.child({ correlationId, command: interaction.commandName, invocationId: interaction.id });
     const ephemeral = command?.visibility !== 'public';
     const place = placeOf(interaction.guildId, interaction.channelId, interaction.channel);
-    const invoker = invokerOf(interaction.user, interaction.member, this.#o.staffRole);
+    const invoker = invokerOf(interaction.user, interaction.member, interaction.guildId, this.#o.staff);
     // Checked synchronously before acknowledging: a command that will not start is refused to the invoker alone,
     // even when its answers are public.
     const prepared = this.#prepare(command, interaction, { place, invoker });
@@ -133,7 +135,7 @@ export class InteractionHandler {
     let choices: { name: string; value: string }[] = [];
     if (spec?.type === 'string' && spec.autocomplete) {
       try {
-        const who = invokerOf(interaction.user, interaction.member, this.#o.staffRole);
+        const who = invokerOf(interaction.user, interaction.member, interaction.guildId, this.#o.staff);
         const found = await spec.autocomplete(focused.value, who, this.#o.core.deps);
         choices = found.slice(0, 25).map((c) => ({ name: clip(c.name), value: clip(c.value) }));
       } catch (error) {

@@ -4,6 +4,7 @@ import type { EditBudget, EditBudgets } from '../../src/chat/edit-budget.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import type { Core } from '../../src/chat/surface.ts';
 import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
+import type { StaffRules } from '../../src/domain/staff.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { conversationKey, invokerOf, placeOf } from './context.ts';
 import { deliveryForms } from './delivery-forms.ts';
@@ -14,7 +15,7 @@ import type { DiscordPayload, MessageShape, SentMessage } from './shapes.ts';
 
 export interface MessageRouterOptions {
   readonly core: Core;
-  readonly staffRole: string;
+  readonly staff: StaffRules;
   /** The bot's own user id once logged in: mentions of it address the bot. */
   readonly botUserId: () => string | undefined;
   readonly voiceFor?: VoiceFor;
@@ -67,7 +68,7 @@ export class MessageRouter {
       const reply = await handleMessage(
         this.#o.core.messageHandlers,
         {
-          invoker: invokerOf(message.author, message.member, this.#o.staffRole),
+          invoker: invokerOf(message.author, message.member, message.guildId, this.#o.staff),
           place,
           invocationId: message.id,
           correlationId,

@@ -5,6 +5,7 @@ import { handleMessage, newCorrelationId, runCommand } from '../../src/chat/disp
 import type { RawOptions } from '../../src/chat/options.ts';
 import type { Core } from '../../src/chat/surface.ts';
 import { userId } from '../../src/domain/ids.ts';
+import { isSlackStaff } from '../../src/domain/staff.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { SlackFileAccess } from './file-source.ts';
 import type { SlackReply } from './reply-stream.ts';
@@ -59,7 +60,7 @@ export function slackInvoker(rt: SlackRuntime, team: string, user: string, displ
   return {
     user: userId('slack', `${team}/${user}`),
     displayName,
-    isStaff: rt.staffUsers.has(user) || rt.staffUsers.has(`${team}/${user}`),
+    isStaff: isSlackStaff(rt.staffUsers, team, user),
   };
 }
 

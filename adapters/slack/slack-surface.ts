@@ -28,7 +28,7 @@ export interface SlackSurfaceOptions {
   /** HTTP mode: where Slack's requests arrive (POST /slack/events); 0 picks a free port. */
   readonly port: number;
   readonly host?: string;
-  /** Slack user ids (U…, or T…/U…) treated as staff. */
+  /** Staff per workspace as TEAM/USER ids (T…/U…): staff in that workspace only. */
   readonly staffUsers: readonly string[];
   /** Another Web API base URL (tests: a loopback fake), e.g. `http://127.0.0.1:4567/api/`. */
   readonly slackApiUrl?: string;

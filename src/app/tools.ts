@@ -4,6 +4,8 @@ import type { UserId } from '../domain/ids.ts';
 export interface ToolCaller {
   readonly user: UserId;
   readonly isStaff: boolean;
+  /** The server the caller speaks from (`discord:<guild>`…): tools see only that server's orders; absent: a DM. */
+  readonly space?: string;
 }
 
 /** A capability a model may call (order assistant, voice). Input is validated by the tool itself (zod). */

@@ -28,6 +28,17 @@ export async function composeOrders(
   /** Each applied transition of an order run here (local mode; in the cloud the task Lambdas run them). */
   onStatus?: (status: OrderStatus) => void,
 ): Promise<RunningOrders> {
+  const running = await startOrders(env, notifier, log, onStatus);
+  // The same in both modes: a repeat of an order this soon asks to confirm (place-order.ts).
+  return { ...running, deps: { ...running.deps, repeatWindowMs: env.ORDERS_DUPLICATE_WINDOW_SECONDS * 1000 } };
+}
+
+async function startOrders(
+  env: Env,
+  notifier: Notifier,
+  log: Logger,
+  onStatus?: (status: OrderStatus) => void,
+): Promise<RunningOrders> {
   const zones = parseZonesFile(await readJson(env.DELIVERY_ZONES_FILE), env.DELIVERY_ZONES_FILE);
   const tables = { orders: env.ORDERS_TABLE, catalog: env.CATALOG_TABLE, payments: env.PAYMENTS_TABLE };
   const common = {

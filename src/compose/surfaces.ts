@@ -46,7 +46,7 @@ export async function startSurfaces(config: Config, core: Core, notifier: Routin
         shards: shards.value,
         core,
         token: env.DISCORD_TOKEN,
-        staffRole: env.DISCORD_STAFF_ROLE,
+        staff: { rolesByGuild: env.STAFF_ROLES, usersByGuild: env.STAFF_USERS },
         maxAttachmentBytes: env.BENCH_MAX_BYTES,
         messageContent: env.DISCORD_MESSAGE_CONTENT,
         ...(env.DISCORD_MAX_UPLOAD_BYTES ? { maxUploadBytes: env.DISCORD_MAX_UPLOAD_BYTES } : {}),

@@ -6,8 +6,11 @@ export interface OrderStore {
   /** Writes the order unless one with this id exists (a second delivery of the same interaction). */
   create(order: Order): Promise<'created' | 'exists'>;
   get(id: OrderId): Promise<Order | undefined>;
-  /** The user's orders, newest first. */
-  listByUser(user: UserId, limit: number): Promise<Order[]>;
+  /**
+   * The user's orders, newest first. With `space`: only those placed in that server (and orders written before
+   * orders had one).
+   */
+  listByUser(user: UserId, limit: number, space?: string): Promise<Order[]>;
   /** Every order (audits, invariant checks). */
   listAll(): Promise<Order[]>;
   /** Orders whose workflow has not finished (resumed after a restart). */

@@ -2,41 +2,78 @@ import { formatCents } from '../domain/orders/money.ts';
 import type { PaymentState } from '../ports/payment-gateway.ts';
 import { CANCELLED_BY_CUSTOMER } from './errors.ts';
 
-/** What each step does, in the customer's words (for "the … step failed"). */
-const STEP_LABEL: Readonly<Record<string, string>> = {
-  Validate: 'order check',
-  QuoteDelivery: 'delivery quote',
-  MarkUndeliverable: 'delivery quote',
+/** The part of the order a step works on: what a failure of that step is about, in stable codes. */
+type StepArea = 'check' | 'quote' | 'payment' | 'stock' | 'confirmation' | 'kitchen' | 'pickup';
+
+const STEP_AREA: Readonly<Record<string, StepArea>> = {
+  Validate: 'check',
+  QuoteDelivery: 'quote',
+  MarkUndeliverable: 'quote',
   ChargePayment: 'payment',
   MarkDeclined: 'payment',
-  ReserveStock: 'stock reservation',
+  ReserveStock: 'stock',
   VoidAuthorization: 'payment',
-  MarkUnavailable: 'stock reservation',
+  MarkUnavailable: 'stock',
   CapturePayment: 'payment',
   ConfirmOrder: 'confirmation',
-  MarkPreparing: 'kitchen update',
-  MarkOutForDelivery: 'courier pickup',
+  MarkPreparing: 'kitchen',
+  MarkOutForDelivery: 'pickup',
 };
+
+/**
+ * Why an order did not go through: one stable code per real cause, carried from the task that failed (or the
+ * choice that turned the order away) to the status history and the customer's DM. Each has one sentence that
+ * names that cause and no other; a payment that took too long never mentions the courier.
+ */
+export const CAUSES = {
+  'order.out_of_stock': 'Not enough {product} in stock.',
+  'order.no_delivery_zone': 'The delivery address is outside our delivery zones.',
+  'payment.declined': 'The payment was declined.',
+  'order.cancelled_by_customer': 'You cancelled the order.',
+  'order.stopped': 'The order was stopped while it was being processed.',
+  'courier.timeout': 'No courier update arrived in time.',
+  'courier.failed': 'The courier step could not be recorded.',
+  'check.timeout': 'The order check step took too long.',
+  'check.failed': 'The order check step failed.',
+  'quote.timeout': 'The delivery quote step took too long.',
+  'quote.failed': 'The delivery quote step failed.',
+  'payment.timeout': 'The payment step took too long.',
+  'payment.failed': 'The payment step failed.',
+  'stock.timeout': 'The stock reservation step took too long.',
+  'stock.failed': 'The stock reservation step failed.',
+  'confirmation.timeout': 'The confirmation step took too long.',
+  'confirmation.failed': 'The confirmation step failed.',
+  'kitchen.timeout': 'The kitchen update step took too long.',
+  'kitchen.failed': 'The kitchen update step failed.',
+  'pickup.timeout': 'The courier pickup step took too long.',
+  'pickup.failed': 'The courier pickup step failed.',
+  'processing.timeout': 'The processing step took too long.',
+  'processing.failed': 'The processing step failed.',
+} as const;
+
+export type CauseCode = keyof typeof CAUSES;
 
 export interface FailureInput {
   readonly error?: { readonly Error?: string; readonly Cause?: string };
   readonly failedStep?: string;
 }
 
-/** The one real cause of a compensation, for the status reason and the DM. */
-export function failureCause(input: FailureInput): string {
+const TIMEOUTS = new Set(['States.Timeout', 'States.HeartbeatTimeout']);
+
+/** The one real cause of a compensation, from the step that failed and how it failed. */
+export function failureCauseCode(input: FailureInput): CauseCode {
   const error = input.error?.Error;
   const step = input.failedStep ?? '';
-  if (error === CANCELLED_BY_CUSTOMER) return 'You cancelled the order.';
-  if (step.startsWith('Await')) {
-    return error === 'States.Timeout' || error === 'States.HeartbeatTimeout'
-      ? 'No courier update arrived in time.'
-      : 'The courier step could not be recorded.';
-  }
-  if (error === 'AlreadyCompensated') return 'The order was stopped while it was being processed.';
-  const label = STEP_LABEL[step] ?? 'processing';
-  return error === 'States.Timeout' ? `The ${label} step took too long.` : `The ${label} step failed.`;
+  if (error === CANCELLED_BY_CUSTOMER) return 'order.cancelled_by_customer';
+  if (step.startsWith('Await')) return TIMEOUTS.has(error ?? '') ? 'courier.timeout' : 'courier.failed';
+  if (error === 'AlreadyCompensated') return 'order.stopped';
+  const area = STEP_AREA[step] ?? 'processing';
+  return `${area}.${TIMEOUTS.has(error ?? '') ? 'timeout' : 'failed'}`;
 }
+
+/** The cause's sentence for the status reason and the DM. */
+export const causeSentence = (code: CauseCode, order: { readonly productName: string }): string =>
+  CAUSES[code].replace('{product}', order.productName);
 
 /** What happened to the money, from the provider's own record. */
 export function moneySentence(payment: PaymentState | undefined): string {

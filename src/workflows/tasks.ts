@@ -24,7 +24,7 @@ import {
   PaymentDeclined,
   TransientError,
 } from './errors.ts';
-import { failureCause, moneySentence } from './task-messages.ts';
+import { type CauseCode, causeSentence, failureCauseCode, moneySentence } from './task-messages.ts';
 
 /** What the task handlers use; the same handlers run in-process and as the cloud's task Lambda. */
 export interface TaskDeps {
@@ -116,19 +116,24 @@ export const TASKS = {
   async markUnavailable(deps: TaskDeps, input: TaskInput) {
     const order = await snapshot(deps, input);
     await deps.inventory.release(order.productId, order.id);
-    const reason =
-      input.cause === 'zone'
-        ? 'The delivery address is outside our delivery zones.'
-        : `Not enough ${order.productName} in stock.`;
+    // The Choice state that led here says which of the two it was: the DM names that one only.
+    const cause: CauseCode = input.cause === 'zone' ? 'order.no_delivery_zone' : 'order.out_of_stock';
+    const reason = causeSentence(cause, order);
     const money = moneySentence(await deps.payments.lookup(order.id));
-    await move(deps, order, { status: 'unavailable', reason }, `${reason} ${money}`);
+    await move(deps, order, { status: 'unavailable', reason }, `${reason} ${money}`, cause);
     return {};
   },
 
   async markDeclined(deps: TaskDeps, input: TaskInput) {
     const order = await snapshot(deps, input);
     const reason = input.error?.Cause || 'The payment was declined.';
-    await move(deps, order, { status: 'payment_declined', reason }, `${reason} Nothing was charged.`);
+    await move(
+      deps,
+      order,
+      { status: 'payment_declined', reason },
+      `${reason} Nothing was charged.`,
+      'payment.declined',
+    );
     return {};
   },
 
@@ -163,7 +168,8 @@ export const TASKS = {
     const order = await load(deps, input.orderId);
     if (isFinished(order.status)) return {};
     const payment = await deps.payments.lookup(order.id);
-    const reason = failureCause(input);
+    const cause = failureCauseCode(input);
+    const reason = causeSentence(cause, order);
     const chargeId = payment?.stage === 'refunded' ? payment.chargeId : undefined;
     const withCharge = chargeId === undefined ? {} : { chargeId };
     const state: OrderState =
@@ -172,7 +178,7 @@ export const TASKS = {
         : payment?.stage === 'refunded'
           ? { status: 'refunded', reason, ...withCharge }
           : { status: 'failed', reason };
-    await move(deps, order, state, `${reason} ${moneySentence(payment)}`);
+    await move(deps, order, state, `${reason} ${moneySentence(payment)}`, cause);
     return {};
   },
 
@@ -273,8 +279,14 @@ async function move(
   order: Pick<Order, 'id' | 'user' | 'quantity' | 'productName' | 'eta'>,
   next: OrderState,
   note?: string,
+  cause?: CauseCode,
 ): Promise<void> {
-  const entry = { status: next.status, at: deps.now().toISOString(), ...(note ? { note } : {}) };
+  const entry = {
+    status: next.status,
+    at: deps.now().toISOString(),
+    ...(note ? { note } : {}),
+    ...(cause ? { cause } : {}),
+  };
   const applied = await deps.orders.transition(order.id, PREDECESSORS[next.status], next, entry);
   // The outcome is the notifier's to log: a retried task finds the transition applied and would not notify again.
   if (applied) deps.onStatus?.(next.status);

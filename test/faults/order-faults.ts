@@ -202,7 +202,7 @@ async function runCase(shared: Shared, fault: FaultCase, index: number) {
   const plans = [
     { method: 'tok_ok', address: '10001 Old Town' },
     { method: 'tok_ok', address: '10001 Old Town', givesUp: true },
-    { method: 'tok_decline', address: '10001 Old Town' },
+    { method: 'tok_insufficient_funds', address: '10001 Old Town' },
     { method: 'tok_ok', address: '10001 Old Town' },
     { method: 'tok_ok', address: '10401 Riverside' },
   ];

@@ -23,29 +23,54 @@ describe('order workflow paths', { timeout: 120_000 }, () => {
     stack = undefined;
   });
 
-  it('out of stock: the authorization is voided, ends unavailable, nothing charged, stock untouched', async () => {
+  it('out of stock, lost in a race for the last unit: the authorization is voided, unavailable, nothing charged', async () => {
+    // Both pass /order's stock check (one unit left when each asked); the reservation decides: one is turned away.
     const s = await start({ products: [aProduct({ stock: 1 })] });
-    const id = nextId();
-    await placeOrder(s.orders, { orderId: id, user: alice, request: { ...base, quantity: 2 } });
-    await s.workflow.settled(id);
-    const order = await s.waitForStatus(id, 'unavailable');
+    const bob = userId('slack', 'T1/bob');
+    const [first, second] = [nextId(), nextId()];
+    const placed = await Promise.all([
+      placeOrder(s.orders, { orderId: first, user: alice, request: base }),
+      placeOrder(s.orders, { orderId: second, user: bob, request: base }),
+    ]);
+    expect(placed.every((p) => p.ok)).toBe(true);
+    // Each order leaves `received` with exactly one DM (confirmed or unavailable).
+    for (let i = 0; s.notifier.sent.length < 2; i++) {
+      if (i > 4000) throw new Error('the two orders never left received');
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    const lost = (await s.store.get(first))?.status === 'unavailable' ? first : second;
+    const loser = lost === first ? alice : bob;
+    await s.waitForStatus(lost === first ? second : first, 'confirmed');
+    const order = await s.waitForStatus(lost, 'unavailable');
     expect(order.history.map((h) => h.status)).toEqual(['received', 'unavailable']);
-    expect((await s.payments.record(id))?.stage).toBe('voided');
-    expect((await s.inventory.get('margherita'))?.stock).toBe(1);
-    const [dm] = s.notifier.textsFor(alice);
+    expect((await s.payments.record(lost))?.stage).toBe('voided');
+    expect((await s.inventory.get('margherita'))?.stock).toBe(0);
+    const [dm] = s.notifier.textsFor(loser);
     expect(dm).toMatch(/Not enough Pizza Margherita in stock\. The hold on your card was released/);
-    expect(dm).not.toMatch(/delivery zones/);
+    expect(dm).not.toMatch(/delivery zones|courier/);
+    // The DM carries the cause's stable code, the same one the history records.
+    const sent = s.notifier.sent.find((m) => m.user === loser);
+    expect(sent?.reply.kind === 'text' && sent.reply.footer).toBe('Cause: order.out_of_stock');
+    expect(order.history.at(-1)?.cause).toBe('order.out_of_stock');
   });
 
-  it('declined: releases the stock, notifies, ends', async () => {
+  it('declined by the bank when charged: releases the stock, one DM naming the payment, ends', async () => {
     const s = await start({ products: [aProduct({ stock: 5 })] });
     const id = nextId();
-    await placeOrder(s.orders, { orderId: id, user: alice, request: { ...base, paymentMethod: 'tok_decline' } });
+    await placeOrder(s.orders, {
+      orderId: id,
+      user: alice,
+      request: { ...base, paymentMethod: 'tok_insufficient_funds' },
+    });
     await s.workflow.settled(id);
     const order = await s.waitForStatus(id, 'payment_declined');
     expect(order.status === 'payment_declined' && order.reason).toMatch(/declined/);
     expect((await s.inventory.get('margherita'))?.stock).toBe(5);
-    expect(s.notifier.textsFor(alice)).toHaveLength(1);
+    const dms = s.notifier.textsFor(alice);
+    expect(dms).toHaveLength(1);
+    expect(dms[0]).toMatch(/declined/);
+    expect(dms[0]).not.toMatch(/stock|delivery zones|courier/);
+    expect(order.history.at(-1)?.cause).toBe('payment.declined');
   });
 
   it('transient payment failure is retried, then succeeds with a single charge', async () => {

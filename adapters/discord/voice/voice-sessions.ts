@@ -93,7 +93,13 @@ export class DiscordVoiceSessions {
   voiceFor(guildId: string, discordUserId: string, isStaff = false): VoiceSurface {
     return {
       join: (request) =>
-        this.#join(guildId, { user: userId('discord', discordUserId), isStaff }, discordUserId, request),
+        this.#join(
+          guildId,
+          // Order tools see the speaker's orders of this guild only.
+          { user: userId('discord', discordUserId), isStaff, space: `discord:${guildId}` },
+          discordUserId,
+          request,
+        ),
       leave: () => this.#leave(guildId),
       status: () => this.#status(guildId),
     };

@@ -6,13 +6,16 @@ import { findOrder } from './find-order.ts';
 
 /**
  * A courier step reported by staff (/deliver) or the demo courier: completes the task the workflow waits on.
- * The workflow then records the status and notifies the customer.
+ * The workflow then records the status and notifies the customer. With `space` (staff of one server), only that
+ * server's orders: another server's order answers "not found".
  */
 export async function advanceDelivery(
   deps: Pick<OrderDeps, 'store' | 'workflow'>,
-  input: { readonly orderRef: string; readonly stage: CourierStage },
+  input: { readonly orderRef: string; readonly stage: CourierStage; readonly space?: string },
 ): Promise<Result<Order>> {
-  const found = await findOrder(deps, { user: 'staff:courier' as Order['user'], isStaff: true }, input.orderRef);
+  const courier = { user: 'staff:courier' as Order['user'], isStaff: true };
+  const viewer = input.space === undefined ? courier : { ...courier, space: input.space };
+  const found = await findOrder(deps, viewer, input.orderRef);
   if (!found.ok) return found;
   const order = found.value;
   if (!order.awaiting) {

@@ -1,3 +1,4 @@
+import { checkTextLimits } from '../../domain/orders/limits.ts';
 import { ADDRESS_CHANGEABLE, type Order, STATUS_LABEL } from '../../domain/orders/order.ts';
 import { describeZones, findZone } from '../../domain/orders/zones.ts';
 import { appError, err, ok, type Result } from '../../domain/result.ts';
@@ -10,6 +11,8 @@ export async function changeAddress(
   viewer: OrderViewer,
   input: { readonly orderRef: string; readonly address: string },
 ): Promise<Result<Order>> {
+  const bounded = checkTextLimits({ address: input.address });
+  if (!bounded.ok) return bounded;
   const found = await findOrder(deps, viewer, input.orderRef);
   if (!found.ok) return found;
   const order = found.value;

@@ -7,6 +7,8 @@ import type { OrderWorkflow } from '../../ports/order-workflow.ts';
 export interface PaymentMethodChoice {
   readonly value: string;
   readonly label: string;
+  /** A test card the sandbox always declines (Stripe's `tok_chargeDeclined` kind): refused before any order. */
+  readonly alwaysDeclines?: boolean;
 }
 
 /** The ports the orders use cases need. */
@@ -19,5 +21,10 @@ export interface OrderDeps {
   readonly maxQuantity: number;
   /** Added to the zone's delivery time for the ETA. */
   readonly preparationMinutes: number;
+  /**
+   * A second identical order (same customer, server, product, quantity and address) this soon after the first asks
+   * to confirm instead of charging twice (ORDERS_DUPLICATE_WINDOW_SECONDS); absent or 0: never asks.
+   */
+  readonly repeatWindowMs?: number;
   readonly now: () => Date;
 }

@@ -38,7 +38,11 @@ export function statusChangeReply(
   if (entry.status === 'confirmed' || entry.status === 'preparing' || entry.status === 'out_for_delivery') {
     lines.push(`ETA: ${time(order.eta)}.`);
   }
-  return text(lines.join('\n'), { title: `Order ${STATUS_LABEL[entry.status]}` });
+  // The cause's stable code, for support: the note above names the same one cause in words.
+  return text(lines.join('\n'), {
+    title: `Order ${STATUS_LABEL[entry.status]}`,
+    ...(entry.cause ? { footer: `Cause: ${entry.cause}` } : {}),
+  });
 }
 
 export function timelineReply(order: Order): TextReply {

@@ -39,7 +39,10 @@ export function startVoice(deps: VoiceDeps, input: StartVoiceInput): Result<Runn
       ),
     );
   }
-  const callerFor = input.callerFor ?? ((user: UserId): ToolCaller => ({ user, isStaff: false }));
+  // Other speakers act for themselves, in the invoker's server.
+  const callerFor =
+    input.callerFor ??
+    ((user: UserId): ToolCaller => ({ user, isStaff: false, ...(invoker.space ? { space: invoker.space } : {}) }));
   const voice = request.voice;
   const running = startVoiceConversation({
     io: input.io,

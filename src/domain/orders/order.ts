@@ -37,6 +37,8 @@ export interface StatusEntry {
   /** ISO-8601. */
   readonly at: string;
   readonly note?: string;
+  /** Why the order did not go through, as a stable code (`payment.timeout`, `order.out_of_stock`…): one cause. */
+  readonly cause?: string;
 }
 
 /** The courier step the workflow is paused on, with the token that resumes it. */
@@ -48,6 +50,11 @@ export interface AwaitingCourier {
 export interface OrderDetails {
   readonly id: OrderId;
   readonly user: UserId;
+  /**
+   * The server it was placed in (`discord:<guild>`, `slack:<team>`, `web:playground`): its customer sees it there,
+   * its staff act on it there. Absent on orders written before orders were scoped (visible as before).
+   */
+  readonly space?: string;
   readonly productId: string;
   readonly productName: string;
   readonly quantity: number;

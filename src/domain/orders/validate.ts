@@ -1,5 +1,5 @@
 import { type AppError, appError, err, ok, type Result } from '../result.ts';
-import type { Product } from './catalog.ts';
+import type { Product, StockedProduct } from './catalog.ts';
 import { type DeliveryZone, describeZones, findZone } from './zones.ts';
 
 export interface OrderRequest {
@@ -26,10 +26,14 @@ export interface OrderRules {
 
 const PAYMENT_TOKEN = /^tok_[a-z0-9_]{1,40}$/;
 
-/** Checks a request against the catalog and zones; the codes are stable (tests and logs key on them). */
+/**
+ * Checks a request against the catalog, the stock and the zones; the codes are stable (tests and logs key on them).
+ * The stock check answers at once when the product cannot cover the order now; the workflow's reservation stays the
+ * authority (two orders racing for the last units both pass here, and one is then turned away by direct message).
+ */
 export function validateOrder(
   request: OrderRequest,
-  product: Product | undefined,
+  product: Product | StockedProduct | undefined,
   rules: OrderRules,
 ): Result<ValidOrder, AppError> {
   if (!product) {
@@ -46,6 +50,17 @@ export function validateOrder(
       appError(
         'order.bad_quantity',
         `Quantity must be a whole number from 1 to ${rules.maxQuantity} (got ${request.quantity}).`,
+      ),
+    );
+  }
+  if ('stock' in product && product.stock < request.quantity) {
+    return err(
+      appError(
+        'order.out_of_stock',
+        product.stock === 0
+          ? `${product.name} is sold out.`
+          : `Only ${product.stock} ${product.name} left; you asked for ${request.quantity}.`,
+        product.stock === 0 ? 'Pick another product, or try again later.' : `Order ${product.stock} or fewer.`,
       ),
     );
   }

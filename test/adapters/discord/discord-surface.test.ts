@@ -6,7 +6,11 @@ import { DiscordSurface } from '../../../adapters/discord/discord-surface.ts';
 import { defineCommand, type MessageHandler } from '../../../src/chat/command.ts';
 import type { CommandContext } from '../../../src/chat/context.ts';
 import { text } from '../../../src/chat/reply.ts';
+import { NO_STAFF } from '../../../src/domain/staff.ts';
 import { aCore } from './fakes.ts';
+
+/** Role 300 is staff in guild 600 (the guild of every interaction below). */
+const STAFF_600 = { rolesByGuild: new Map([['600', new Set(['300'])]]), usersByGuild: new Map() };
 
 /**
  * The real discord.js client, fed gateway payloads through its own dispatch actions and talking REST to a loopback
@@ -123,7 +127,7 @@ describe('DiscordSurface with the real discord.js client', () => {
         return text(`echo ${values.words}`);
       },
     });
-    const surface = new DiscordSurface({ core: aCore([echo]), token: 'bot-token', staffRole: '300', api });
+    const surface = new DiscordSurface({ core: aCore([echo]), token: 'bot-token', staff: STAFF_600, api });
     try {
       const edited = requestMatching((r) => r.method === 'PATCH');
       dispatch(
@@ -168,7 +172,7 @@ describe('DiscordSurface with the real discord.js client', () => {
         return text('cancelled');
       },
     });
-    const surface = new DiscordSurface({ core: aCore([job]), token: 'bot-token', staffRole: '300', api });
+    const surface = new DiscordSurface({ core: aCore([job]), token: 'bot-token', staff: STAFF_600, api });
     try {
       const progressed = requestMatching((r) => r.method === 'PATCH');
       dispatch(surface, 'InteractionCreate', interaction('410', 2, { id: '700', name: 'job', type: 1, options: [] }));
@@ -226,7 +230,7 @@ describe('DiscordSurface with the real discord.js client', () => {
     const surface = new DiscordSurface({
       core: aCore([], { messageHandlers: [handler] }),
       token: 'bot-token',
-      staffRole: 'Staff',
+      staff: NO_STAFF,
       api,
     });
     surface.client.rest.setToken('bot-token');
@@ -257,7 +261,7 @@ describe('DiscordSurface with the real discord.js client', () => {
     const surface = new DiscordSurface({
       core: aCore([echo], { messageHandlers: [handler] }),
       token: 'bot-token',
-      staffRole: '300',
+      staff: STAFF_600,
       api,
     });
     surface.client.rest.setToken('bot-token');
@@ -280,11 +284,11 @@ describe('DiscordSurface with the real discord.js client', () => {
   });
 
   it('asks for no privileged intent unless Message Content is opted in', async () => {
-    const plain = new DiscordSurface({ core: aCore([]), token: 'bot-token', staffRole: 'Staff', api });
+    const plain = new DiscordSurface({ core: aCore([]), token: 'bot-token', staff: NO_STAFF, api });
     const opted = new DiscordSurface({
       core: aCore([]),
       token: 'bot-token',
-      staffRole: 'Staff',
+      staff: NO_STAFF,
       api,
       messageContent: true,
     });

@@ -17,9 +17,12 @@ import { aDeps } from '../../support/command-context.ts';
 import { testZones } from '../../support/order-stack.ts';
 import { aCore, FakeAutocomplete, FakeButton, FakeChannel, FakeChatInput, FakeUser, memberWithRoles } from './fakes.ts';
 
+/** Role r1 is staff in guild g-1 only. */
+const STAFF_G1 = { rolesByGuild: new Map([['g-1', new Set(['r1'])]]), usersByGuild: new Map<string, Set<string>>() };
+
 function setup(commands: readonly Command[], extra: Partial<InteractionHandlerOptions> = {}) {
   const core = aCore(commands);
-  const handler = new InteractionHandler({ core, commands, staffRole: 'Staff', editIntervalMs: 20, ...extra });
+  const handler = new InteractionHandler({ core, commands, staff: STAFF_G1, editIntervalMs: 20, ...extra });
   return { core, handler };
 }
 
@@ -86,6 +89,35 @@ describe('InteractionHandler: slash commands', () => {
         components: [],
       },
     ]);
+  });
+
+  it('decides staff by role id or user id per guild: staff in one guild are nobody in another, role names count for nothing', async () => {
+    const seen: boolean[] = [];
+    const whoami = defineCommand({
+      name: 'whoami',
+      description: 'Who am I',
+      visibility: 'ephemeral',
+      options: {},
+      run: async (ctx) => {
+        seen.push(ctx.invoker.isStaff);
+        return text('ok');
+      },
+    });
+    const staff = {
+      rolesByGuild: new Map([['g-1', new Set(['r1'])]]),
+      usersByGuild: new Map([['g-3', new Set(['u-alice'])]]),
+    };
+    const { handler } = setup([whoami], { staff });
+    const run = async (guildId: string, member = memberWithRoles({ id: 'r1', name: 'Staff' })) => {
+      const interaction = new FakeChatInput('whoami', {}, { guildId, member });
+      await handler.onChatInput(interaction);
+    };
+    await run('g-1'); // the staff role of g-1
+    await run('g-2'); // the same member and role id in another guild
+    await run('g-1', memberWithRoles({ id: 'r9', name: 'Staff' })); // a role merely named Staff
+    await run('g-3', memberWithRoles()); // a staff user id in g-3, no roles
+    await run('g-1', memberWithRoles()); // that user in g-1 without the role
+    expect(seen).toEqual([true, false, false, true, false]);
   });
 
   it('defers ephemerally and sends ephemeral follow-ups for ephemeral commands', async () => {
@@ -337,7 +369,7 @@ describe('InteractionHandler: autocomplete', () => {
   it("suggests /order's addresses from the zones in the app's deps", async () => {
     const zones = testZones;
     const core = aCore([orderCommand], { deps: aDeps({ orders: { zones } as Partial<OrderDeps> as OrderDeps }) });
-    const handler = new InteractionHandler({ core, commands: [orderCommand], staffRole: 'Staff', editIntervalMs: 20 });
+    const handler = new InteractionHandler({ core, commands: [orderCommand], staff: STAFF_G1, editIntervalMs: 20 });
     const interaction = new FakeAutocomplete('order', { name: 'address', value: '12 Main Street, river' });
     await handler.onAutocomplete(interaction);
     expect(interaction.responses).toEqual([

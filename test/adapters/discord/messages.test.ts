@@ -3,6 +3,7 @@ import { MessageRouter, stripMention } from '../../../adapters/discord/messages.
 import type { MessageHandler } from '../../../src/chat/command.ts';
 import type { CommandContext } from '../../../src/chat/context.ts';
 import { text } from '../../../src/chat/reply.ts';
+import { NO_STAFF } from '../../../src/domain/staff.ts';
 import { aCore, FakeChannel, FakeIncoming, FakeUser } from './fakes.ts';
 
 const BOT = 'bot-1';
@@ -18,7 +19,7 @@ function setup(answer: (ctx: CommandContext, text: string) => Promise<string | u
     },
   };
   const core = aCore([], { messageHandlers: [handler] });
-  const router = new MessageRouter({ core, staffRole: 'Staff', botUserId: () => BOT, editIntervalMs: 20 });
+  const router = new MessageRouter({ core, staff: NO_STAFF, botUserId: () => BOT, editIntervalMs: 20 });
   return { calls, router, core };
 }
 
@@ -117,7 +118,7 @@ describe('MessageRouter', () => {
     };
     const router = new MessageRouter({
       core: aCore([], { messageHandlers: [handler] }),
-      staffRole: 'Staff',
+      staff: NO_STAFF,
       botUserId: () => BOT,
       editIntervalMs: 20,
     });

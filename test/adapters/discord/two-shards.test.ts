@@ -6,6 +6,7 @@ import { ownsGuild, type ShardPlan, shardOf } from '../../../adapters/discord/sh
 import { DiscordVoiceHost } from '../../../adapters/discord/voice/discord-voice-host.ts';
 import { defineCommand } from '../../../src/chat/command.ts';
 import { text } from '../../../src/chat/reply.ts';
+import { NO_STAFF } from '../../../src/domain/staff.ts';
 import { silentLogger } from '../../../src/ports/logger.ts';
 import { FakeDiscordGateway, type FakeGatewayOptions, IDENTIFY_SLACK_MS } from '../../support/fake-discord-gateway.ts';
 import {
@@ -56,7 +57,7 @@ async function aBot(gateway: FakeDiscordGateway, shards: ShardPlan): Promise<Dis
   const surface = new DiscordSurface({
     core: aCore([echo]),
     token: 'fake-discord-token',
-    staffRole: 'Staff',
+    staff: NO_STAFF,
     api: gateway.api,
     shards,
   });

@@ -114,7 +114,7 @@ describe('Slack slash commands', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness([steps, slow, report, essay, boom, secret, restock, waiter, discordOnly], {
-      staffUsers: ['U9'],
+      staffUsers: ['T1/U9'],
     });
   });
   afterAll(async () => h.close());
@@ -224,6 +224,15 @@ describe('Slack slash commands', () => {
     expect(response.body.response_type).toBe('ephemeral');
     expect(JSON.stringify(response.body.blocks)).toContain('for slack:T1/U9 staff=true');
     expect(h.fake.calls.slice(before).filter((c) => c.method.startsWith('chat.'))).toEqual([]);
+  });
+
+  it('makes staff per workspace: the staff user id of T1 is not staff in T2', async () => {
+    await postSigned(h.eventsUrl, slashBody(h.fake, 'secret', 'other-team', 'U9', 'T2'));
+    const response = await h.fake.waitFor(
+      () => h.fake.responses.find((r) => JSON.stringify(r.body).includes('psst about other-team')),
+      'the answer in T2',
+    );
+    expect(JSON.stringify(response.body.blocks)).toContain('for slack:T2/U9 staff=false');
   });
 
   it('refuses staff-only commands to others, privately', async () => {

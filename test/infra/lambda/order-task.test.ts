@@ -148,7 +148,7 @@ describe('order task Lambda (the same handlers, DynamoDB deps from the environme
   });
 
   it('throws errors named as the ASL’s Catch expects (Lambda reports the name as errorType)', async () => {
-    const orderId = await newOrder('lambda-declined', 'tok_decline');
+    const orderId = await newOrder('lambda-declined', 'tok_insufficient_funds');
     const order = await handleTask(runtime, { task: 'validate', orderId });
     await expect(handleTask(runtime, { task: 'authorizePayment', orderId, order })).rejects.toMatchObject({
       name: 'PaymentDeclined',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ORDER_TEXT_LIMITS } from '../../../domain/orders/limits.ts';
 import { formatCents } from '../../../domain/orders/money.ts';
 import { ADDRESS_CHANGEABLE, type Order, STATUS_LABEL } from '../../../domain/orders/order.ts';
 import type { AppError } from '../../../domain/result.ts';
@@ -13,16 +14,28 @@ export type OrderToolDeps = Pick<OrderDeps, 'store' | 'zones' | 'workflow'>;
 /**
  * The order tools a model may call (the order assistant, both voice engines). Each acts only for the `caller` our
  * code passes: the input names no user, and any user id a model adds is stripped by the schema, never read.
- * Another user's order answers "not found", exactly like an unknown id, unless the caller is staff.
+ * Another user's order (or one of another server) answers "not found", exactly like an unknown id, staff or not.
  */
 export function orderTools(deps: OrderToolDeps): Tool[] {
   return [listMyOrdersTool(deps), orderStatusTool(deps), changeAddressTool(deps), cancelOrderTool(deps)];
 }
 
-/** The tools act for the caller's own orders only, even when the caller is staff (staff use the staff commands). */
-const self = (caller: ToolCaller) => ({ user: caller.user, isStaff: false });
+/**
+ * The tools act for the caller's own orders of the caller's server only, even when the caller is staff (staff use
+ * the staff commands).
+ */
+const self = (caller: ToolCaller) => ({
+  user: caller.user,
+  isStaff: false,
+  ...(caller.space === undefined ? {} : { space: caller.space }),
+});
 
-const orderRef = z.string().trim().min(1).max(64).describe('The order id, like ord_ followed by 16 letters or digits.');
+const orderRef = z
+  .string()
+  .trim()
+  .min(1)
+  .max(ORDER_TEXT_LIMITS.orderRef)
+  .describe('The order id, like ord_ followed by 16 letters or digits.');
 
 const listInput = z.object({
   limit: z.number().int().min(1).max(10).optional().describe('How many of the latest orders (1-10, default 5).'),
@@ -30,7 +43,12 @@ const listInput = z.object({
 const statusInput = z.object({ orderId: orderRef.optional().describe('The order id; omit it for the latest order.') });
 const changeInput = z.object({
   orderId: orderRef,
-  newAddress: z.string().trim().min(5).max(300).describe('The full new delivery address, with postal code or town.'),
+  newAddress: z
+    .string()
+    .trim()
+    .min(5)
+    .max(ORDER_TEXT_LIMITS.address)
+    .describe('The full new delivery address, with postal code or town.'),
 });
 
 function listMyOrdersTool(deps: OrderToolDeps): Tool {
@@ -39,7 +57,7 @@ function listMyOrdersTool(deps: OrderToolDeps): Tool {
     "Lists the user's latest orders, newest first.",
     listInput,
     async (input, caller) => {
-      const orders = await listMyOrders(deps, caller.user, input.limit ?? 5);
+      const orders = await listMyOrders(deps, self(caller), input.limit ?? 5);
       return { ok: true, result: { orders: orders.map(summary) } };
     },
   );

@@ -154,7 +154,8 @@ describe('DiscordVoiceSessions', () => {
     const voice = sessions.voiceFor('g1', 'u1');
     expect(await voice.join(request)).toEqual({ ok: true, value: { channelName: 'General' } });
     expect(started).toHaveLength(1);
-    expect(started[0]?.invoker).toEqual({ user: 'discord:u1', isStaff: false });
+    // The order tools of a voice session see the speaker's orders of this guild only.
+    expect(started[0]?.invoker).toEqual({ user: 'discord:u1', isStaff: false, space: 'discord:g1' });
     expect(started[0]?.request).toEqual(request);
     expect(await voice.join(request)).toMatchObject({ ok: false, error: { code: 'voice.already_joined' } });
     expect(await voice.leave()).toEqual({ ok: true, value: { summary: { ...aSummary, durationMs: 60_000 } } });

@@ -128,4 +128,39 @@ describe('order tools', () => {
     const status = result(await tool('order_status').run({ orderId: aliceOrder }, alice));
     expect(status.addressChangeable).toBe(false);
   });
+
+  it('staff get no power through the tools: another customer’s order cannot be cancelled or re-addressed', async () => {
+    const cancel = await tool('cancel_order').run({ orderId: bobOrder }, staff);
+    expect(cancel).toEqual({ ok: false, error: expect.stringMatching(/No order .* found/) });
+    const change = await tool('change_address').run(
+      { orderId: bobOrder, newAddress: 'Other 2, 10001 Old Town' },
+      staff,
+    );
+    expect(change).toEqual({ ok: false, error: expect.stringMatching(/No order .* found/) });
+    expect(result(await tool('list_my_orders').run({}, staff)).orders).toEqual([]);
+    expect((await stack.store.get(bobOrder))?.address).toBe(request.address);
+  });
+
+  it('see the caller’s orders of the caller’s server only (all of them from a DM)', async () => {
+    const inA = orderIdFor('discord', 'tools-alice-guild-a');
+    await placeOrder(stack.orders, { orderId: inA, user: alice.user, space: 'discord:guild-a', request });
+    const fromA = { ...alice, space: 'discord:guild-a' };
+    const fromB = { ...alice, space: 'discord:guild-b' };
+    const idsFor = async (caller: ToolCaller) =>
+      (result(await tool('list_my_orders').run({ limit: 10 }, caller)).orders as { orderId: string }[]).map(
+        (o) => o.orderId,
+      );
+    expect(await idsFor(fromA)).toContain(inA);
+    expect(await idsFor(fromB)).not.toContain(inA);
+    expect(await idsFor(alice)).toContain(inA);
+    expect(await tool('order_status').run({ orderId: inA }, fromB)).toEqual({
+      ok: false,
+      error: expect.stringMatching(/No order .* found/),
+    });
+    expect(await tool('cancel_order').run({ orderId: inA }, fromB)).toEqual({
+      ok: false,
+      error: expect.stringMatching(/No order .* found/),
+    });
+    expect(result(await tool('order_status').run({ orderId: inA }, fromA)).orderId).toBe(inA);
+  });
 });
