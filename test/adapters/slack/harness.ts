@@ -34,11 +34,18 @@ export async function startHarness(
     staffUsers?: string[];
     editIntervalMs?: number;
     editBudget?: WorkspaceEditBudgetOptions;
+    /** For tests that run real handlers (the assistant on a fake Bedrock); default: none. */
+    deps?: AppDeps;
   } = {},
 ): Promise<Harness> {
   const fake = new FakeSlackApi();
   await fake.start();
-  const core: Core = { commands, messageHandlers: options.handlers ?? [], deps: noDeps, log: silentLogger };
+  const core: Core = {
+    commands,
+    messageHandlers: options.handlers ?? [],
+    deps: options.deps ?? noDeps,
+    log: silentLogger,
+  };
   const surface = new SlackSurface({
     core,
     botToken: fake.botToken,
