@@ -6,7 +6,7 @@ import {
   StartIngestionJobCommand,
 } from '@aws-sdk/client-bedrock-agent';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { KbDocument, NewKbDocument } from '../../src/domain/knowledge/types.ts';
+import type { KbChunk, KbDocument, NewKbDocument } from '../../src/domain/knowledge/types.ts';
 import { appError, err, ok, type Result } from '../../src/domain/result.ts';
 import type { IngestionStatus, KnowledgeIngestion, KnowledgeLibrary } from '../../src/ports/knowledge.ts';
 import type { Logger } from '../../src/ports/logger.ts';
@@ -58,7 +58,7 @@ export class BedrockKbLibrary implements KnowledgeLibrary, KnowledgeIngestion {
     const added = await this.#local.add(document);
     if (!added.ok) return added;
     try {
-      await this.#objects.upload(document.name, document.chunks);
+      await this.#objects.upload(document.name, document.hash, document.chunks);
     } catch (error) {
       await this.#local.remove(document.name);
       this.#removals.add(document.name); // whatever part of it reached S3
@@ -76,6 +76,29 @@ export class BedrockKbLibrary implements KnowledgeLibrary, KnowledgeIngestion {
     await this.#finishRemovals();
     await this.#changed();
     return removed;
+  }
+
+  /**
+   * Brings S3 in step with `documents` (the knowledge folder and uploads, at startup): uploads what is missing or
+   * changed (by content hash), deletes what is no longer there, and starts an ingestion job if anything changed.
+   */
+  async reconcile(documents: readonly { name: string; hash: string; chunks: readonly KbChunk[] }[]): Promise<number> {
+    const uploaded = await this.#objects.uploaded();
+    let changed = 0;
+    for (const doc of documents) {
+      if (uploaded.get(doc.name) === doc.hash) continue;
+      if (uploaded.has(doc.name)) await this.#objects.remove(doc.name);
+      await this.#objects.upload(doc.name, doc.hash, doc.chunks);
+      changed++;
+    }
+    const names = new Set(documents.map((d) => d.name));
+    for (const name of uploaded.keys()) {
+      if (names.has(name)) continue;
+      await this.#objects.remove(name);
+      changed++;
+    }
+    if (changed > 0) await this.#changed();
+    return changed;
   }
 
   async status(signal?: AbortSignal): Promise<Result<IngestionStatus | undefined>> {

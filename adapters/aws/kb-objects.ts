@@ -10,6 +10,9 @@ const PARALLEL = 8;
  * (`metadataAttributes` source and section), so Retrieve's citations read as in local mode.
  */
 export class KbObjects {
+  /** Outside the data source's prefix: `<manifest>/<document>/<hash>`, written once a document's upload is complete. */
+  static readonly MANIFEST = 'manifest/';
+
   readonly #s3: S3Client;
   readonly #bucket: string;
   readonly #prefix: string;
@@ -25,7 +28,30 @@ export class KbObjects {
     return `${this.#prefix}${encodeURIComponent(name)}/`;
   }
 
-  async upload(name: string, chunks: readonly KbChunk[], signal?: AbortSignal): Promise<void> {
+  /** What is in S3, by its manifest: document name -> content hash. */
+  async uploaded(signal?: AbortSignal): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const key of await this.#keys(KbObjects.MANIFEST, signal)) {
+      const [name, hash] = key.slice(KbObjects.MANIFEST.length).split('/');
+      if (name && hash) found.set(decodeURIComponent(name), hash);
+    }
+    return found;
+  }
+
+  /** Uploads the chunks, then (last) the manifest entry that says the document is complete. */
+  async upload(name: string, hash: string, chunks: readonly KbChunk[], signal?: AbortSignal): Promise<void> {
+    await this.#uploadChunks(name, chunks, signal);
+    await this.#s3.send(
+      new PutObjectCommand({ Bucket: this.#bucket, Key: `${this.#manifestOf(name)}${hash}`, Body: hash }),
+      signal ? { abortSignal: signal } : {},
+    );
+  }
+
+  #manifestOf(name: string): string {
+    return `${KbObjects.MANIFEST}${encodeURIComponent(name)}/`;
+  }
+
+  async #uploadChunks(name: string, chunks: readonly KbChunk[], signal?: AbortSignal): Promise<void> {
     const folder = this.folderOf(name);
     const puts = chunks.flatMap((chunk, i) => {
       const key = `${folder}${String(i).padStart(4, '0')}.md`;
@@ -43,13 +69,19 @@ export class KbObjects {
     );
   }
 
-  /** Deletes every object of the document; answers how many there were. */
+  /** Deletes every object of the document, its manifest entry last; answers how many there were. */
   async remove(name: string, signal?: AbortSignal): Promise<number> {
-    const keys = await this.#keys(this.folderOf(name), signal);
+    const chunks = await this.#keys(this.folderOf(name), signal);
+    await this.#delete(chunks, signal);
+    const manifest = await this.#keys(this.#manifestOf(name), signal);
+    await this.#delete(manifest, signal);
+    return chunks.length;
+  }
+
+  async #delete(keys: readonly string[], signal?: AbortSignal): Promise<void> {
     await inBatches(keys, (key) =>
       this.#s3.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }), signal ? { abortSignal: signal } : {}),
     );
-    return keys.length;
   }
 
   async #keys(prefix: string, signal?: AbortSignal): Promise<string[]> {

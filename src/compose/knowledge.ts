@@ -60,6 +60,12 @@ export async function composeKnowledge(config: Config, ask: AskDeps, log: Logger
     });
     library = aws;
     ingestion = aws;
+    // The knowledge folder and earlier uploads, mirrored in the background: the bot serves meanwhile.
+    void kb
+      .contents()
+      .then((documents) => aws.reconcile(documents))
+      .then((changed) => log.info({ changed }, 'knowledge base mirrored to S3'))
+      .catch((error: unknown) => log.warn({ err: error }, 'knowledge base not mirrored to S3; /kb changes retry'));
   }
   const chain = knowledgeChain(config, ask, search);
   return {

@@ -67,6 +67,7 @@ describe('BedrockKbLibrary: /kb add and remove mirrored to S3 and a Bedrock KB i
     const removed = await library.remove('specials-week-49.md');
     expect(removed.ok).toBe(true);
     expect(objectsOf('chunks/specials-week-49.md/')).toEqual([]);
+    expect(objectsOf('manifest/specials-week-49.md/')).toEqual([]);
     expect(s3.objects.has('chunks/menu.md/0000.md')).toBe(true);
     expect(service.jobs).toHaveLength(2);
     expect((await library.list()).map((d) => d.name)).not.toContain('specials-week-49.md');
@@ -81,6 +82,7 @@ describe('BedrockKbLibrary: /kb add and remove mirrored to S3 and a Bedrock KB i
     });
     expect((await library.list()).map((d) => d.name)).not.toContain('specials-week-49.md');
     expect(objectsOf('chunks/specials')).toEqual([]);
+    expect(objectsOf('manifest/specials')).toEqual([]);
     expect(service.jobs).toHaveLength(0);
   });
 
@@ -123,6 +125,34 @@ describe('BedrockKbLibrary: /kb add and remove mirrored to S3 and a Bedrock KB i
     const again = await library.add({ ...specials, name: 'copy.md' });
     expect(!again.ok && again.error.code).toBe('kb.duplicate');
     expect(objectsOf('chunks/copy.md/')).toEqual([]);
+  });
+
+  it('reconcile mirrors the folder and uploads at startup: missing or changed uploaded, gone deleted, once', async () => {
+    s3.objects.set('manifest/old.md/abc', { body: '', contentType: '' });
+    s3.objects.set('chunks/old.md/0000.md', { body: 'stale', contentType: '' });
+    const contents = await local.kb.contents();
+    expect(await library.reconcile(contents)).toBe(contents.length + 1);
+    expect(service.jobs).toHaveLength(1);
+    const manifest = objectsOf('manifest/');
+    expect(manifest).toEqual(contents.map((d) => `manifest/${encodeURIComponent(d.name)}/${d.hash}`).sort());
+    expect(objectsOf('chunks/old.md/')).toEqual([]);
+    const menu = contents.find((d) => d.name === 'menu.md');
+    expect(objectsOf('chunks/menu.md/')).toHaveLength((menu?.chunks.length ?? 0) * 2);
+    expect(s3.objects.get('chunks/menu.md/0000.md')?.body).toBe(menu?.chunks[0]?.text);
+
+    // Nothing changed: nothing uploaded, no job.
+    const puts = s3.requests.filter((r) => r.method === 'PUT').length;
+    expect(await library.reconcile(contents)).toBe(0);
+    expect(s3.requests.filter((r) => r.method === 'PUT').length).toBe(puts);
+    expect(service.jobs).toHaveLength(1);
+
+    // An edited document (new hash) replaces its objects.
+    s3.objects.delete(`manifest/menu.md/${menu?.hash}`);
+    s3.objects.set('manifest/menu.md/oldhash', { body: '', contentType: '' });
+    s3.objects.set('chunks/menu.md/9999.md', { body: 'old passage', contentType: '' });
+    expect(await library.reconcile(contents)).toBe(1);
+    expect(objectsOf('chunks/menu.md/9999')).toEqual([]);
+    expect(objectsOf('manifest/menu.md/')).toEqual([`manifest/menu.md/${menu?.hash}`]);
   });
 
   it('an unreadable status says what to check', async () => {
