@@ -18,6 +18,8 @@ export interface KnowledgeStackProps extends StackProps {
 
 /** The S3 prefix the bot writes one object per chunk to (with a `.metadata.json` giving source and section). */
 export const CHUNKS_PREFIX = 'chunks/';
+/** Outside the data source's prefix: the bot's record of each complete upload (`manifest/<document>/<hash>`). */
+export const MANIFEST_PREFIX = 'manifest/';
 const DIMENSIONS = 1024;
 
 /**
@@ -144,13 +146,13 @@ export class KnowledgeStack extends Stack {
         }),
         new iam.PolicyStatement({
           actions: ['s3:PutObject', 's3:DeleteObject'],
-          resources: [this.bucket.arnForObjects(`${CHUNKS_PREFIX}*`)],
+          resources: [this.bucket.arnForObjects(`${CHUNKS_PREFIX}*`), this.bucket.arnForObjects(`${MANIFEST_PREFIX}*`)],
         }),
-        // /kb remove lists a document's objects to delete them: only under the chunks prefix.
+        // /kb remove and the startup mirror list a document's objects and the manifest: only under those prefixes.
         new iam.PolicyStatement({
           actions: ['s3:ListBucket'],
           resources: [this.bucket.bucketArn],
-          conditions: { StringLike: { 's3:prefix': [`${CHUNKS_PREFIX}*`] } },
+          conditions: { StringLike: { 's3:prefix': [`${CHUNKS_PREFIX}*`, `${MANIFEST_PREFIX}*`] } },
         }),
         new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [embeddingModelArn] }),
       ],

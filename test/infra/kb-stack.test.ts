@@ -3,7 +3,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHUNKS_PREFIX as BOT_CHUNKS_PREFIX } from '../../adapters/aws/bedrock-kb-library.ts';
-import { CHUNKS_PREFIX, KnowledgeStack } from '../../infra/kb-stack.ts';
+import { KbObjects } from '../../adapters/aws/kb-objects.ts';
+import { CHUNKS_PREFIX, KnowledgeStack, MANIFEST_PREFIX } from '../../infra/kb-stack.ts';
 import { KB_CHAIN_ASL_URL } from '../../src/workflows/kb-chain.ts';
 
 let template: Template;
@@ -104,10 +105,14 @@ describe('KnowledgeStack (synthesized offline)', () => {
     }
     // The bot's upload prefix is the data source's, and listing is limited to it.
     expect(CHUNKS_PREFIX).toBe(BOT_CHUNKS_PREFIX);
+    expect(MANIFEST_PREFIX).toBe(KbObjects.MANIFEST);
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['chunks/*'] } } }),
+          Match.objectLike({
+            Action: 's3:ListBucket',
+            Condition: { StringLike: { 's3:prefix': ['chunks/*', 'manifest/*'] } },
+          }),
         ]),
       },
     });
