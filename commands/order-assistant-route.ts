@@ -10,6 +10,10 @@ const ABOUT_ORDERS =
 const ABOUT_SHOP =
   /\bdeliver(?:y)? (?:to|in)\b|\b(menu|dish(?:es)?|allerg(?:en|ens|y|ies|ic)|gluten|vegan|vegetarian|lactose|dairy|nuts?|halal|spicy|ingredients?|price[sd]?|fees?|zones?|open(?:ing)?|close[sd]?|hours|cancel(?:lation)?|policy|card[aá]pio|al[eé]rg\w*|gl[uú]ten|vegan[oa]|pre[cç]os?|taxa|zonas?|hor[aá]rios?|aberto)\b/i;
 
+/** Worded as a question: only these are worth a search of the documents ("hello" is not). */
+const A_QUESTION =
+  /\?\s*$|^\s*(is|are|do|does|did|can|could|will|would|should|what|when|where|which|who|how|why|qual|quais|quando|onde|como|tem|voc[eê]s)\b/i;
+
 /** Words that make a question about the asker: their orders, address or payment stay between them and the bot. */
 const ABOUT_ME = /\b(my|mine|me|i|i'm|i've|i'd|meu|minha|meus|minhas)\b|\bord_[a-z0-9]{16}\b/i;
 
@@ -34,6 +38,7 @@ export async function assistantRoute(ctx: CommandContext, question: string): Pro
 
 /** The documents clearly cover the question (a passage matching most of its terms): "is the lasagne gluten free?". */
 async function clearlyInDocuments(knowledge: KnowledgeDeps, question: string, signal: AbortSignal): Promise<boolean> {
+  if (!A_QUESTION.test(question)) return false;
   const found = await knowledge.search.search({ text: question, limit: 1 }, signal);
   const best = found.ok ? found.value[0]?.coverage : undefined;
   return best !== undefined && best >= CLEAR_MATCH;
