@@ -2,6 +2,8 @@ import { addDocument } from '../src/app/knowledge/manage-documents.ts';
 import { defineCommand } from '../src/chat/command.ts';
 import { errorReply, type Reply, text } from '../src/chat/reply.ts';
 import type { KbDocument } from '../src/domain/knowledge/types.ts';
+import type { Result } from '../src/domain/result.ts';
+import type { IngestionStatus } from '../src/ports/knowledge.ts';
 
 const ACTIONS = ['add', 'list', 'remove'] as const;
 
@@ -39,18 +41,25 @@ export const kbCommand = defineCommand({
         const added = await addDocument(kb, v.file, ctx.signal);
         if (!added.ok) return errorReply(added.error);
         const d = added.value;
+        const when = kb.ingestion
+          ? 'Uploaded: questions can use it once the knowledge base has ingested it (/kb action:list shows when).'
+          : 'Questions can use it now.';
         return text(
-          `Added **${d.name}** (“${d.title}”): ${d.chunks} ${d.chunks === 1 ? 'passage' : 'passages'}. Questions can use it now.`,
+          `Added **${d.name}** (“${d.title}”): ${d.chunks} ${d.chunks === 1 ? 'passage' : 'passages'}. ${when}`,
           { footer: `/kb remove name:${d.name} takes it out` },
         );
       }
       case 'remove': {
         if (!v.name) return usage('Give the `name` of the document to remove (see /kb list).');
         const removed = await kb.library.remove(v.name);
-        return removed.ok ? text(`Removed **${removed.value.name}**.`) : errorReply(removed.error);
+        if (!removed.ok) return errorReply(removed.error);
+        const resync = kb.ingestion ? ' The knowledge base forgets it when its ingestion job has run.' : '';
+        return text(`Removed **${removed.value.name}**.${resync}`);
       }
-      case 'list':
-        return listReply(await kb.library.list(), kb.description);
+      case 'list': {
+        const status = kb.ingestion ? ingestionLine(await kb.ingestion.status(ctx.signal)) : undefined;
+        return listReply(await kb.library.list(), status ? `${kb.description} · ${status}` : kb.description);
+      }
       default:
         return usage(`Unknown action \`${v.action}\`.`);
     }
@@ -69,6 +78,18 @@ function listReply(documents: readonly KbDocument[], description: string): Reply
     rows: documents.map((d) => [d.name, d.title, String(d.chunks), d.origin, d.addedAt.slice(0, 10)]),
     footer: `${documents.length} documents, ${chunks} passages · ${description}`,
   };
+}
+
+/** "ingestion COMPLETE at 10:01 UTC: 12 scanned, 6 indexed, 0 failed". */
+function ingestionLine(status: Result<IngestionStatus | undefined>): string {
+  if (!status.ok) return `ingestion status unknown: ${status.error.message}`;
+  const s = status.value;
+  if (!s) return 'no ingestion job yet';
+  const at = (s.updatedAt ?? s.startedAt)?.slice(11, 16);
+  const counts = `${s.scanned} scanned, ${s.indexed} indexed, ${s.deleted} deleted, ${s.failed} failed`;
+  const reasons = s.failureReasons.length > 0 ? ` (${s.failureReasons.slice(0, 2).join('; ')})` : '';
+  const waiting = s.resyncWaiting ? '; another sync starts when it ends' : '';
+  return `ingestion ${s.state}${at ? ` at ${at} UTC` : ''}: ${counts}${reasons}${waiting}`;
 }
 
 const usage = (message: string): Reply =>

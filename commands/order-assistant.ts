@@ -9,10 +9,7 @@ import type { ModelId } from '../src/domain/ids.ts';
 import type { ModelCatalog } from '../src/domain/models/catalog.ts';
 import type { Conversation, ConversationTurn } from '../src/domain/models/conversation.ts';
 import { shopKnowledge } from './order-assistant-knowledge.ts';
-
-/** Words that make a message in a channel (a mention, the playground) a question for the order assistant. */
-const ABOUT_ORDERS =
-  /\b(orders?|ordered|deliver(?:y|ed|ies)?|track(?:ing)?|parcel|package|courier|shipping|arriv(?:e|es|al|ing)|eta|address|refund(?:ed)?|pedidos?|entrega|endere[cç]o)\b|\bord_[a-z0-9]{16}\b/i;
+import { assistantRoute } from './order-assistant-route.ts';
 
 /** An assistant conversation older than this starts over (a new question, not a reply to the last answer). */
 const FORGET_AFTER_MS = 30 * 60_000;
@@ -21,15 +18,19 @@ const KEPT_TURNS = 12;
 /**
  * Questions about the user's orders, in a direct message or a message that talks about orders (a mention):
  * "where is my order?", "when will it arrive?", "can I change the address?". A model answers with the order tools,
- * which act for the sender only. Other messages are left to the next handler.
+ * which act for the sender only. Questions about the shop in a channel ("is the lasagne gluten free?") are answered
+ * there from the documents (order-assistant-route.ts). Other messages are left to the next handler.
  */
 export const orderAssistant: MessageHandler = {
   name: 'order-assistant',
   async handle(ctx, message) {
     const question = message.trim();
-    if (question === '' || !(ctx.place.isDirect || ABOUT_ORDERS.test(question))) return undefined;
+    if (question === '') return undefined;
+    const route = await assistantRoute(ctx, question);
+    if (route === undefined) return undefined;
     const refused = awsRefusal(ctx.deps);
     if (refused) return errorReply(refused);
+    if (route === 'shop') return answerAboutTheShop(ctx, question);
     const { ask, orders } = ctx.deps;
     const key = conversationKey(ctx);
     const history = recentTurns(await ask.conversations.get(key), ctx.deps.now());
@@ -72,6 +73,36 @@ export const orderAssistant: MessageHandler = {
     return seenOnlyByInvoker(ctx.place) ? reply : answerPrivately(ctx, reply);
   },
 };
+
+/**
+ * A question about the shop asked where others read ("is the lasagne gluten free?"): answered there, from the
+ * documents only. No order tool and no conversation memory, so nothing about anyone's orders can reach the channel.
+ */
+async function answerAboutTheShop(ctx: CommandContext, question: string): Promise<Reply> {
+  const { ask } = ctx.deps;
+  ctx.reply.progress(text('_Looking it up…_'));
+  const sources = shopKnowledge(ctx.deps.knowledge);
+  const result = await answerOrderQuestion(
+    {
+      textModel: ask.textModel,
+      models: modelChain(ask.catalog),
+      tools: [sources.tool],
+      instructions: sources.instructions,
+      now: ctx.deps.now,
+    },
+    {
+      question,
+      caller: { user: ctx.invoker.user, isStaff: ctx.invoker.isStaff },
+      displayName: ctx.invoker.displayName,
+      signal: ctx.signal,
+    },
+  );
+  if (!result.ok) return errorReply(result.error);
+  const modelName = ask.catalog.get(result.value.model)?.name ?? result.value.model;
+  return text(result.value.text, {
+    footer: [`Shop assistant · ${modelName}`, sources.footer()].filter(Boolean).join(' · '),
+  });
+}
 
 /**
  * In a channel or thread others read, an answer about someone's orders (addresses, payment, order details) goes to

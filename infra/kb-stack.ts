@@ -18,6 +18,8 @@ export interface KnowledgeStackProps extends StackProps {
 
 /** The S3 prefix the bot writes one object per chunk to (with a `.metadata.json` giving source and section). */
 export const CHUNKS_PREFIX = 'chunks/';
+/** Outside the data source's prefix: the bot's record of each complete upload (`manifest/<document>/<hash>`). */
+export const MANIFEST_PREFIX = 'manifest/';
 const DIMENSIONS = 1024;
 
 /**
@@ -134,12 +136,23 @@ export class KnowledgeStack extends Stack {
       statements: [
         new iam.PolicyStatement({ actions: ['states:StartSyncExecution'], resources: [this.chain.stateMachineArn] }),
         new iam.PolicyStatement({
-          actions: ['bedrock:Retrieve', 'bedrock:StartIngestionJob', 'bedrock:GetIngestionJob'],
+          actions: [
+            'bedrock:Retrieve',
+            'bedrock:StartIngestionJob',
+            'bedrock:GetIngestionJob',
+            'bedrock:ListIngestionJobs',
+          ],
           resources: [this.knowledgeBase.attrKnowledgeBaseArn],
         }),
         new iam.PolicyStatement({
           actions: ['s3:PutObject', 's3:DeleteObject'],
-          resources: [this.bucket.arnForObjects(`${CHUNKS_PREFIX}*`)],
+          resources: [this.bucket.arnForObjects(`${CHUNKS_PREFIX}*`), this.bucket.arnForObjects(`${MANIFEST_PREFIX}*`)],
+        }),
+        // /kb remove and the startup mirror list a document's objects and the manifest: only under those prefixes.
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [this.bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [`${CHUNKS_PREFIX}*`, `${MANIFEST_PREFIX}*`] } },
         }),
         new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [embeddingModelArn] }),
       ],
@@ -149,8 +162,8 @@ export class KnowledgeStack extends Stack {
       new CfnOutput(this, name, { value, description });
     output('KnowledgeBaseId', this.knowledgeBase.attrKnowledgeBaseId, 'KB_KNOWLEDGE_BASE_ID');
     output('KnowledgeChainArn', this.chain.stateMachineArn, 'KB_CHAIN_STATE_MACHINE_ARN');
-    output('DocumentsBucket', this.bucket.bucketName, `The bot uploads chunks under ${CHUNKS_PREFIX}`);
-    output('DataSourceId', dataSource.attrDataSourceId, 'Start an ingestion job on it after uploads');
+    output('DocumentsBucket', this.bucket.bucketName, `KB_BUCKET: the bot uploads chunks under ${CHUNKS_PREFIX}`);
+    output('DataSourceId', dataSource.attrDataSourceId, 'KB_DATA_SOURCE_ID: the bot starts ingestion jobs on it');
     output('BotKnowledgePolicyArn', this.botPolicy.managedPolicyArn, 'Attach to the bot role');
   }
 }

@@ -242,6 +242,9 @@ const envSchema = z.object({
   KB_CHAIN_MODEL: optionalText,
   KB_CHAIN_STATE_MACHINE_ARN: optionalText,
   KB_KNOWLEDGE_BASE_ID: optionalText,
+  /** KB_MODE=aws: /kb add uploads to this bucket (DocumentsBucket output) and ingests into this data source. */
+  KB_BUCKET: optionalText,
+  KB_DATA_SOURCE_ID: optionalText,
   /** Passages given to the model per question. */
   KB_RESULTS: z.coerce.number().int().min(1).max(20).default(5),
   /** Largest document /kb add accepts, in bytes (10 MB). */

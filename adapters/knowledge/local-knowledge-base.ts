@@ -37,6 +37,13 @@ export interface SyncReport {
  * embedder is given), kept in step with the knowledge folder incrementally (by content hash) and with uploads.
  * Writes are serialized; the index file is replaced atomically after each change.
  */
+/** A document's name, content hash and chunks. */
+export interface KbContents {
+  readonly name: string;
+  readonly hash: string;
+  readonly chunks: readonly KbChunk[];
+}
+
 export class LocalKnowledgeBase implements KnowledgeSearch, KnowledgeLibrary {
   #lexical = LexicalIndex.empty();
   #vectors = new VectorIndex();
@@ -96,6 +103,18 @@ export class LocalKnowledgeBase implements KnowledgeSearch, KnowledgeLibrary {
       if (hit) hits.push({ ...hit, score });
     }
     return ok(hits);
+  }
+
+  /** Every document with its chunks, as indexed (what KB_MODE=aws mirrors to the cloud knowledge base). */
+  async contents(): Promise<readonly KbContents[]> {
+    return [...this.#documents.values()].map((doc) => ({
+      name: doc.name,
+      hash: doc.hash,
+      chunks: doc.chunkIds.flatMap((id) => {
+        const hit = this.#lexical.chunk(id);
+        return hit ? [{ id, source: hit.source, section: hit.section, text: hit.text }] : [];
+      }),
+    }));
   }
 
   async list(): Promise<readonly KbDocument[]> {

@@ -5,6 +5,7 @@ import type { ScoreInput, ScoreReport } from '../../src/app/bench/score-file.ts'
 import { appError, err, type Result } from '../../src/domain/result.ts';
 import type { BenchChart, ChartRenderer } from '../../src/ports/chart-renderer.ts';
 import type { FileSource } from '../../src/ports/file-source.ts';
+import { traced } from './main-thread-trace.ts';
 import type { FromWorker, RemoteFile, ToWorker, WorkerJob } from './protocol.ts';
 
 const ENTRY = new URL('./bench-worker.ts', import.meta.url);
@@ -108,10 +109,14 @@ export class WorkerBench implements ChartRenderer {
   ): Promise<
     Extract<FromWorker, { type: 'scored' | 'chart' }> | { type: 'failed'; error: ReturnType<typeof appError> }
   > {
-    const worker = new Worker(ENTRY, {
-      workerData: job,
-      resourceLimits: { maxOldGenerationSizeMb: this.#heapMb, maxYoungGenerationSizeMb: 24 },
-    });
+    const worker = traced(
+      'worker start',
+      () =>
+        new Worker(ENTRY, {
+          workerData: job,
+          resourceLimits: { maxOldGenerationSizeMb: this.#heapMb, maxYoungGenerationSizeMb: 24 },
+        }),
+    );
     const streams = new Map<number, AsyncIterator<Uint8Array>>();
     const post = (message: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
     const onAbort = () => post({ type: 'abort' });
@@ -122,8 +127,10 @@ export class WorkerBench implements ChartRenderer {
         if (settled) return;
         settled = true;
         hooks?.signal.removeEventListener('abort', onAbort);
-        for (const stream of streams.values()) void stream.return?.().catch(() => {});
-        void worker.terminate();
+        traced('worker end', () => {
+          for (const stream of streams.values()) void stream.return?.().catch(() => {});
+          void worker.terminate();
+        });
         resolve(outcome);
       };
       worker.on('message', (message: FromWorker) => {
@@ -139,11 +146,11 @@ export class WorkerBench implements ChartRenderer {
             streams.delete(message.stream);
             break;
           case 'progress':
-            hooks?.onProgress(message.progress);
+            traced('progress', () => hooks?.onProgress(message.progress));
             break;
           case 'scored':
           case 'chart':
-            finish(message);
+            traced('result hand-over', () => finish(message));
             break;
         }
       });
@@ -159,12 +166,16 @@ export class WorkerBench implements ChartRenderer {
             iterator = source.open(hooks?.signal)[Symbol.asyncIterator]();
             streams.set(stream, iterator);
           }
-          const next = await iterator.next();
+          const reading = iterator;
+          const next = await traced('file hand-over', () => reading.next());
           if (settled) return;
           if (next.done) return post({ type: 'eof', stream });
-          // A copy the worker owns (stream chunks are often views into a shared pool).
-          const bytes = next.value.slice();
-          post({ type: 'chunk', stream, bytes }, [bytes.buffer as ArrayBuffer]);
+          traced('file hand-over', () => {
+            // A copy the worker owns: chunks are often views into memory their producer keeps (Node's Buffer pool,
+            // a socket's read buffer), and Buffer#slice is a view, so `new Uint8Array(chunk)` (a 64 KB memcpy).
+            const bytes = new Uint8Array(next.value);
+            post({ type: 'chunk', stream, bytes }, [bytes.buffer as ArrayBuffer]);
+          });
         } catch (error) {
           if (settled) return;
           post({ type: 'failed', stream, error: error instanceof Error ? error.message : String(error) });

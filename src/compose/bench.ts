@@ -12,6 +12,7 @@ export function composeBench(env: Env, ask: AskDeps, awsCredentialsConfigured = 
   const batch = composeBenchBatch(env, awsCredentialsConfigured);
   // Score mode and charts run on worker threads: a million-row file must not stall voice or other commands.
   const workers = new WorkerBench(env.BENCH_CHART_FONT ? { fontPaths: [env.BENCH_CHART_FONT] } : {});
+  warmUpFormatting();
   return {
     tables: new FileTableSource(),
     charts: workers,
@@ -41,4 +42,13 @@ export function composeBench(env: Env, ask: AskDeps, awsCredentialsConfigured = 
         });
       }),
   };
+}
+
+/**
+ * Loads ICU's number and date formats now, at startup: their first use costs about 25 ms, which would otherwise
+ * stall the event loop (voice frames, other commands) in the middle of the first /bench reply.
+ */
+export function warmUpFormatting(): void {
+  (1234.5).toLocaleString('en');
+  new Date(0).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 }

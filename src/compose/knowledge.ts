@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { bedrockKbLibrary } from '../../adapters/aws/bedrock-kb-library.ts';
 import { bedrockKbSearch } from '../../adapters/aws/bedrock-kb-search.ts';
 import { SfnKnowledgeChain, sfnKnowledgeChain } from '../../adapters/aws/sfn-knowledge-chain.ts';
 import { createBedrockTextClient } from '../../adapters/bedrock/bedrock-client.ts';
@@ -10,7 +11,7 @@ import type { AskDeps } from '../app/ask/deps.ts';
 import type { KnowledgeDeps } from '../app/knowledge/deps.ts';
 import type { Config } from '../config.ts';
 import type { ModelId } from '../domain/ids.ts';
-import type { KnowledgeChain, KnowledgeSearch } from '../ports/knowledge.ts';
+import type { KnowledgeChain, KnowledgeIngestion, KnowledgeLibrary, KnowledgeSearch } from '../ports/knowledge.ts';
 import type { Logger } from '../ports/logger.ts';
 
 /**
@@ -41,17 +42,36 @@ export async function composeKnowledge(config: Config, ask: AskDeps, log: Logger
   log.info({ ...sync, failed: sync.failed.length, chunks: kb.chunkCount }, 'knowledge base ready');
 
   let search: KnowledgeSearch = kb;
+  let library: KnowledgeLibrary = kb;
+  let ingestion: KnowledgeIngestion | undefined;
   let description = embedder ? `local index (hybrid: BM25 + ${env.KB_EMBEDDING_MODEL})` : 'local index (BM25)';
   if (env.KB_MODE === 'aws') {
     if (!env.KB_KNOWLEDGE_BASE_ID)
       throw new Error('KB_MODE=aws needs KB_KNOWLEDGE_BASE_ID (an output of the infra/ stack).');
     search = bedrockKbSearch(env.AWS_REGION, env.KB_KNOWLEDGE_BASE_ID);
     description = `Amazon Bedrock Knowledge Base ${env.KB_KNOWLEDGE_BASE_ID}`;
+    if (!env.KB_BUCKET || !env.KB_DATA_SOURCE_ID)
+      throw new Error('KB_MODE=aws needs KB_BUCKET and KB_DATA_SOURCE_ID (outputs of the infra/ stack) for /kb.');
+    const aws = bedrockKbLibrary(kb, log, {
+      region: env.AWS_REGION,
+      bucket: env.KB_BUCKET,
+      knowledgeBaseId: env.KB_KNOWLEDGE_BASE_ID,
+      dataSourceId: env.KB_DATA_SOURCE_ID,
+    });
+    library = aws;
+    ingestion = aws;
+    // The knowledge folder and earlier uploads, mirrored in the background: the bot serves meanwhile.
+    void kb
+      .contents()
+      .then((documents) => aws.reconcile(documents))
+      .then((changed) => log.info({ changed }, 'knowledge base mirrored to S3'))
+      .catch((error: unknown) => log.warn({ err: error }, 'knowledge base not mirrored to S3; /kb changes retry'));
   }
   const chain = knowledgeChain(config, ask, search);
   return {
     search,
-    library: kb,
+    library,
+    ...(ingestion ? { ingestion } : {}),
     reader: new FileDocumentReader(env.KB_MAX_BYTES),
     ...(chain ? { chain } : {}),
     limit: env.KB_RESULTS,

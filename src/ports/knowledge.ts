@@ -27,6 +27,30 @@ export interface KnowledgeLibrary {
   remove(name: string): Promise<Result<KbDocument>>;
 }
 
+/**
+ * The cloud knowledge base's indexing of the documents the library uploads (Amazon Bedrock KB ingestion jobs):
+ * what `/kb list` shows in KB_MODE=aws. Local mode has none (its index is updated as documents are added).
+ */
+export interface KnowledgeIngestion {
+  /** The latest ingestion job (undefined when none ran yet), starting a re-sync that was waiting for it. */
+  status(signal?: AbortSignal): Promise<Result<IngestionStatus | undefined>>;
+}
+
+export interface IngestionStatus {
+  readonly jobId: string;
+  /** STARTING, IN_PROGRESS, COMPLETE, FAILED, STOPPING, STOPPED. */
+  readonly state: string;
+  readonly startedAt?: string;
+  readonly updatedAt?: string;
+  readonly scanned: number;
+  readonly indexed: number;
+  readonly deleted: number;
+  readonly failed: number;
+  readonly failureReasons: readonly string[];
+  /** A change is waiting for this job to end before its own ingestion starts. */
+  readonly resyncWaiting: boolean;
+}
+
 /** Reads an uploaded file into Markdown (the adapter knows the formats). */
 export interface DocumentReader {
   readonly extensions: readonly string[];

@@ -14,6 +14,7 @@ import {
   type Script,
   startFakeBedrock,
 } from '../support/fake-bedrock.ts';
+import { knowledgeDepsFor, starterKnowledgeBase } from '../support/kb-fixtures.ts';
 import { type OrderStack, startOrderStack } from '../support/order-stack.ts';
 
 const alice = userId('discord', 'alice');
@@ -41,9 +42,10 @@ describe('order assistant (message handler → tool loop → real BedrockTextMod
   let ask: ReturnType<typeof askDepsFor>;
   let aliceOrder: OrderId;
   let bobOrder: OrderId;
+  let kb: Awaited<ReturnType<typeof starterKnowledgeBase>>;
   const context = (overrides: { isDirect?: boolean; user?: typeof alice } = {}) =>
     aCommandContext({
-      deps: { ask, orders: stack.orders, now: () => new Date() },
+      deps: { ask, orders: stack.orders, now: () => new Date(), knowledge: knowledgeDepsFor(kb.kb) },
       invoker: { user: overrides.user ?? alice, displayName: 'Alice' },
       place: { platform: 'discord', isDirect: overrides.isDirect ?? true },
     });
@@ -52,6 +54,7 @@ describe('order assistant (message handler → tool loop → real BedrockTextMod
 
   beforeAll(async () => {
     stack = await startOrderStack();
+    kb = await starterKnowledgeBase();
     fake = await startFakeBedrock();
     ask = askDepsFor(fake.endpoint);
     aliceOrder = orderIdFor('discord', 'assistant-alice');
@@ -72,6 +75,7 @@ describe('order assistant (message handler → tool loop → real BedrockTextMod
     ask?.destroy();
     await fake?.close();
     await stack?.close();
+    await kb?.close();
   });
 
   it('answers "where is my order?" in a DM by calling order_status for the sender', async () => {

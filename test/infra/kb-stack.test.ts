@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KnowledgeStack } from '../../infra/kb-stack.ts';
+import { CHUNKS_PREFIX as BOT_CHUNKS_PREFIX } from '../../adapters/aws/bedrock-kb-library.ts';
+import { KbObjects } from '../../adapters/aws/kb-objects.ts';
+import { CHUNKS_PREFIX, KnowledgeStack, MANIFEST_PREFIX } from '../../infra/kb-stack.ts';
 import { KB_CHAIN_ASL_URL } from '../../src/workflows/kb-chain.ts';
 
 let template: Template;
@@ -82,10 +84,12 @@ describe('KnowledgeStack (synthesized offline)', () => {
     expect(bot.sort()).toEqual(
       [
         'bedrock:GetIngestionJob',
+        'bedrock:ListIngestionJobs',
         'bedrock:InvokeModel',
         'bedrock:Retrieve',
         'bedrock:StartIngestionJob',
         's3:DeleteObject',
+        's3:ListBucket',
         's3:PutObject',
         'states:StartSyncExecution',
       ].sort(),
@@ -99,5 +103,20 @@ describe('KnowledgeStack (synthesized offline)', () => {
     ]) {
       template.hasOutput(name, {});
     }
+    // The bot's upload prefix is the data source's, and listing is limited to it.
+    expect(CHUNKS_PREFIX).toBe(BOT_CHUNKS_PREFIX);
+    expect(MANIFEST_PREFIX).toBe(KbObjects.MANIFEST);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 's3:ListBucket',
+            Condition: { StringLike: { 's3:prefix': ['chunks/*', 'manifest/*'] } },
+          }),
+        ]),
+      },
+    });
+    template.hasOutput('DocumentsBucket', { Description: Match.stringLikeRegexp('KB_BUCKET') });
+    template.hasOutput('DataSourceId', { Description: Match.stringLikeRegexp('KB_DATA_SOURCE_ID') });
   });
 });

@@ -51,3 +51,15 @@ export function knowledgeDepsFor(kb: LocalKnowledgeBase, chain?: KnowledgeChain)
     description: 'local index (BM25)',
   };
 }
+
+/** The model searches the documents once, then answers. */
+export const searchThenAnswer =
+  (answer: string, query: string) =>
+  (r: FakeRequest): Script =>
+    JSON.stringify(r.body.messages).includes('toolResult')
+      ? { chunks: [answer] }
+      : {
+          chunks: [],
+          toolUses: [{ toolUseId: 't1', name: 'search_knowledge', input: { query } }],
+          stopReason: 'tool_use',
+        };

@@ -1,6 +1,5 @@
 import type { OutFile, Reply, TableReply, TextReply } from '../../chat/reply.ts';
 import type { ScoreMetrics } from '../../domain/bench/metrics.ts';
-import { accuracyInterval, macroF1Interval } from '../../domain/bench/score-intervals.ts';
 import { duration, percent } from '../../domain/bench/stats.ts';
 import type { BenchDeps } from './deps.ts';
 import type { ScoreReport } from './score-file.ts';
@@ -60,10 +59,10 @@ export async function scoreReply(
 function summary(report: ScoreReport): TextReply {
   const m = report.metrics;
   const lines = [
-    `**Accuracy ${percent(m.accuracy)}** (${n(m.correct)} of ${n(m.scored)} scored rows; 95% CI ${range(accuracyInterval(m.correct, m.scored), (x) => percent(x))})`,
-    m.macroF1 === undefined || !m.matrix
+    `**Accuracy ${percent(m.accuracy)}** (${n(m.correct)} of ${n(m.scored)} scored rows; 95% CI ${range(report.intervals.accuracy, (x) => percent(x))})`,
+    m.macroF1 === undefined || !report.intervals.macroF1
       ? ''
-      : `Macro-F1 ${m.macroF1.toFixed(3)} (95% CI ${range(macroF1Interval(m.matrix), (x) => x.toFixed(3))}, bootstrap)`,
+      : `Macro-F1 ${m.macroF1.toFixed(3)} (95% CI ${range(report.intervals.macroF1, (x) => x.toFixed(3))}, bootstrap)`,
     `Rows ${n(m.total)} · blank ${n(m.blank)} · unmatched ${n(m.unmatched)}`,
     report.paired ? pairedLine(report.paired) : '',
     `Expected: \`${report.columns.expected}\` · prediction: \`${report.columns.prediction}\` · ${report.grader} comparison`,

@@ -1,9 +1,11 @@
 import { csvLine } from '../../domain/bench/csv-escape.ts';
 import { type Grader, grade } from '../../domain/bench/graders.ts';
+import type { Interval } from '../../domain/bench/intervals.ts';
 import { type LabelMapping, parseLabelMapping } from '../../domain/bench/labels.ts';
 import { computeMetrics, type ScoreMetrics } from '../../domain/bench/metrics.ts';
 import { type Comparison, compareKey } from '../../domain/bench/normalize.ts';
 import { pickScoreColumns } from '../../domain/bench/score-columns.ts';
+import { accuracyInterval, macroF1Interval } from '../../domain/bench/score-intervals.ts';
 import { Tally } from '../../domain/bench/tally.ts';
 import { type AppError, appError, err, ok, type Result } from '../../domain/result.ts';
 import type { FileSource } from '../../ports/file-source.ts';
@@ -32,6 +34,11 @@ export interface ScoreReport {
   readonly format: string;
   readonly columns: { readonly expected: string; readonly prediction: string };
   readonly metrics: ScoreMetrics;
+  /**
+   * 95 % intervals, computed where the scoring ran (the macro-F1 bootstrap is 2,000 resamples: on a worker thread
+   * it costs the main thread nothing).
+   */
+  readonly intervals: { readonly accuracy: Interval; readonly macroF1?: Interval };
   readonly comparison: Comparison;
   readonly grader: Grader['type'];
   /** Set when the file could not be read to the end (cancelled, malformed further down): the figures are partial. */
@@ -177,11 +184,16 @@ export async function scoreFile(deps: BenchDeps, input: ScoreInput, hooks: Bench
     if (!decided.ok) return decided;
   }
   if (!columns) return err(appError('bench.empty_file', `${input.file.name} has no header row.`));
+  const metrics = computeMetrics(tally.counts(), mapping?.classes);
   return ok({
     fileName: input.file.name,
     format,
     columns: columns.names,
-    metrics: computeMetrics(tally.counts(), mapping?.classes),
+    metrics,
+    intervals: {
+      accuracy: accuracyInterval(metrics.correct, metrics.scored),
+      ...(metrics.macroF1 !== undefined && metrics.matrix ? { macroF1: macroF1Interval(metrics.matrix) } : {}),
+    },
     comparison,
     grader: grader.type,
     ...(stopped ? { stopped } : {}),

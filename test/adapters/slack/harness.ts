@@ -40,12 +40,19 @@ export async function startHarness(
     /** A Web API fake already started (several replicas share one); the harness then leaves it running on close. */
     fake?: FakeSlackApi;
     deliveryClaims?: DeliveryClaims;
+    /** For tests that run real handlers (the assistant on a fake Bedrock); default: none. */
+    deps?: AppDeps;
   } = {},
 ): Promise<Harness> {
   const shared = options.fake;
   const fake = shared ?? new FakeSlackApi();
   if (!shared) await fake.start();
-  const core: Core = { commands, messageHandlers: options.handlers ?? [], deps: noDeps, log: silentLogger };
+  const core: Core = {
+    commands,
+    messageHandlers: options.handlers ?? [],
+    deps: options.deps ?? noDeps,
+    log: silentLogger,
+  };
   const surface = new SlackSurface({
     core,
     botToken: fake.botToken,

@@ -70,6 +70,32 @@ describe('WorkerBench: score mode on a worker thread', () => {
     expect(result.value.metrics.total).toBeLessThan(200_000);
   });
 
+  it('reads chunks that are views into memory their producer keeps (Buffer pool), leaving that memory intact', async () => {
+    const lines = ['expected,prediction\n', ...Array.from({ length: 200 }, (_, i) => (i % 4 ? 'a,a\n' : 'b,a\n'))];
+    // Small Buffer.from chunks share Node's pool: transferring their ArrayBuffer would fail or detach others' data.
+    const chunks = lines.map((line) => Buffer.from(line));
+    const pooled: FileSource = {
+      name: 'pooled.csv',
+      size: lines.join('').length,
+      async *open() {
+        yield* chunks;
+      },
+    };
+    const result = await workers.score({ normalize: true, file: pooled }, hooks, benchDeps().limits);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.metrics).toMatchObject({ total: 200, correct: 150 });
+    expect(chunks.map((c) => c.toString()).join('')).toBe(lines.join(''));
+  });
+
+  it('computes the intervals on the worker, as scoreFile does in-process', async () => {
+    const file = () => fileOf('ci.csv', `expected,prediction\n${'a,a\nb,b\nb,a\n'.repeat(50)}`);
+    const here = await scoreFile(benchDeps(), { normalize: true, file: file() }, hooks);
+    const there = await workers.score({ normalize: true, file: file() }, hooks, benchDeps().limits);
+    if (!here.ok || !there.ok) throw new Error('both should score');
+    expect(there.value.intervals).toEqual(here.value.intervals);
+    expect(there.value.intervals.macroF1?.low).toBeLessThan(there.value.metrics.macroF1 ?? 0);
+  });
+
   it('turns a failed download into bench.read_failed', async () => {
     const broken: FileSource = {
       name: 'gone.csv',
