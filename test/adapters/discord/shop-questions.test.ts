@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageRouter } from '../../../adapters/discord/messages.ts';
 import { messageHandlers } from '../../../commands/index.ts';
+import { NO_STAFF } from '../../../src/domain/staff.ts';
 import { askOnFakeBedrock } from '../../support/ask-deps.ts';
 import { aDeps } from '../../support/command-context.ts';
 import { knowledgeDepsFor, searchThenAnswer, starterKnowledgeBase } from '../../support/kb-fixtures.ts';
@@ -14,7 +15,7 @@ beforeAll(async () => {
   fixture = await starterKnowledgeBase();
   const deps = aDeps({ ask: bedrock.deps, knowledge: knowledgeDepsFor(fixture.kb) });
   const core = aCore([], { messageHandlers, deps });
-  router = new MessageRouter({ core, staffRole: 'Staff', botUserId: () => BOT, editIntervalMs: 20 });
+  router = new MessageRouter({ core, staff: NO_STAFF, botUserId: () => BOT, editIntervalMs: 20 });
 });
 afterAll(() => fixture.close());
 
