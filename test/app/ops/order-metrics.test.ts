@@ -28,8 +28,9 @@ describe('order metrics from the workflow', { timeout: 120_000 }, () => {
       (
         await placeOrder(stack.orders, {
           orderId: declined,
-          user: alice,
-          request: { ...request, paymentMethod: 'tok_decline' },
+          user: userId('discord', 'bob'),
+          // Declined when charged (tok_decline is refused before the order is placed).
+          request: { ...request, paymentMethod: 'tok_insufficient_funds' },
         })
       ).ok,
     ).toBe(true);
