@@ -4,6 +4,7 @@ import { DynamoOrderStore } from '../../adapters/aws/dynamo-order-store.ts';
 import { ensureOrderTables } from '../../adapters/aws/dynamo-tables.ts';
 import { startEmbeddedDynamo } from '../../adapters/local/embedded-dynalite.ts';
 import { LocalInventory } from '../../adapters/local/local-inventory.ts';
+import { localNotices } from '../../adapters/local/local-notices.ts';
 import { LocalOrderWorkflow, type LocalWorkflowOptions } from '../../adapters/local/local-order-workflow.ts';
 import { SandboxPaymentGateway } from '../../adapters/local/sandbox-payment-gateway.ts';
 import { advanceDelivery } from '../../src/app/orders/advance-delivery.ts';
@@ -70,13 +71,14 @@ export async function startOrderStack(options: StackOptions = {}) {
   const store = new DynamoOrderStore(doc, TABLES.orders);
   const payments = new SandboxPaymentGateway(doc, TABLES.payments);
   const notifier = new RecordingNotifier();
+  const notices = localNotices({ doc, ordersTable: TABLES.orders, notifier, log: silentLogger, now: () => new Date() });
   const courier = options.courierDelays ? new DemoCourier(options.courierDelays, silentLogger) : undefined;
   const workflow = new LocalOrderWorkflow({
     deps: {
       orders: store,
       inventory,
       payments,
-      notifier,
+      notices: notices.notices,
       couriers: courier ?? manualCouriers,
       zones: testZones,
       now: () => new Date(),
@@ -145,6 +147,7 @@ export async function startOrderStack(options: StackOptions = {}) {
     store,
     payments,
     notifier,
+    notices,
     workflow,
     orders,
     waitForStatus,

@@ -1,0 +1,45 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DirectNoticePublisher, flushOutbox, OutboxNotices } from '../../src/app/orders/status-notices.ts';
+import type { Logger } from '../../src/ports/logger.ts';
+import type { Notifier } from '../../src/ports/notifier.ts';
+import type { NoticePublisher, StatusNotices } from '../../src/ports/status-notices.ts';
+import { DynamoNoticeRecords } from '../aws/dynamo-notice-records.ts';
+
+export interface LocalNoticesOptions {
+  readonly doc: DynamoDBDocumentClient;
+  readonly ordersTable: string;
+  readonly notifier: Notifier;
+  readonly log: Logger;
+  readonly now: () => Date;
+  /** Wraps the publisher (the fault suite injects throws, hangs, crashes, duplicates and reordering). */
+  readonly wrapPublisher?: (publisher: NoticePublisher) => NoticePublisher;
+  /** How long one publish may take before the announce gives up and leaves it to the sweep (default 10 s). */
+  readonly publishTimeoutMs?: number;
+}
+
+export interface LocalNotices {
+  readonly notices: StatusNotices;
+  readonly records: DynamoNoticeRecords;
+  /** One outbox sweep: notices pending for longer than `graceMs` are published again. */
+  sweep(graceMs: number): Promise<number>;
+}
+
+/**
+ * One machine's status DMs: the outbox and the ledger on the order items in the embedded store (this process is its
+ * single writer), and a publisher that sends the DM itself through the ledger.
+ */
+export function localNotices(options: LocalNoticesOptions): LocalNotices {
+  const records = new DynamoNoticeRecords(options.doc, options.ordersTable);
+  const direct = new DirectNoticePublisher({ ledger: records, notifier: options.notifier, now: options.now });
+  const notices = new OutboxNotices({
+    publisher: options.wrapPublisher ? options.wrapPublisher(direct) : direct,
+    outbox: records,
+    log: options.log,
+    ...(options.publishTimeoutMs === undefined ? {} : { timeoutMs: options.publishTimeoutMs }),
+  });
+  return {
+    notices,
+    records,
+    sweep: (graceMs) => flushOutbox({ outbox: records, notices, now: options.now, graceMs }),
+  };
+}
