@@ -19,6 +19,7 @@ import type { Order, OrderStatus } from '../../src/domain/orders/order.ts';
 import { TEST_PAYMENT_METHODS } from '../../src/domain/orders/payment-methods.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
 import type { Notifier, NotifyOutcome } from '../../src/ports/notifier.ts';
+import type { NoticePublisher } from '../../src/ports/status-notices.ts';
 
 export const testZones = parseZonesFile(JSON.parse(readFileSync('config/delivery-zones.json', 'utf8')));
 
@@ -45,6 +46,9 @@ export interface StackOptions {
   readonly courierTimeoutMs?: number;
   readonly taskTimeoutMs?: number;
   readonly around?: LocalWorkflowOptions['around'];
+  /** Wraps the status-notice publisher (faults: throws, hangs, lost publishes, duplicates, reordering). */
+  readonly wrapPublisher?: (publisher: NoticePublisher) => NoticePublisher;
+  readonly publishTimeoutMs?: number;
   /** Skips table creation and seeding (a restart over existing data). */
   readonly reopen?: boolean;
 }
@@ -71,7 +75,15 @@ export async function startOrderStack(options: StackOptions = {}) {
   const store = new DynamoOrderStore(doc, TABLES.orders);
   const payments = new SandboxPaymentGateway(doc, TABLES.payments);
   const notifier = new RecordingNotifier();
-  const notices = localNotices({ doc, ordersTable: TABLES.orders, notifier, log: silentLogger, now: () => new Date() });
+  const notices = localNotices({
+    doc,
+    ordersTable: TABLES.orders,
+    notifier,
+    log: silentLogger,
+    now: () => new Date(),
+    ...(options.wrapPublisher ? { wrapPublisher: options.wrapPublisher } : {}),
+    ...(options.publishTimeoutMs === undefined ? {} : { publishTimeoutMs: options.publishTimeoutMs }),
+  });
   const courier = options.courierDelays ? new DemoCourier(options.courierDelays, silentLogger) : undefined;
   const workflow = new LocalOrderWorkflow({
     deps: {
@@ -128,6 +140,10 @@ export async function startOrderStack(options: StackOptions = {}) {
     }
   }
 
+  /** An outbox sweep through a fault-free publisher (what the next process runs at start). */
+  const cleanSweep = () =>
+    localNotices({ doc, ordersTable: TABLES.orders, notifier, log: silentLogger, now: () => new Date() }).sweep(0);
+
   /** The invariants over every order of this stack (initial stock per product when known). */
   const audit = (initialStock?: ReadonlyMap<string, number>, quiescent = false) =>
     auditOrders({ store, inventory, payments }, { ...(initialStock ? { initialStock } : {}), quiescent });
@@ -148,6 +164,7 @@ export async function startOrderStack(options: StackOptions = {}) {
     payments,
     notifier,
     notices,
+    cleanSweep,
     workflow,
     orders,
     waitForStatus,
