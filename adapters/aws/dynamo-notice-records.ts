@@ -16,7 +16,8 @@ import { itemToOrder } from './order-item.ts';
  * The outbox and the shown-notices ledger, both on the order's own item, so every write is one conditional
  * UpdateItem (DynamoDB and dynalite alike, no transaction):
  * - `unsent` (string set) and `outboxAt`: written by DynamoOrderStore.transition with the status; `outboxAt` keys
- *   the sparse `byOutbox` index, so the sweep reads only orders with something pending.
+ *   the sparse `byOutbox` index, so the sweep reads only orders with something pending (or just finished: the
+ *   sweep takes those out).
  * - `noticeShown` (number): the highest rank shown; `noticeClaim` ({rank, until}): a relay sending a DM now.
  */
 export class DynamoNoticeRecords implements NoticeOutbox, NoticeLedger {
@@ -30,20 +31,18 @@ export class DynamoNoticeRecords implements NoticeOutbox, NoticeLedger {
 
   async pending(before: string): Promise<PendingNotices[]> {
     const found: PendingNotices[] = [];
+    const done: OrderId[] = [];
     let start: Record<string, unknown> | undefined;
     let useIndex = true;
     do {
-      const filter = {
-        FilterExpression: 'attribute_exists(unsent) AND outboxAt < :before',
-        ExpressionAttributeValues: { ':before': before },
-      };
       let out: ScanCommandOutput;
       try {
         out = await this.#doc.send(
           new ScanCommand({
             TableName: this.#table,
             ...(useIndex ? { IndexName: BY_OUTBOX_INDEX } : {}),
-            ...filter,
+            FilterExpression: 'outboxAt < :before',
+            ExpressionAttributeValues: { ':before': before },
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
         );
@@ -58,36 +57,28 @@ export class DynamoNoticeRecords implements NoticeOutbox, NoticeLedger {
       for (const item of out.Items ?? []) {
         const unsent = item.unsent instanceof Set ? [...item.unsent].map(String) : [];
         if (unsent.length > 0) found.push({ order: itemToOrder(item), statuses: unsent as OrderStatus[] });
+        else done.push(String(item.orderId) as OrderId);
       }
       start = out.LastEvaluatedKey;
     } while (start);
+    // Clearing a record leaves `outboxAt` behind (one write per notice, not two): the sweep takes finished orders
+    // out of the sparse index, only while nothing new is pending.
+    for (const order of done) {
+      await this.#conditional({
+        order,
+        UpdateExpression: 'REMOVE outboxAt',
+        ConditionExpression: 'attribute_not_exists(unsent)',
+      });
+    }
     return found;
   }
 
   async published(order: OrderId, status: OrderStatus): Promise<void> {
-    let rest: Record<string, unknown> | undefined;
-    try {
-      const out = await this.#doc.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { orderId: order },
-          UpdateExpression: 'DELETE unsent :s',
-          ConditionExpression: 'attribute_exists(orderId)',
-          ExpressionAttributeValues: { ':s': new Set([status]) },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      rest = out.Attributes;
-    } catch (error) {
-      if (isConditionFailure(error)) return;
-      throw error;
-    }
-    if (rest?.unsent !== undefined) return;
-    // The last one: leave the sparse index (only while nothing new is pending, or a later status would be missed).
     await this.#conditional({
-      UpdateExpression: 'REMOVE outboxAt',
-      ConditionExpression: 'attribute_not_exists(unsent)',
       order,
+      UpdateExpression: 'DELETE unsent :s',
+      ConditionExpression: 'attribute_exists(orderId)',
+      ExpressionAttributeValues: { ':s': new Set([status]) },
     });
   }
 
@@ -121,12 +112,12 @@ export class DynamoNoticeRecords implements NoticeOutbox, NoticeLedger {
     return shown >= rank ? 'shown' : 'busy';
   }
 
-  async shown(order: OrderId, rank: number): Promise<void> {
+  async shown(order: OrderId, rank: number, clears?: OrderStatus): Promise<void> {
     await this.#conditional({
       order,
-      UpdateExpression: 'SET noticeShown = :rank REMOVE noticeClaim',
+      UpdateExpression: `SET noticeShown = :rank REMOVE noticeClaim${clears ? ' DELETE unsent :s' : ''}`,
       ConditionExpression: 'attribute_not_exists(noticeShown) OR noticeShown < :rank',
-      ExpressionAttributeValues: { ':rank': rank },
+      ExpressionAttributeValues: { ':rank': rank, ...(clears ? { ':s': new Set([clears]) } : {}) },
     });
   }
 

@@ -30,7 +30,12 @@ export interface LocalNotices {
  */
 export function localNotices(options: LocalNoticesOptions): LocalNotices {
   const records = new DynamoNoticeRecords(options.doc, options.ordersTable);
-  const direct = new DirectNoticePublisher({ ledger: records, notifier: options.notifier, now: options.now });
+  const direct = new DirectNoticePublisher({
+    ledger: records,
+    outbox: records,
+    notifier: options.notifier,
+    now: options.now,
+  });
   const notices = new OutboxNotices({
     publisher: options.wrapPublisher ? options.wrapPublisher(direct) : direct,
     outbox: records,

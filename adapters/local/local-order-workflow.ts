@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { OrderId } from '../../src/domain/ids.ts';
 import { type OrderExecutions, reconcileOrders } from '../../src/app/orders/reconcile-orders.ts';
+import type { OrderId } from '../../src/domain/ids.ts';
 import type { CourierStage, Order } from '../../src/domain/orders/order.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { OrderWorkflow } from '../../src/ports/order-workflow.ts';

@@ -29,6 +29,8 @@ export interface StatusNotices {
  */
 export interface NoticePublisher {
   publish(notice: StatusNotice, signal: AbortSignal): Promise<boolean>;
+  /** True when a successful publish already cleared the outbox record (it showed the DM and cleared it at once). */
+  readonly clearsOutbox?: boolean;
 }
 
 /** An order with the statuses whose notices are not published yet. */
@@ -56,6 +58,7 @@ export interface NoticeOutbox {
  */
 export interface NoticeLedger {
   claim(order: OrderId, rank: number, leaseUntilMs: number, nowMs: number): Promise<'claimed' | 'shown' | 'busy'>;
-  shown(order: OrderId, rank: number): Promise<void>;
+  /** Records the notice shown; `clears`: also clears its outbox record in the same write (one machine). */
+  shown(order: OrderId, rank: number, clears?: OrderStatus): Promise<void>;
   release(order: OrderId, rank: number): Promise<void>;
 }

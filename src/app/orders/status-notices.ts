@@ -75,6 +75,7 @@ export class OutboxNotices implements StatusNotices {
     const { attempts = 3, timeoutMs = 10_000, backoffMs = 100, log } = this.#options;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
       if (await this.#tryPublish(notice, timeoutMs)) {
+        if (this.#options.publisher.clearsOutbox) return;
         try {
           await this.#options.outbox.published(notice.orderId, notice.status);
         } catch (error) {
@@ -151,7 +152,11 @@ export interface DeliverDeps {
 export type DeliverOutcome = 'shown' | 'skipped' | 'retry';
 
 /** Shows one notice at most once: claim it in the ledger, send the DM, record it shown (or release the claim). */
-export async function deliverNotice(deps: DeliverDeps, notice: StatusNotice): Promise<DeliverOutcome> {
+export async function deliverNotice(
+  deps: DeliverDeps,
+  notice: StatusNotice,
+  options: { readonly clearOutbox?: boolean } = {},
+): Promise<DeliverOutcome> {
   const nowMs = deps.now().getTime();
   const claim = await deps.ledger.claim(notice.orderId, notice.rank, nowMs + (deps.leaseMs ?? 60_000), nowMs);
   if (claim === 'shown') return 'skipped';
@@ -161,19 +166,26 @@ export async function deliverNotice(deps: DeliverDeps, notice: StatusNotice): Pr
     await deps.ledger.release(notice.orderId, notice.rank);
     return 'retry';
   }
-  await deps.ledger.shown(notice.orderId, notice.rank);
+  await deps.ledger.shown(notice.orderId, notice.rank, options.clearOutbox ? notice.status : undefined);
   return 'shown';
 }
 
-/** One machine's publisher: the direct message itself, through the ledger (the outbox sweep may send a copy). */
+/**
+ * One machine's publisher: the direct message itself, through the ledger (the outbox sweep may send a copy); the
+ * write that records it shown also clears its outbox record.
+ */
 export class DirectNoticePublisher implements NoticePublisher {
-  readonly #deps: DeliverDeps;
+  readonly clearsOutbox = true;
+  readonly #deps: DeliverDeps & { readonly outbox: NoticeOutbox };
 
-  constructor(deps: DeliverDeps) {
+  constructor(deps: DeliverDeps & { readonly outbox: NoticeOutbox }) {
     this.#deps = deps;
   }
 
   async publish(notice: StatusNotice): Promise<boolean> {
-    return (await deliverNotice(this.#deps, notice)) !== 'retry';
+    const outcome = await deliverNotice(this.#deps, notice, { clearOutbox: true });
+    // Shown before (a copy, or the sweep after a publish that landed late): only the outbox record is left.
+    if (outcome === 'skipped') await this.#deps.outbox.published(notice.orderId, notice.status);
+    return outcome !== 'retry';
   }
 }
