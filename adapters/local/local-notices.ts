@@ -13,7 +13,7 @@ export interface LocalNoticesOptions {
   readonly now: () => Date;
   /** Wraps the publisher (the fault suite injects throws, hangs, crashes, duplicates and reordering). */
   readonly wrapPublisher?: (publisher: NoticePublisher) => NoticePublisher;
-  /** How long one publish may take before the announce gives up and leaves it to the sweep (default 10 s). */
+  /** How long one publish may take before the announce gives up and leaves it to the sweep (default 5 s). */
   readonly publishTimeoutMs?: number;
 }
 
@@ -40,7 +40,10 @@ export function localNotices(options: LocalNoticesOptions): LocalNotices {
     publisher: options.wrapPublisher ? options.wrapPublisher(direct) : direct,
     outbox: records,
     log: options.log,
-    ...(options.publishTimeoutMs === undefined ? {} : { timeoutMs: options.publishTimeoutMs }),
+    // The task that changed the status waits for its announce: two tries of 5 s at most stay well inside the ASL's
+    // 30 s TimeoutSeconds, so a DM that hangs never times out (and refunds) the order; the sweep sends it later.
+    attempts: 2,
+    timeoutMs: options.publishTimeoutMs ?? 5_000,
   });
   return {
     notices,
