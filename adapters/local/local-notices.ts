@@ -22,6 +22,8 @@ export interface LocalNotices {
   readonly records: DynamoNoticeRecords;
   /** One outbox sweep: notices pending for longer than `graceMs` are published again. */
   sweep(graceMs: number): Promise<number>;
+  /** Waits (at most `maxMs`) for publishes still running, timed-out ones included, before the store closes. */
+  settled(maxMs: number): Promise<void>;
 }
 
 /**
@@ -49,5 +51,6 @@ export function localNotices(options: LocalNoticesOptions): LocalNotices {
     notices,
     records,
     sweep: (graceMs) => flushOutbox({ outbox: records, notices, now: options.now, graceMs }),
+    settled: (maxMs) => notices.settled(maxMs),
   };
 }

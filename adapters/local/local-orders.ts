@@ -135,6 +135,7 @@ export async function startLocalOrders(options: LocalOrdersOptions): Promise<Loc
       await sweeping;
       courier?.stop();
       await workflow.stop();
+      await notices.settled(5_000);
       client.destroy();
       await dynamo.close();
     },

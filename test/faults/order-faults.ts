@@ -243,6 +243,7 @@ async function runCase(shared: Shared, fault: FaultCase, index: number) {
   await Promise.all([...retired, current].map((w) => w.stop()));
   // The periodic outbox sweep, once more after everything stopped (a crash may have cut an announce).
   await notices.sweep(0);
+  await notices.settled(10_000);
 
   const audit = await auditOrders(
     {

@@ -151,6 +151,7 @@ export async function startOrderStack(options: StackOptions = {}) {
   async function close(): Promise<void> {
     courier?.stop();
     await workflow.stop();
+    await notices.settled(5_000);
     client.destroy();
     await dynamo.close();
   }

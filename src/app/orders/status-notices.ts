@@ -66,6 +66,8 @@ export interface OutboxNoticesOptions {
  */
 export class OutboxNotices implements StatusNotices {
   readonly #options: OutboxNoticesOptions;
+  /** Publishes still running, abandoned ones (timed out) included: shutdown waits for them before closing stores. */
+  readonly #inFlight = new Set<Promise<boolean>>();
 
   constructor(options: OutboxNoticesOptions) {
     this.#options = options;
@@ -89,6 +91,22 @@ export class OutboxNotices implements StatusNotices {
     log.warn({ order: notice.orderId, status: notice.status }, 'status notice not published yet; the outbox keeps it');
   }
 
+  /** Resolves once no publish runs, or after `maxMs` (a DM that hangs for ever must not hold up shutdown). */
+  async settled(maxMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const cap = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxMs);
+    });
+    try {
+      while (this.#inFlight.size > 0) {
+        const all = Promise.allSettled([...this.#inFlight]).then(() => 'done' as const);
+        if ((await Promise.race([all, cap.then(() => 'cap' as const)])) === 'cap') return;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async #tryPublish(notice: StatusNotice, timeoutMs: number): Promise<boolean> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -102,6 +120,8 @@ export class OutboxNotices implements StatusNotices {
       this.#options.log.warn({ err: error, order: notice.orderId, status: notice.status }, 'publishing failed');
       return false;
     });
+    this.#inFlight.add(attempt);
+    void attempt.finally(() => this.#inFlight.delete(attempt));
     try {
       return await Promise.race([attempt, timeout]);
     } finally {
