@@ -10,7 +10,9 @@
  * product's item, rewritten by every reservation, grows with the orders placed: PRODUCTS=1 shows that worst case.
  * A fourth phase, the hot product: HOT_RATE orders/s (100) for HOT_SECONDS (60) all on ONE product, open loop, each
  * order delivered by the demo courier (so executions end and memory can stay flat); per 10-second window it prints
- * throughput, p95 and RSS. HOT_SECONDS=0 skips it.
+ * throughput, p95 and RSS. HOT_SECONDS=0 skips it. Each order waits for its first answer at most ORDER_TIMEOUT_MS
+ * (30 s): one that never comes is counted, not waited for; and one status DM hangs for ever on purpose (a surface
+ * that never answers, HOT_STALL=0 turns it off): the outbox announce gives up on it and the run carries on.
  *   npm run bench:orders          (defaults: 300 orders, 12 in flight, 100 one at a time, 400 at 100/s, hot 60 s)
  *   ORDERS=1000 CONCURRENCY=16 SEQUENTIAL=200 RATE=120 RATE_ORDERS=600 PRODUCTS=1 npm run bench:orders
  */
@@ -48,15 +50,26 @@ const zones: DeliveryZone[] = [
   { id: 'centre', name: 'Centre', postalPrefixes: ['1000'], places: [], feeCents: 250, etaMinutes: 20 },
 ];
 
-const confirmed = new Map<string, () => void>();
+/** The first DM after "received" settles an order's wait: confirmed, or a final answer (declined, refunded...). */
+const firstNotice = new Map<string, (title: string) => void>();
+/** One DM that never returns (a surface that hangs): the run must carry on around it (HOT_STALL=0 turns it off). */
+let stallOnce = process.env.HOT_STALL !== '0';
+let stallArmed = false;
 const notifier: Notifier = {
   async notify(_user, reply) {
-    if (reply.kind !== 'text' || !reply.title?.includes('confirmed')) return 'sent';
+    if (reply.kind !== 'text') return 'sent';
     const id = /ord_[a-z0-9]{16}/.exec(reply.text)?.[0];
-    if (id) confirmed.get(id)?.();
+    if (id) firstNotice.get(id)?.(reply.title ?? '');
+    if (stallArmed && stallOnce && reply.title?.includes('out for delivery')) {
+      stallOnce = false;
+      return new Promise(() => {});
+    }
     return 'sent';
   },
 };
+/** An order not confirmed within this long counts as timed out (and the run goes on). */
+const orderTimeoutMs = positive('ORDER_TIMEOUT_MS', 30_000);
+const outcomes = { confirmed: 0, other: 0, timedOut: 0, failed: 0 };
 
 const dir = mkdtempSync(join(tmpdir(), 'orders-bench-'));
 const local = await startLocalOrders({
@@ -75,20 +88,35 @@ const local = await startLocalOrders({
 
 async function one(i: number, started = performance.now(), productId?: string): Promise<number> {
   const id = orderIdFor('web', `bench-${process.pid}-${i}`);
-  const done = new Promise<void>((resolve) => confirmed.set(id, resolve));
-  const placed = await placeOrder(local.deps, {
-    orderId: id,
-    user: userId('web', `bench-${i % 50}`),
-    request: {
-      productId: productId ?? products[i % products.length]?.id ?? '',
-      quantity: 1,
-      address: '10001',
-      paymentMethod: 'tok_ok',
-    },
+  let timer: NodeJS.Timeout | undefined;
+  const done = new Promise<string>((resolve) => {
+    firstNotice.set(id, resolve);
+    timer = setTimeout(() => resolve('timeout'), orderTimeoutMs);
   });
-  if (!placed.ok) throw new Error(placed.error.message);
-  await done;
-  confirmed.delete(id);
+  try {
+    const placed = await placeOrder(local.deps, {
+      orderId: id,
+      user: userId('web', `bench-${i % 50}`),
+      request: {
+        productId: productId ?? products[i % products.length]?.id ?? '',
+        quantity: 1,
+        address: '10001',
+        paymentMethod: 'tok_ok',
+      },
+    });
+    if (!placed.ok) throw new Error(placed.error.message);
+    const title = await done;
+    if (title === 'timeout') outcomes.timedOut += 1;
+    else if (title.includes('confirmed')) outcomes.confirmed += 1;
+    else outcomes.other += 1;
+  } catch (error) {
+    // One failed request is counted, not fatal: the run goes on.
+    outcomes.failed += 1;
+    if (outcomes.failed <= 3) console.error(`order ${i} failed: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+    firstNotice.delete(id);
+  }
   return performance.now() - started;
 }
 
@@ -164,6 +192,8 @@ async function hot(offset: number): Promise<void> {
   const rss: number[] = [];
   const t0 = performance.now();
   const sampler = setInterval(() => rss.push(process.memoryUsage().rss), 10_000);
+  const before = { ...outcomes };
+  stallArmed = true;
   const runs: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
     const due = t0 + (i * 1000) / hotRate;
@@ -178,6 +208,11 @@ async function hot(offset: number): Promise<void> {
   console.log(
     `hot product: ${count} orders on ONE product (${product}) arriving at ${hotRate}/s for ${hotSeconds} s: ` +
       `${(count / seconds).toFixed(1)} orders/s sustained (place -> confirmed)`,
+  );
+  console.log(
+    `  outcomes: ${outcomes.confirmed - before.confirmed} confirmed, ${outcomes.other - before.other} other first ` +
+      `answers, ${outcomes.timedOut - before.timedOut} not confirmed within ${orderTimeoutMs} ms, ` +
+      `${outcomes.failed - before.failed} failed; one status DM hung for ever on purpose (HOT_STALL=0: none)`,
   );
   byWindow.forEach((latencies, w) => {
     const sorted = [...latencies].sort((a, b) => a - b);

@@ -14,15 +14,18 @@ import { OrderStack } from './order-stack.ts';
  */
 const root = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const bundle = root('infra/dist/order-task');
-if (!existsSync(`${bundle}/index.mjs`)) {
-  throw new Error(
-    `The task Lambda is not bundled: ${bundle}/index.mjs is missing. Bundle it first (infra/README.md, step 1).`,
-  );
+const reconcilerBundle = root('infra/dist/order-reconciler');
+for (const dir of [bundle, reconcilerBundle]) {
+  if (!existsSync(`${dir}/index.mjs`)) {
+    throw new Error(`A Lambda is not bundled: ${dir}/index.mjs is missing. Bundle it first (infra/README.md, step 1).`);
+  }
 }
 
 const app = new App({ outdir: process.env.CDK_OUTDIR ?? root('cdk.out') });
 const orders = new OrderStack(app, process.env.ORDERS_STACK_NAME ?? 'SonicordOrders', {
   taskCode: lambda.Code.fromAsset(bundle),
+  reconcilerCode: lambda.Code.fromAsset(reconcilerBundle),
+  ...(process.env.ORDERS_ALARM_EMAIL ? { alarmEmail: process.env.ORDERS_ALARM_EMAIL } : {}),
   deliveryZones: parseZonesFile(
     JSON.parse(readFileSync(root('config/delivery-zones.json'), 'utf8')),
     'config/delivery-zones.json',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -9,9 +10,11 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { BY_USER_INDEX } from '../adapters/aws/dynamo-tables.ts';
+import { BY_OUTBOX_INDEX, BY_USER_INDEX } from '../adapters/aws/dynamo-tables.ts';
 import type { DeliveryZone } from '../src/domain/orders/zones.ts';
 import { ORDER_ASL_URL, TASK_FUNCTION_PLACEHOLDER } from '../src/workflows/definition.ts';
+import { orderAlarms } from './order-alarms.ts';
+import { orderReconciler } from './order-reconciler.ts';
 
 export interface OrderStackProps extends StackProps {
   /**
@@ -19,6 +22,10 @@ export interface OrderStackProps extends StackProps {
    * infra/lambda/order-task.ts, see infra/app.ts); tests pass `Code.fromInline(...)` to synthesize offline.
    */
   readonly taskCode: lambda.Code;
+  /** The reconciler Lambda's code: the bundle of infra/lambda/order-reconciler.ts (tests: inline). */
+  readonly reconcilerCode: lambda.Code;
+  /** Where alarms notify (an e-mail address subscribed to the alarm topic); absent: alarms only. */
+  readonly alarmEmail?: string;
   /** Parsed config/delivery-zones.json: the task function quotes delivery from them. */
   readonly deliveryZones: readonly DeliveryZone[];
   /**
@@ -38,6 +45,11 @@ export class OrderStack extends Stack {
   readonly topic: sns.Topic;
   /** The bot's inbox of status changes: it turns each message into a direct message to the customer. */
   readonly notifications: sqs.Queue;
+  /** Notifications no relay could deliver after five receives: its depth has an alarm. */
+  readonly deadLetters: sqs.Queue;
+  /** The customer-managed key of the topics and queues (status notices carry user ids and addresses). */
+  readonly key: kms.Key;
+  readonly reconciler: lambda.Function;
 
   constructor(scope: Construct, id: string, props: OrderStackProps) {
     super(scope, id, props);
@@ -63,8 +75,21 @@ export class OrderStack extends Stack {
     // adapters/aws/dynamo-conversation-store.ts; DynamoConversationStore writes `expiresAt` (epoch seconds) for TTL.
     const conversations = table(this, 'Conversations', names.conversations, 'threadKey', 'expiresAt');
 
-    this.topic = new sns.Topic(this, 'OrderStatus', { displayName: 'Sonicord order status', enforceSSL: true });
-    this.notifications = notificationQueue(this);
+    // Sparse: only orders with a status notice not yet published are in it (the reconciler's outbox sweep).
+    orders.addGlobalSecondaryIndex({
+      indexName: BY_OUTBOX_INDEX,
+      partitionKey: { name: 'outboxAt', type: dynamodb.AttributeType.STRING },
+    });
+
+    this.key = messagesKey(this);
+    this.topic = new sns.Topic(this, 'OrderStatus', {
+      displayName: 'Sonicord order status',
+      enforceSSL: true,
+      masterKey: this.key,
+    });
+    const queues = notificationQueues(this, this.key);
+    this.notifications = queues.queue;
+    this.deadLetters = queues.deadLetters;
     // Raw delivery: the body is the SnsNotifier's JSON itself and its attributes arrive as SQS message attributes.
     this.topic.addSubscription(new subscriptions.SqsSubscription(this.notifications, { rawMessageDelivery: true }));
 
@@ -97,6 +122,7 @@ export class OrderStack extends Stack {
       },
     });
     // Exactly the calls the task handlers make (DynamoOrderStore, DynamoInventory, SandboxPaymentGateway).
+    // UpdateItem also clears the notice outbox record after a publish.
     orders.grant(this.taskFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     catalog.grant(this.taskFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     payments.grant(this.taskFunction, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
@@ -120,6 +146,21 @@ export class OrderStack extends Stack {
       },
     });
     this.taskFunction.grantInvoke(this.stateMachine);
+
+    this.reconciler = orderReconciler(this, {
+      code: props.reconcilerCode,
+      orders,
+      topic: this.topic,
+      stateMachineArn,
+      stateMachineName: names.stateMachine,
+    });
+    orderAlarms(this, {
+      stateMachine: this.stateMachine,
+      functions: [this.taskFunction, this.reconciler],
+      deadLetters: this.deadLetters,
+      key: this.key,
+      ...(props.alarmEmail === undefined ? {} : { email: props.alarmEmail }),
+    });
 
     const botPolicy = new iam.ManagedPolicy(this, 'BotPolicy', {
       description:
@@ -146,11 +187,13 @@ export class OrderStack extends Stack {
           actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
           resources: [conversations.tableArn],
         }),
-        // Notifications: long-poll the queue and delete what was delivered (DeleteMessageBatch needs DeleteMessage).
+        // Notifications: long-poll the queue, delete what was delivered (DeleteMessageBatch needs DeleteMessage),
+        // bring a notice another relay holds back sooner; read the queue's KMS-encrypted messages.
         new iam.PolicyStatement({
-          actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+          actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
           resources: [this.notifications.queueArn],
         }),
+        new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [this.key.keyArn] }),
       ],
     });
 
@@ -177,14 +220,40 @@ export function orderDefinition(): string {
 }
 
 /**
- * SSE with SQS-managed keys: a KMS key would also need a key policy letting SNS encrypt. Visibility (60 s) covers a
- * batch of ten direct messages; after five failed receives a message (one the bot cannot parse, or a DM the surface
- * kept failing to send) moves to the dead-letter queue, kept for the longest retention so someone can look at it.
+ * The customer-managed key of the status topic, its queue and dead-letter queue, and the alarm topic. Its policy
+ * lets the services that write into them encrypt with it: SNS (delivering to the encrypted queue) and CloudWatch
+ * (publishing alarms to the encrypted alarm topic), each only for this account's resources. Publishers and readers
+ * get their own grants (grantPublish, the bot policy's kms:Decrypt).
  */
-function notificationQueue(scope: Construct): sqs.Queue {
-  const common = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true };
+function messagesKey(scope: Stack): kms.Key {
+  const key = new kms.Key(scope, 'OrderMessagesKey', {
+    description: 'Sonicord orders: status topic, notifications queue, alarm topic',
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  for (const service of ['sns.amazonaws.com', 'cloudwatch.amazonaws.com']) {
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: `Allow${service.split('.')[0]}ToUseTheKey`,
+        principals: [new iam.ServicePrincipal(service)],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': scope.account } },
+      }),
+    );
+  }
+  return key;
+}
+
+/**
+ * SSE-KMS with the stack's key (SNS may use it, see messagesKey). Visibility (60 s) covers a batch of ten direct
+ * messages; after five failed receives a message (one the bot cannot parse, or a DM the surface kept failing to
+ * send) moves to the dead-letter queue, kept for the longest retention so someone can look at it.
+ */
+function notificationQueues(scope: Construct, key: kms.Key): { queue: sqs.Queue; deadLetters: sqs.Queue } {
+  const common = { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key, enforceSSL: true };
   const deadLetters = new sqs.Queue(scope, 'OrderNotificationsDlq', { ...common, retentionPeriod: Duration.days(14) });
-  return new sqs.Queue(scope, 'OrderNotifications', {
+  const queue = new sqs.Queue(scope, 'OrderNotifications', {
     ...common,
     // Status changes older than this are stale news to the customer.
     retentionPeriod: Duration.days(4),
@@ -192,6 +261,7 @@ function notificationQueue(scope: Construct): sqs.Queue {
     receiveMessageWaitTime: Duration.seconds(20),
     deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
   });
+  return { queue, deadLetters };
 }
 
 function table(scope: Construct, id: string, tableName: string, key: string, ttlAttribute?: string): dynamodb.Table {

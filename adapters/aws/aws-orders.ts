@@ -5,9 +5,11 @@ import { TEST_PAYMENT_METHODS } from '../../src/domain/orders/payment-methods.ts
 import type { DeliveryZone } from '../../src/domain/orders/zones.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { Notifier } from '../../src/ports/notifier.ts';
+import type { NoticeLedger } from '../../src/ports/status-notices.ts';
 import { CourierHeartbeats } from './courier-heartbeats.ts';
 import { makeDynamo, type OrderTables } from './dynamo-client.ts';
 import { DynamoInventory } from './dynamo-inventory.ts';
+import { DynamoNoticeRecords } from './dynamo-notice-records.ts';
 import { DynamoOrderStore } from './dynamo-order-store.ts';
 import { SfnOrderWorkflow } from './sfn-order-workflow.ts';
 import { SqsNotificationRelay } from './sqs-notification-relay.ts';
@@ -53,12 +55,11 @@ export interface AwsOrders {
  * starts its execution; the task Lambda does the rest and publishes every status change to the SNS topic.
  */
 export function startAwsOrders(options: AwsOrdersOptions): AwsOrders {
-  // First: a bad queue URL fails startup before any client exists.
-  const notifications = notificationRelay(options);
   const { client, doc } = makeDynamo({
     region: options.region,
     ...(options.dynamoEndpoint ? { endpoint: options.dynamoEndpoint } : {}),
   });
+  const notifications = notificationRelay(options, new DynamoNoticeRecords(doc, options.tables.orders));
   const sfn = options.sfnClient ?? new SFNClient({ region: options.region });
   const store = new DynamoOrderStore(doc, options.tables.orders);
   const workflow = new SfnOrderWorkflow(sfn, options.stateMachineArn);
@@ -92,7 +93,10 @@ export function startAwsOrders(options: AwsOrdersOptions): AwsOrders {
   };
 }
 
-function notificationRelay(options: AwsOrdersOptions): { relay: SqsNotificationRelay; client: SQSClient } | undefined {
+function notificationRelay(
+  options: AwsOrdersOptions,
+  ledger: NoticeLedger,
+): { relay: SqsNotificationRelay; client: SQSClient } | undefined {
   const log = options.log;
   if (options.notificationsQueueUrl === undefined) {
     log.warn({}, 'no ORDERS_NOTIFICATIONS_QUEUE_URL: customers get no direct messages about their orders');
@@ -102,6 +106,6 @@ function notificationRelay(options: AwsOrdersOptions): { relay: SqsNotificationR
   const client = options.sqsClient ?? new SQSClient({ region: options.region });
   return {
     client,
-    relay: new SqsNotificationRelay(client, options.notificationsQueueUrl, options.notifier, log),
+    relay: new SqsNotificationRelay(client, options.notificationsQueueUrl, { notifier: options.notifier, ledger }, log),
   };
 }

@@ -122,11 +122,17 @@ export class DynamoOrderStore implements OrderStore {
     if (from.length === 0) return false;
     const fields = stateFields(next);
     const names: Record<string, string> = { '#s': 'status' };
-    const values: Record<string, unknown> = { ':s': next.status, ':e': [entry] };
+    // The outbox record, in the same write as the status: the status's notice is pending until published.
+    const values: Record<string, unknown> = {
+      ':s': next.status,
+      ':e': [entry],
+      ':unsent': new Set([next.status]),
+      ':at': entry.at,
+    };
     from.forEach((status, i) => {
       values[`:from${i}`] = status;
     });
-    const sets = ['#s = :s', 'history = list_append(history, :e)'];
+    const sets = ['#s = :s', 'history = list_append(history, :e)', 'outboxAt = if_not_exists(outboxAt, :at)'];
     for (const [key, value] of Object.entries(fields)) {
       sets.push(`#${key} = :${key}`);
       names[`#${key}`] = key;
@@ -138,7 +144,7 @@ export class DynamoOrderStore implements OrderStore {
         new UpdateCommand({
           TableName: this.#table,
           Key: { orderId: id },
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')} ADD unsent :unsent`,
           ConditionExpression: `#s IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

@@ -8,6 +8,8 @@ import type { OrderTables } from './dynamo-client.ts';
 
 /** The GSI that lists a user's orders, newest first. */
 export const BY_USER_INDEX = 'byUser';
+/** The sparse index of orders with a status notice not yet published (the outbox sweep scans only these). */
+export const BY_OUTBOX_INDEX = 'byOutbox';
 
 /**
  * Creates the order tables when missing (embedded mode and tests; in the cloud the CDK stack owns them).
@@ -23,6 +25,7 @@ export async function ensureOrderTables(client: DynamoDBClient, tables: OrderTab
         { AttributeName: 'orderId', AttributeType: 'S' as const },
         { AttributeName: 'userId', AttributeType: 'S' as const },
         { AttributeName: 'createdAt', AttributeType: 'S' as const },
+        { AttributeName: 'outboxAt', AttributeType: 'S' as const },
       ],
       GlobalSecondaryIndexes: [
         {
@@ -31,6 +34,11 @@ export async function ensureOrderTables(client: DynamoDBClient, tables: OrderTab
             { AttributeName: 'userId', KeyType: 'HASH' as const },
             { AttributeName: 'createdAt', KeyType: 'RANGE' as const },
           ],
+          Projection: { ProjectionType: 'ALL' as const },
+        },
+        {
+          IndexName: BY_OUTBOX_INDEX,
+          KeySchema: [{ AttributeName: 'outboxAt', KeyType: 'HASH' as const }],
           Projection: { ProjectionType: 'ALL' as const },
         },
       ],

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Reply } from '../../src/chat/reply.ts';
-import type { UserId } from '../../src/domain/ids.ts';
-import type { OrderNotification } from './sns-notifier.ts';
+import type { OrderId, UserId } from '../../src/domain/ids.ts';
+import { type OrderStatus, STATUS_LABEL } from '../../src/domain/orders/order.ts';
+import type { StatusNotice } from '../../src/ports/status-notices.ts';
 
 // The queue is a trust boundary (anything allowed to publish on the topic can write to it): check every field.
 const textReply = z.object({
@@ -39,17 +40,30 @@ const notificationSchema = z.object({
     .transform((s) => s as UserId),
   reply: replySchema,
   at: z.iso.datetime({ offset: true }),
+  // The notice's identity (absent in messages published before the outbox: those are delivered without dedupe).
+  orderId: z
+    .string()
+    .regex(/^ord_[a-z0-9]{16}$/)
+    .exactOptional(),
+  status: z.enum(Object.keys(STATUS_LABEL) as [OrderStatus, ...OrderStatus[]]).exactOptional(),
+  rank: z.number().int().min(0).max(100).exactOptional(),
+  key: z.string().max(200).exactOptional(),
 });
+
+/** A message as read: the notice when it names its order and status, else only who to tell what. */
+export type ReadNotification =
+  | { readonly kind: 'notice'; readonly notice: StatusNotice }
+  | { readonly kind: 'legacy'; readonly user: UserId; readonly reply: Reply };
 
 /** What SNS wraps the message in when the subscription's raw message delivery is off. */
 const snsEnvelope = z.object({ Type: z.literal('Notification'), Message: z.string() });
 
 export type ParsedMessage =
-  | { readonly ok: true; readonly notification: OrderNotification }
+  | { readonly ok: true; readonly notification: ReadNotification }
   | { readonly ok: false; readonly reason: string };
 
 /**
- * Reads one queue message body: the SnsNotifier's JSON (raw delivery), or the same JSON inside an SNS envelope.
+ * Reads one queue message body: the SnsNotifier's JSON (OrderNotification, raw delivery), or the same JSON inside an SNS envelope.
  * The reason names what was wrong without echoing the body (it holds user ids and order details).
  */
 export function parseNotificationMessage(body: string | undefined): ParsedMessage {
@@ -63,8 +77,15 @@ export function parseNotificationMessage(body: string | undefined): ParsedMessag
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     return { ok: false, reason: `not an order notification (${issues.slice(0, 3).join('; ')})` };
   }
+  const { user, at, orderId, status, rank } = parsed.data;
   const reply: Reply = parsed.data.reply;
-  return { ok: true, notification: { ...parsed.data, reply } };
+  if (orderId === undefined || status === undefined || rank === undefined) {
+    return { ok: true, notification: { kind: 'legacy', user, reply } };
+  }
+  return {
+    ok: true,
+    notification: { kind: 'notice', notice: { orderId: orderId as OrderId, user, status, rank, reply, at } },
+  };
 }
 
 function parseJson(text: string | undefined): unknown {

@@ -1,79 +1,72 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { noticeKey } from '../../src/app/orders/status-notices.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import { localIdOf, platformOf, type UserId } from '../../src/domain/ids.ts';
-import type { Logger } from '../../src/ports/logger.ts';
-import type { Notifier, NotifyOutcome } from '../../src/ports/notifier.ts';
+import type { OrderStatus } from '../../src/domain/orders/order.ts';
+import type { NoticePublisher, StatusNotice } from '../../src/ports/status-notices.ts';
 
-/** What each SNS message carries: the user to reach and the reply to show, as the surfaces render it. */
+/**
+ * What each SNS message carries: the user to reach and the reply to show, as the surfaces render it, and the
+ * notice's identity: `key` (order:status) to drop duplicates, `rank` to drop an older status after a newer one.
+ */
 export interface OrderNotification {
   readonly type: 'order.notification';
   readonly user: UserId;
   readonly reply: Reply;
   /** ISO-8601. */
   readonly at: string;
-}
-
-export interface SnsNotifierOptions {
-  readonly log: Logger;
-  /** Also delivered directly (the bot's RoutingNotifier); absent in the task Lambda, which only publishes. */
-  readonly inner?: Notifier;
-  readonly now?: () => Date;
+  readonly orderId: string;
+  readonly status: OrderStatus;
+  readonly rank: number;
+  readonly key: string;
 }
 
 /**
- * Publishes every order notification (each status change) to an SNS topic, optionally after handing it to another
- * notifier. Message attributes `platform` and `user` let subscribers filter (one queue per surface, an e-mail
- * subscription for staff). Like every Notifier it never throws: `sent` once published, `failed` when the publish
- * (logged here) or the inner notifier failed; the inner notifier's `undeliverable` does not undo the publish.
+ * Publishes each status notice to the SNS topic (the task Lambda's half of the outbox: publish, then mark). Message
+ * attributes `platform` and `user` let subscribers filter (one queue per surface, an e-mail subscription for
+ * staff); `dedupeKey` names the notice. Resolves true once SNS accepted it; a rejected or aborted publish throws,
+ * and the notice stays in the outbox for the next try.
  */
-export class SnsNotifier implements Notifier {
+export class SnsNotifier implements NoticePublisher {
   readonly #client: SNSClient;
   readonly #topicArn: string;
-  readonly #options: SnsNotifierOptions;
 
-  constructor(client: SNSClient, topicArn: string, options: SnsNotifierOptions) {
+  constructor(client: SNSClient, topicArn: string) {
     if (!topicArn.startsWith('arn:')) {
       throw new Error(`ORDERS_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:...), got “${topicArn}”`);
     }
     this.#client = client;
     this.#topicArn = topicArn;
-    this.#options = options;
   }
 
-  async notify(user: UserId, reply: Reply): Promise<NotifyOutcome> {
-    const [direct, published] = await Promise.all([
-      this.#options.inner?.notify(user, reply),
-      this.#publish(user, reply),
-    ]);
-    return direct === 'failed' ? direct : published;
-  }
-
-  async #publish(user: UserId, reply: Reply): Promise<NotifyOutcome> {
+  async publish(notice: StatusNotice, signal: AbortSignal): Promise<boolean> {
+    const key = noticeKey(notice);
     const message: OrderNotification = {
       type: 'order.notification',
-      user,
-      reply,
-      at: (this.#options.now?.() ?? new Date()).toISOString(),
+      user: notice.user,
+      reply: notice.reply,
+      at: notice.at,
+      orderId: notice.orderId,
+      status: notice.status,
+      rank: notice.rank,
+      key,
     };
-    const subject = subjectOf(reply);
-    try {
-      await this.#client.send(
-        new PublishCommand({
-          TopicArn: this.#topicArn,
-          Message: JSON.stringify(message),
-          ...(subject ? { Subject: subject } : {}),
-          MessageAttributes: {
-            platform: { DataType: 'String', StringValue: platformOf(user) },
-            user: { DataType: 'String', StringValue: user },
-            localUser: { DataType: 'String', StringValue: localIdOf(user) },
-          },
-        }),
-      );
-      return 'sent';
-    } catch (error) {
-      this.#options.log.warn({ err: error, platform: platformOf(user) }, 'publishing the order notification failed');
-      return 'failed';
-    }
+    const subject = subjectOf(notice.reply);
+    await this.#client.send(
+      new PublishCommand({
+        TopicArn: this.#topicArn,
+        Message: JSON.stringify(message),
+        ...(subject ? { Subject: subject } : {}),
+        MessageAttributes: {
+          platform: { DataType: 'String', StringValue: platformOf(notice.user) },
+          user: { DataType: 'String', StringValue: notice.user },
+          localUser: { DataType: 'String', StringValue: localIdOf(notice.user) },
+          dedupeKey: { DataType: 'String', StringValue: key },
+        },
+      }),
+      { abortSignal: signal },
+    );
+    return true;
   }
 }
 

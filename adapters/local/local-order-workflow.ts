@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { type OrderExecutions, reconcileOrders } from '../../src/app/orders/reconcile-orders.ts';
 import type { OrderId } from '../../src/domain/ids.ts';
 import type { CourierStage, Order } from '../../src/domain/orders/order.ts';
 import type { Logger } from '../../src/ports/logger.ts';
@@ -140,25 +141,40 @@ export class LocalOrderWorkflow implements OrderWorkflow {
   }
 
   /**
-   * The reconciler: restarts every order whose workflow is not running here (after a restart, an execution that
-   * ended without a final status, a start that failed after the row was written). Orders marked for staff
-   * (`needs_attention`) are left to staff. Returns how many it restarted.
+   * The reconciler (the shared use case over this runner): restarts every order whose workflow is not running here
+   * (after a restart, an execution that ended without a final status, a start that failed after the row was
+   * written). Orders marked for staff (`needs_attention`) are left to staff. Returns how many it restarted.
    */
   async resumeUnfinished(): Promise<number> {
     // A dead runner's executions would race the successor's on the same orders (one delivers, one times out).
     if (this.#dead) return 0;
-    const orders = await this.#options.deps.orders.listUnfinished();
-    let resumed = 0;
-    for (const order of orders) {
-      if (this.#dead) break;
-      if (this.#running.has(order.id) || order.status === 'needs_attention') continue;
+    const report = await reconcileOrders(
+      {
+        store: this.#options.deps.orders,
+        executions: this.#executions,
+        notices: this.#options.deps.notices,
+        now: this.#options.deps.now,
+        log: this.#options.log,
+      },
+      // This process knows every execution it started: nothing not running here is "on the way".
+      { staleReceivedMs: 0, maxAttempts: Number.POSITIVE_INFINITY, shouldStop: () => this.#dead },
+    );
+    return report.started + report.restarted;
+  }
+
+  /** The runner as the reconciler sees it: an execution runs here or not at all (no redrive in memory). */
+  readonly #executions: OrderExecutions = {
+    state: async (order) => ({ status: this.#running.has(order.id) ? 'running' : 'missing' }),
+    redrive: async (order) => {
+      await this.#executions.restart(order);
+    },
+    restart: async (order) => {
+      if (this.#dead || this.#running.has(order.id)) return 'running';
       // A token from the previous process resolves nothing now; the replay parks under a fresh one.
       if (order.awaiting) await this.#options.deps.orders.clearAwaiting(order.id);
-      if ((await this.start(order.id)) === 'started') resumed += 1;
-    }
-    if (resumed > 0) this.#options.log.info({ resumed }, 'resumed unfinished orders');
-    return resumed;
-  }
+      return (await this.start(order.id)) === 'started' ? 'started' : 'running';
+    },
+  };
 
   /** Resolves when the order's execution ends (at once when none runs). */
   async settled(order: OrderId): Promise<void> {

@@ -13,6 +13,7 @@ import { DynamoOrderStore } from '../aws/dynamo-order-store.ts';
 import { ensureOrderTables } from '../aws/dynamo-tables.ts';
 import { startEmbeddedDynamo } from './embedded-dynalite.ts';
 import { LocalInventory } from './local-inventory.ts';
+import { localNotices } from './local-notices.ts';
 import { LocalOrderWorkflow } from './local-order-workflow.ts';
 import { SandboxPaymentGateway } from './sandbox-payment-gateway.ts';
 
@@ -31,6 +32,8 @@ export interface LocalOrdersOptions {
   readonly courierTimeoutMs?: number;
   /** How often the reconciler looks for orders whose workflow is gone (default 60 s; 0: only at start). */
   readonly reconcileEveryMs?: number;
+  /** How often status notices left pending (a failed publish) are sent again (default 10 s; 0: only at start). */
+  readonly noticeSweepMs?: number;
   readonly maxQuantity: number;
   readonly preparationMinutes: number;
   readonly now: () => Date;
@@ -59,13 +62,20 @@ export async function startLocalOrders(options: LocalOrdersOptions): Promise<Loc
   const inventory = new LocalInventory(doc, options.tables.catalog);
   if ((await inventory.list()).length === 0) for (const product of options.initialCatalog) await inventory.put(product);
   const store = new DynamoOrderStore(doc, options.tables.orders);
+  const notices = localNotices({
+    doc,
+    ordersTable: options.tables.orders,
+    notifier: options.notifier,
+    log: options.log,
+    now: options.now,
+  });
   const courier = options.demoCourier ? new DemoCourier(options.demoCourier, options.log) : undefined;
   const workflow = new LocalOrderWorkflow({
     deps: {
       orders: store,
       inventory,
       payments: new SandboxPaymentGateway(doc, options.tables.payments),
-      notifier: options.notifier,
+      notices: notices.notices,
       couriers: courier ?? manualCouriers,
       zones: options.zones,
       now: options.now,
@@ -90,12 +100,30 @@ export async function startLocalOrders(options: LocalOrdersOptions): Promise<Loc
   });
   const log = options.log.child({ area: 'orders' });
   let reconciler: NodeJS.Timeout | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> | undefined;
+  const sweep = (graceMs: number) => {
+    sweeping ??= notices
+      .sweep(graceMs)
+      .catch((error: unknown) => log.error({ err: error }, 'status notice sweep failed'))
+      .finally(() => {
+        sweeping = undefined;
+      });
+    return sweeping;
+  };
   return {
     deps,
     async resume() {
       const repaired = await inventory.repair();
       if (repaired > 0) log.warn({ repaired }, 'completed reservation writes cut by a crash');
+      // Notices a crash left pending (written with their status, never published): none is recent after a restart.
+      await sweep(0);
       const resumed = await workflow.resumeUnfinished();
+      const sweepEvery = options.noticeSweepMs ?? 10_000;
+      if (sweepEvery > 0 && sweeper === undefined) {
+        sweeper = setInterval(() => void sweep(sweepEvery), sweepEvery);
+        sweeper.unref();
+      }
       const every = options.reconcileEveryMs ?? 60_000;
       if (every > 0 && reconciler === undefined) {
         reconciler = setInterval(() => {
@@ -107,8 +135,11 @@ export async function startLocalOrders(options: LocalOrdersOptions): Promise<Loc
     },
     async stop() {
       clearInterval(reconciler);
+      clearInterval(sweeper);
+      await sweeping;
       courier?.stop();
       await workflow.stop();
+      await notices.settled(5_000);
       client.destroy();
       await dynamo.close();
     },

@@ -3,11 +3,13 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import { makeDynamo } from '../../adapters/aws/dynamo-client.ts';
 import { DynamoInventory } from '../../adapters/aws/dynamo-inventory.ts';
+import { DynamoNoticeRecords } from '../../adapters/aws/dynamo-notice-records.ts';
 import { DynamoOrderStore } from '../../adapters/aws/dynamo-order-store.ts';
 import { SnsNotifier } from '../../adapters/aws/sns-notifier.ts';
 import { SandboxPaymentGateway } from '../../adapters/local/sandbox-payment-gateway.ts';
 import { createPinoLogger } from '../../adapters/logging/pino-logger.ts';
 import { manualCouriers } from '../../src/app/orders/demo-courier.ts';
+import { OutboxNotices } from '../../src/app/orders/status-notices.ts';
 import { parseZonesFile } from '../../src/domain/orders/config-files.ts';
 import type { Inventory } from '../../src/ports/inventory.ts';
 import type { Logger } from '../../src/ports/logger.ts';
@@ -69,8 +71,16 @@ export function buildTaskRuntime(
     // The sandbox gateway keeps its outcomes in the payments table, so it works here too; a real PSP adapter
     // implementing PaymentGateway replaces it without touching the tasks.
     payments: new SandboxPaymentGateway(doc, env.PAYMENTS_TABLE),
-    // The Lambda reaches nobody directly: every status change goes to the topic, subscribers deliver it.
-    notifier: new SnsNotifier(sns, env.ORDERS_TOPIC_ARN, { log }),
+    // The Lambda reaches nobody directly: every status notice goes to the topic, subscribers deliver it. Publish,
+    // then clear the outbox record the transition wrote; what fails here the reconciler's sweep publishes later.
+    // Two tries of 4 s at most stay well inside the function's 25 s.
+    notices: new OutboxNotices({
+      publisher: new SnsNotifier(sns, env.ORDERS_TOPIC_ARN),
+      outbox: new DynamoNoticeRecords(doc, env.ORDERS_TABLE),
+      log,
+      attempts: 2,
+      timeoutMs: 4_000,
+    }),
     // Couriers report through /deliver (SendTaskSuccess) with the token the task stores on the order.
     couriers: manualCouriers,
     zones: parseZonesFile(JSON.parse(env.DELIVERY_ZONES_JSON), 'DELIVERY_ZONES_JSON'),

@@ -17,7 +17,8 @@ export interface OrderStore {
   listUnfinished(): Promise<Order[]>;
   /**
    * Moves the order to `next` and appends `entry` to its history, only from a status in `from`; clears `awaiting`.
-   * Returns false when the order was not in one of those statuses (already applied, or too late).
+   * Returns false when the order was not in one of those statuses (already applied, or too late). The same write
+   * records the status's notice as pending (the outbox, see NoticeOutbox).
    */
   transition(id: OrderId, from: readonly OrderStatus[], next: OrderState, entry: StatusEntry): Promise<boolean>;
   /**

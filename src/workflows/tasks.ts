@@ -1,4 +1,4 @@
-import { statusChangeReply } from '../app/orders/replies.ts';
+import { statusNotice } from '../app/orders/status-notices.ts';
 import type { OrderId } from '../domain/ids.ts';
 import {
   COURIER_STAGES,
@@ -12,10 +12,10 @@ import {
 } from '../domain/orders/order.ts';
 import { type DeliveryZone, findZone } from '../domain/orders/zones.ts';
 import type { Inventory } from '../ports/inventory.ts';
-import type { Notifier } from '../ports/notifier.ts';
 import type { OrderStore } from '../ports/order-store.ts';
 import type { CourierDispatch } from '../ports/order-workflow.ts';
 import type { PaymentGateway } from '../ports/payment-gateway.ts';
+import type { StatusNotices } from '../ports/status-notices.ts';
 import {
   AlreadyCompensated,
   AlreadyDelivered,
@@ -31,7 +31,8 @@ export interface TaskDeps {
   readonly orders: OrderStore;
   readonly inventory: Inventory;
   readonly payments: PaymentGateway;
-  readonly notifier: Notifier;
+  /** Status DMs, through the outbox (at least once; the relay shows each once). */
+  readonly notices: StatusNotices;
   readonly couriers: CourierDispatch;
   readonly zones: readonly DeliveryZone[];
   readonly now: () => Date;
@@ -288,7 +289,7 @@ async function move(
     ...(cause ? { cause } : {}),
   };
   const applied = await deps.orders.transition(order.id, PREDECESSORS[next.status], next, entry);
-  // The outcome is the notifier's to log: a retried task finds the transition applied and would not notify again.
+  // A replay that finds the transition applied announces nothing: the outbox record written with it does.
   if (applied) deps.onStatus?.(next.status);
-  if (applied) await deps.notifier.notify(order.user, statusChangeReply(order, entry));
+  if (applied) await deps.notices.announce(statusNotice(order, entry));
 }

@@ -3,6 +3,7 @@ import { DynamoOrderStore } from '../../adapters/aws/dynamo-order-store.ts';
 import { ensureOrderTables } from '../../adapters/aws/dynamo-tables.ts';
 import { startEmbeddedDynamo } from '../../adapters/local/embedded-dynalite.ts';
 import { LocalInventory } from '../../adapters/local/local-inventory.ts';
+import { type LocalNotices, localNotices } from '../../adapters/local/local-notices.ts';
 import { type LocalJson, LocalOrderWorkflow, loadOrderDefinition } from '../../adapters/local/local-order-workflow.ts';
 import { SandboxPaymentGateway } from '../../adapters/local/sandbox-payment-gateway.ts';
 import { auditOrders } from '../../src/app/orders/audit-orders.ts';
@@ -16,6 +17,7 @@ import { TEST_PAYMENT_METHODS } from '../../src/domain/orders/payment-methods.ts
 import { silentLogger } from '../../src/ports/logger.ts';
 import { taskStates } from '../../src/workflows/definition.ts';
 import { RecordingNotifier, testZones } from '../support/order-stack.ts';
+import { checkNoticeInvariants } from './notice-check.ts';
 
 export const FAULT_KINDS = ['throw', 'timeout', 'hang', 'crash_before', 'crash_after'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -65,6 +67,8 @@ export async function runFaultSuite(
       store: new DynamoOrderStore(doc, tables.orders),
       inventory: new LocalInventory(doc, tables.catalog),
       payments: new SandboxPaymentGateway(doc, tables.payments),
+      notices: (notifier) =>
+        localNotices({ doc, ordersTable: tables.orders, notifier, log: silentLogger, now: () => new Date() }),
     };
   };
   const violations: (Violation & { fault: string })[] = [];
@@ -94,6 +98,7 @@ type Shared = {
   readonly store: DynamoOrderStore;
   readonly inventory: LocalInventory;
   readonly payments: SandboxPaymentGateway;
+  readonly notices: (notifier: RecordingNotifier) => LocalNotices;
 };
 
 async function runCase(shared: Shared, fault: FaultCase, index: number) {
@@ -101,6 +106,7 @@ async function runCase(shared: Shared, fault: FaultCase, index: number) {
   const initialStock = 2;
   await shared.inventory.put({ id: productId, name: `Fault dish ${index}`, priceCents: 500, stock: initialStock });
   const notifier = new RecordingNotifier();
+  const notices = shared.notices(notifier);
   const givesUp = new Set<OrderId>();
   let fired = false;
   let current: LocalOrderWorkflow;
@@ -122,7 +128,7 @@ async function runCase(shared: Shared, fault: FaultCase, index: number) {
         orders: shared.store,
         inventory: shared.inventory,
         payments: shared.payments,
-        notifier,
+        notices: notices.notices,
         couriers: { requested: (order, stage) => void courier(order, stage).catch(() => {}) },
         zones: workflowZones,
         now: () => new Date(),
@@ -140,7 +146,10 @@ async function runCase(shared: Shared, fault: FaultCase, index: number) {
     // The restart: a fresh runner on the same tables, then the reconciler (after the reservation repair).
     setTimeout(() => {
       current = makeWorkflow();
-      void shared.inventory.repair().then(() => current.resumeUnfinished());
+      void shared.inventory
+        .repair()
+        .then(() => notices.sweep(0))
+        .then(() => current.resumeUnfinished());
     }, 20);
   };
 
@@ -232,6 +241,9 @@ async function runCase(shared: Shared, fault: FaultCase, index: number) {
     if (current.runningCount === 0) await current.resumeUnfinished();
   }
   await Promise.all([...retired, current].map((w) => w.stop()));
+  // The periodic outbox sweep, once more after everything stopped (a crash may have cut an announce).
+  await notices.sweep(0);
+  await notices.settled(10_000);
 
   const audit = await auditOrders(
     {
@@ -241,7 +253,13 @@ async function runCase(shared: Shared, fault: FaultCase, index: number) {
     },
     { initialStock: new Map([[productId, initialStock]]), quiescent: true },
   );
-  if (process.env.FAULT_DEBUG && audit.violations.length > 0) {
+  const finalOrders = await scoped(shared.store, ids).listAll();
+  const dms = checkNoticeInvariants(
+    finalOrders,
+    notifier.sent.map((m) => m.reply),
+  );
+  const violations = [...audit.violations, ...dms];
+  if (process.env.FAULT_DEBUG && violations.length > 0) {
     for (const id of ids) {
       const o = await shared.store.get(id);
       console.log(trace.filter((t) => t.includes(id)).join('\n'));
@@ -253,7 +271,7 @@ async function runCase(shared: Shared, fault: FaultCase, index: number) {
       );
     }
   }
-  return { orders: ids.length, violations: audit.violations };
+  return { orders: ids.length, violations };
 }
 
 /** The audit over this case's orders only (cases share the tables). */

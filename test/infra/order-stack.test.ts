@@ -52,6 +52,13 @@ async function adapterTtlAttribute(): Promise<string> {
   return names[0] as string;
 }
 
+/** The logical id of the one resource of a type whose id starts with `prefix`. */
+function idStarting(template: Template, type: string, prefix: string): string {
+  const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(prefix));
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+}
+
 /** The logical id of the only resource of a type. */
 function onlyId(template: Template, type: string): string {
   const ids = Object.keys(template.findResources(type));
@@ -67,6 +74,8 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
     const app = new App();
     const stack = new OrderStack(app, 'TestOrders', {
       taskCode: lambda.Code.fromInline('exports.handler = async () => ({});'),
+      reconcilerCode: lambda.Code.fromInline('exports.handler = async () => ({});'),
+      alarmEmail: 'ops@example.com',
       deliveryZones: testZones,
     });
     template = Template.fromStack(stack);
@@ -92,6 +101,8 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
             { AttributeName: 'createdAt', KeyType: 'RANGE' },
           ],
         }),
+        // The sparse outbox index, keyed as DynamoNoticeRecords and ensureOrderTables use it.
+        Match.objectLike({ IndexName: 'byOutbox', KeySchema: [{ AttributeName: 'outboxAt', KeyType: 'HASH' }] }),
       ],
     });
     template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -143,12 +154,14 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
   });
 
   it('has one topic and one task Lambda per distinct Task resource of the ASL, wired to tables, topic and zones', () => {
-    template.resourceCountIs('AWS::SNS::Topic', 1);
+    // The status topic and the alarm topic.
+    template.resourceCountIs('AWS::SNS::Topic', 2);
     const resourcesInAsl = new Set(
       taskStates(asl).map((t) => (t.waitsForToken ? asl.States[t.state].Parameters.FunctionName : t.resource)),
     );
     expect(resourcesInAsl).toEqual(new Set([`\${${TASK_FUNCTION_PLACEHOLDER}}`]));
-    template.resourceCountIs('AWS::Lambda::Function', resourcesInAsl.size);
+    // Plus the reconciler.
+    template.resourceCountIs('AWS::Lambda::Function', resourcesInAsl.size + 1);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
       Runtime: 'nodejs22.x',
@@ -159,7 +172,7 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
           ORDERS_TABLE: { Ref: Match.stringLikeRegexp('^Orders') },
           CATALOG_TABLE: { Ref: Match.stringLikeRegexp('^Catalog') },
           PAYMENTS_TABLE: { Ref: Match.stringLikeRegexp('^Payments') },
-          ORDERS_TOPIC_ARN: { Ref: onlyId(template, 'AWS::SNS::Topic') },
+          ORDERS_TOPIC_ARN: { Ref: idStarting(template, 'AWS::SNS::Topic', 'OrderStatus') },
           DELIVERY_ZONES_JSON: JSON.stringify({ zones: testZones }),
         }),
       },
@@ -173,13 +186,13 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
     expect(props.TracingConfiguration).toEqual({ Enabled: true });
     expect(props.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
     expect(JSON.parse(props.DefinitionString as string)).toEqual(asl);
-    const fn = onlyId(template, 'AWS::Lambda::Function');
+    const fn = idStarting(template, 'AWS::Lambda::Function', 'OrderTask');
     expect(props.DefinitionSubstitutions).toEqual({ [TASK_FUNCTION_PLACEHOLDER]: { 'Fn::GetAtt': [fn, 'Arn'] } });
     for (const task of taskStates(asl)) expect(task.timeoutSeconds, task.state).toBeGreaterThan(25);
   });
 
   it('grants least privilege: the machine may invoke only the task function, the function only its tables and topic', () => {
-    const fn = onlyId(template, 'AWS::Lambda::Function');
+    const fn = idStarting(template, 'AWS::Lambda::Function', 'OrderTask');
     const policies = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy');
     const statements = (p: Resource) =>
       (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement;
@@ -202,6 +215,9 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'sns:Publish',
+        // Publishing to the KMS-encrypted topic.
+        'kms:Decrypt',
+        'kms:GenerateDataKey*',
         'states:SendTaskSuccess',
       ]),
     );
@@ -236,8 +252,11 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
     const mainId = Object.keys(queues).find((id) => id.startsWith('OrderNotifications') && !id.includes('Dlq'));
     const dlqId = Object.keys(queues).find((id) => id.startsWith('OrderNotificationsDlq'));
     expect(mainId && dlqId).toBeTruthy();
+    // Encrypted with the stack's customer-managed key.
     for (const id of [mainId, dlqId]) {
-      expect(queues[id as string]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+      expect(queues[id as string]?.Properties).toMatchObject({
+        KmsMasterKeyId: { 'Fn::GetAtt': [onlyId(template, 'AWS::KMS::Key'), 'Arn'] },
+      });
     }
     expect(queues[mainId as string]?.Properties).toMatchObject({
       VisibilityTimeout: 60,
@@ -245,11 +264,12 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
       ReceiveMessageWaitTimeSeconds: 20,
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 },
     });
-    template.resourceCountIs('AWS::SNS::Subscription', 1);
+    // The queue's subscription (the other one is the alarm e-mail).
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'sqs',
       RawMessageDelivery: true,
-      TopicArn: { Ref: onlyId(template, 'AWS::SNS::Topic') },
+      TopicArn: { Ref: idStarting(template, 'AWS::SNS::Topic', 'OrderStatus') },
       Endpoint: { 'Fn::GetAtt': [mainId, 'Arn'] },
     });
     // SNS may send to the queue, but only from our topic.
@@ -261,7 +281,9 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
             Action: 'sqs:SendMessage',
             Effect: 'Allow',
             Principal: { Service: 'sns.amazonaws.com' },
-            Condition: { ArnEquals: { 'aws:SourceArn': { Ref: onlyId(template, 'AWS::SNS::Topic') } } },
+            Condition: {
+              ArnEquals: { 'aws:SourceArn': { Ref: idStarting(template, 'AWS::SNS::Topic', 'OrderStatus') } },
+            },
           }),
         ]),
       },
@@ -271,11 +293,111 @@ describe('OrderStack (offline synth, no Docker, no network)', () => {
     const sqsStatements = statements.filter((s) => JSON.stringify(s.Action).includes('sqs:'));
     expect(sqsStatements).toEqual([
       expect.objectContaining({
-        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
         Resource: { 'Fn::GetAtt': [mainId, 'Arn'] },
       }),
     ]);
     expect(outputFor(template, 'ORDERS_NOTIFICATIONS_QUEUE_URL')).toEqual({ Ref: mainId });
+  });
+});
+
+describe('OrderStack operations (offline synth): KMS, the reconciler, alarms', () => {
+  let template: Template;
+  beforeAll(() => {
+    const stack = new OrderStack(new App(), 'OpsOrders', {
+      taskCode: lambda.Code.fromInline('exports.handler = async () => ({});'),
+      reconcilerCode: lambda.Code.fromInline('exports.handler = async () => ({});'),
+      deliveryZones: testZones,
+      alarmEmail: 'ops@example.com',
+    });
+    template = Template.fromStack(stack);
+  }, 120_000);
+
+  it('encrypts both topics with a rotating customer key whose policy lets SNS and CloudWatch use it', () => {
+    const key = onlyId(template, 'AWS::KMS::Key');
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith(
+          ['sns.amazonaws.com', 'cloudwatch.amazonaws.com'].map((service) =>
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: service },
+              Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            }),
+          ),
+        ),
+      },
+    });
+    for (const topic of Object.values(template.findResources('AWS::SNS::Topic'))) {
+      expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [key, 'Arn'] });
+    }
+    // The bot reads the encrypted queue.
+    expect(botPolicyStatements(template)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [key, 'Arn'] } }),
+      ]),
+    );
+  });
+
+  it('runs the reconciler every 5 minutes, one at a time, allowed to redrive, start and heartbeat only this machine', () => {
+    const fn = idStarting(template, 'AWS::Lambda::Function', 'OrderReconciler');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 1,
+      Environment: {
+        Variables: Match.objectLike({
+          STALE_RECEIVED_MINUTES: '10',
+          MAX_ATTEMPTS: '5',
+          METRICS_NAMESPACE: 'Sonicord/Orders',
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn, 'Arn'] } })],
+    });
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes('OrderReconcilerServiceRole'),
+    );
+    const statements = policies.flatMap(
+      (p) => (p.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement,
+    );
+    const actions = new Set(statements.flatMap((s) => [s.Action].flat()));
+    for (const action of [
+      'states:DescribeExecution',
+      'states:RedriveExecution',
+      'states:StartExecution',
+      'states:SendTaskHeartbeat',
+      'dynamodb:Scan',
+      'sns:Publish',
+    ]) {
+      expect(actions, action).toContain(action);
+    }
+    const redrive = statements.find((s) => [s.Action].flat().includes('states:RedriveExecution'));
+    expect(JSON.stringify(redrive?.Resource)).toContain(':execution:sonicord-orders:*');
+  });
+
+  it('alarms on failed, timed-out and aborted executions, DLQ depth, Lambda errors and throttles, stuck orders', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const metrics = alarms.map((a) => `${a.Namespace}/${a.MetricName}`);
+    expect(metrics).toEqual(
+      expect.arrayContaining([
+        'AWS/States/ExecutionsFailed',
+        'AWS/States/ExecutionsTimedOut',
+        'AWS/States/ExecutionsAborted',
+        'AWS/SQS/ApproximateNumberOfMessagesVisible',
+        'AWS/Lambda/Errors',
+        'AWS/Lambda/Throttles',
+        'Sonicord/Orders/StuckReceivedOrders',
+      ]),
+    );
+    // Errors and throttles for both functions.
+    expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(2);
+    expect(metrics.filter((m) => m === 'AWS/Lambda/Throttles')).toHaveLength(2);
+    const alarmTopic = idStarting(template, 'AWS::SNS::Topic', 'OrderAlarms');
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: alarmTopic }]);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 });
 

@@ -4,6 +4,7 @@ import { DynamoOrderStore } from '../../adapters/aws/dynamo-order-store.ts';
 import { ensureOrderTables } from '../../adapters/aws/dynamo-tables.ts';
 import { startEmbeddedDynamo } from '../../adapters/local/embedded-dynalite.ts';
 import { LocalInventory } from '../../adapters/local/local-inventory.ts';
+import { localNotices } from '../../adapters/local/local-notices.ts';
 import { LocalOrderWorkflow, type LocalWorkflowOptions } from '../../adapters/local/local-order-workflow.ts';
 import { SandboxPaymentGateway } from '../../adapters/local/sandbox-payment-gateway.ts';
 import { advanceDelivery } from '../../src/app/orders/advance-delivery.ts';
@@ -18,6 +19,7 @@ import type { Order, OrderStatus } from '../../src/domain/orders/order.ts';
 import { TEST_PAYMENT_METHODS } from '../../src/domain/orders/payment-methods.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
 import type { Notifier, NotifyOutcome } from '../../src/ports/notifier.ts';
+import type { NoticePublisher } from '../../src/ports/status-notices.ts';
 
 export const testZones = parseZonesFile(JSON.parse(readFileSync('config/delivery-zones.json', 'utf8')));
 
@@ -44,6 +46,9 @@ export interface StackOptions {
   readonly courierTimeoutMs?: number;
   readonly taskTimeoutMs?: number;
   readonly around?: LocalWorkflowOptions['around'];
+  /** Wraps the status-notice publisher (faults: throws, hangs, lost publishes, duplicates, reordering). */
+  readonly wrapPublisher?: (publisher: NoticePublisher) => NoticePublisher;
+  readonly publishTimeoutMs?: number;
   /** Skips table creation and seeding (a restart over existing data). */
   readonly reopen?: boolean;
   /** Each applied transition (the metrics hook). */
@@ -72,13 +77,22 @@ export async function startOrderStack(options: StackOptions = {}) {
   const store = new DynamoOrderStore(doc, TABLES.orders);
   const payments = new SandboxPaymentGateway(doc, TABLES.payments);
   const notifier = new RecordingNotifier();
+  const notices = localNotices({
+    doc,
+    ordersTable: TABLES.orders,
+    notifier,
+    log: silentLogger,
+    now: () => new Date(),
+    ...(options.wrapPublisher ? { wrapPublisher: options.wrapPublisher } : {}),
+    ...(options.publishTimeoutMs === undefined ? {} : { publishTimeoutMs: options.publishTimeoutMs }),
+  });
   const courier = options.courierDelays ? new DemoCourier(options.courierDelays, silentLogger) : undefined;
   const workflow = new LocalOrderWorkflow({
     deps: {
       orders: store,
       inventory,
       payments,
-      notifier,
+      notices: notices.notices,
       couriers: courier ?? manualCouriers,
       zones: testZones,
       now: () => new Date(),
@@ -129,6 +143,10 @@ export async function startOrderStack(options: StackOptions = {}) {
     }
   }
 
+  /** An outbox sweep through a fault-free publisher (what the next process runs at start). */
+  const cleanSweep = () =>
+    localNotices({ doc, ordersTable: TABLES.orders, notifier, log: silentLogger, now: () => new Date() }).sweep(0);
+
   /** The invariants over every order of this stack (initial stock per product when known). */
   const audit = (initialStock?: ReadonlyMap<string, number>, quiescent = false) =>
     auditOrders({ store, inventory, payments }, { ...(initialStock ? { initialStock } : {}), quiescent });
@@ -136,6 +154,7 @@ export async function startOrderStack(options: StackOptions = {}) {
   async function close(): Promise<void> {
     courier?.stop();
     await workflow.stop();
+    await notices.settled(5_000);
     client.destroy();
     await dynamo.close();
   }
@@ -148,6 +167,8 @@ export async function startOrderStack(options: StackOptions = {}) {
     store,
     payments,
     notifier,
+    notices,
+    cleanSweep,
     workflow,
     orders,
     waitForStatus,

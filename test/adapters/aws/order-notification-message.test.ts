@@ -17,15 +17,40 @@ describe('parseNotificationMessage', () => {
     for (const reply of replies) {
       expect(parseNotificationMessage(body({ reply }))).toEqual({
         ok: true,
-        notification: { type: 'order.notification', user: 'web:alice', reply, at },
+        notification: { kind: 'legacy', user: 'web:alice', reply },
       });
     }
+  });
+
+  it('reads the notice’s identity (order, status, rank) when the message carries it', () => {
+    const identity = {
+      orderId: 'ord_0123456789abcdef',
+      status: 'preparing',
+      rank: 2,
+      key: 'ord_0123456789abcdef:preparing',
+    };
+    expect(parseNotificationMessage(body(identity))).toEqual({
+      ok: true,
+      notification: {
+        kind: 'notice',
+        notice: {
+          orderId: 'ord_0123456789abcdef',
+          user: 'web:alice',
+          status: 'preparing',
+          rank: 2,
+          reply: { kind: 'text', text: 'hi' },
+          at,
+        },
+      },
+    });
+    expect(parseNotificationMessage(body({ ...identity, status: 'teleported' })).ok).toBe(false);
+    expect(parseNotificationMessage(body({ ...identity, orderId: 'ord_../../x' })).ok).toBe(false);
   });
 
   it('unwraps an SNS envelope', () => {
     const envelope = JSON.stringify({ Type: 'Notification', MessageId: 'x', Message: body({ user: 'slack:T1/U2' }) });
     const parsed = parseNotificationMessage(envelope);
-    expect(parsed.ok && parsed.notification.user).toBe('slack:T1/U2');
+    expect(parsed.ok && parsed.notification.kind === 'legacy' && parsed.notification.user).toBe('slack:T1/U2');
   });
 
   it('says what is wrong, without echoing the body', () => {

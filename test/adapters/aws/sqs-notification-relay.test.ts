@@ -1,17 +1,26 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SnsNotifier } from '../../../adapters/aws/sns-notifier.ts';
 import { SqsNotificationRelay } from '../../../adapters/aws/sqs-notification-relay.ts';
+import { STATUS_RANK } from '../../../src/app/orders/status-notices.ts';
 import type { Reply } from '../../../src/chat/reply.ts';
 import { text } from '../../../src/chat/reply.ts';
-import { type UserId, userId } from '../../../src/domain/ids.ts';
+import { type OrderId, type UserId, userId } from '../../../src/domain/ids.ts';
+import type { OrderStatus } from '../../../src/domain/orders/order.ts';
 import type { Notifier, NotifyOutcome } from '../../../src/ports/notifier.ts';
 import { RecordingLogger, RecordingNotifier } from '../../support/command-context.ts';
 import { FakeClock, settle } from '../../support/fake-clock.ts';
+import { MemoryNoticeLedger } from '../../support/memory-notice-ledger.ts';
 
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/sonicord-order-notifications';
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:sonicord-order-status';
@@ -22,12 +31,21 @@ const preparing = text('Order `ord_1` is being **prepared**.', { title: 'Order p
 const onTheWay = text('Order `ord_1` is **out for delivery**.', { title: 'Order out for delivery' });
 
 /** The bodies the task Lambda's SnsNotifier really publishes, captured from its PublishCommand. */
-async function published(notices: readonly { user: UserId; reply: Reply }[]): Promise<string[]> {
+async function published(
+  notices: readonly { user: UserId; reply: Reply; order?: string; status?: OrderStatus }[],
+): Promise<string[]> {
   const client = new SNSClient({ region: 'eu-west-1', credentials });
   const sns = mockClient(client);
   sns.on(PublishCommand).resolves({ MessageId: 'p' });
-  const notifier = new SnsNotifier(client, TOPIC, { log: new RecordingLogger() });
-  for (const notice of notices) await notifier.notify(notice.user, notice.reply);
+  const publisher = new SnsNotifier(client, TOPIC);
+  for (const [i, n] of notices.entries()) {
+    const status = n.status ?? 'preparing';
+    const orderId = (n.order ?? `ord_${String(i).padStart(16, '0')}`) as OrderId;
+    await publisher.publish(
+      { orderId, user: n.user, status, rank: STATUS_RANK[status], reply: n.reply, at: '2026-11-24T10:00:00.000Z' },
+      new AbortController().signal,
+    );
+  }
   const bodies = sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Message ?? '');
   sns.restore();
   return bodies;
@@ -44,8 +62,9 @@ describe('SqsNotificationRelay (real SQSClient, send mocked)', () => {
   let relay: SqsNotificationRelay | undefined;
 
   /** Time stands still unless the test advances the clock, so an idle relay simply waits. */
-  const start = (notifier: Notifier): SqsNotificationRelay => {
-    relay = new SqsNotificationRelay(client, QUEUE, notifier, log, {
+  const start = (notifier: Notifier, ledger = new MemoryNoticeLedger()): SqsNotificationRelay => {
+    relay = new SqsNotificationRelay(client, QUEUE, { notifier, ledger }, log, {
+      pollers: 1,
       sleep: (ms, signal) => {
         sleeps.push(ms);
         return clock.sleep(ms, signal);
@@ -65,6 +84,7 @@ describe('SqsNotificationRelay (real SQSClient, send mocked)', () => {
   beforeEach(() => {
     sqs.reset();
     sqs.on(ReceiveMessageCommand).resolves({});
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
     sqs.on(DeleteMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
       Successful: input.Entries.map((e) => ({ Id: e.Id })),
       Failed: [],
@@ -239,7 +259,7 @@ describe('SqsNotificationRelay (real SQSClient, send mocked)', () => {
     expect(log.lines.map((l) => l.message)).toEqual(
       expect.arrayContaining([
         'delivering an order notification failed',
-        'deleting a delivered order notification failed; it will be delivered again',
+        'deleting a delivered order notification failed; its copy will be dropped when it comes back',
       ]),
     );
   });
@@ -281,10 +301,103 @@ describe('SqsNotificationRelay (real SQSClient, send mocked)', () => {
     expect(log.lines.filter((l) => l.level === 'error')).toEqual([]);
   });
 
-  it('refuses a queue URL that is not one, naming the variable to fix', () => {
-    expect(() => new SqsNotificationRelay(client, 'sonicord-queue', new RecordingNotifier(), log)).toThrow(
-      /ORDERS_NOTIFICATIONS_QUEUE_URL/,
+  it('shows a notice once: a duplicate in the batch and one in a later batch are dropped and deleted', async () => {
+    const [body] = await published([{ user: ALICE, reply: preparing, order: 'ord_aaaaaaaaaaaaaaaa' }]);
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [aMessage(1, body ?? ''), aMessage(2, body ?? '')] })
+      .resolvesOnce({ Messages: [aMessage(3, body ?? '')] })
+      .resolves({});
+    const notifier = new RecordingNotifier();
+    start(notifier);
+
+    await vi.waitFor(() => expect(sqs.commandCalls(DeleteMessageBatchCommand)).toHaveLength(2));
+    expect(notifier.sent).toEqual([{ user: ALICE, reply: preparing }]);
+    const deleted = sqs.commandCalls(DeleteMessageBatchCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+    expect(deleted.map((e) => e.ReceiptHandle)).toEqual(['rh-1', 'rh-2', 'rh-3']);
+  });
+
+  it('shows one order’s notices in rank order within a batch, and drops an older status after a newer one', async () => {
+    const order = 'ord_bbbbbbbbbbbbbbbb';
+    const [older, newer] = await published([
+      { user: ALICE, reply: preparing, order, status: 'preparing' },
+      { user: ALICE, reply: onTheWay, order, status: 'out_for_delivery' },
+    ]);
+    sqs
+      .on(ReceiveMessageCommand)
+      // Reordered by the queue: the newer status first, then both again later.
+      .resolvesOnce({ Messages: [aMessage(1, newer ?? ''), aMessage(2, older ?? '')] })
+      .resolvesOnce({ Messages: [aMessage(3, older ?? '')] })
+      .resolves({});
+    const notifier = new RecordingNotifier();
+    start(notifier);
+
+    await vi.waitFor(() => expect(sqs.commandCalls(DeleteMessageBatchCommand)).toHaveLength(2));
+    expect(notifier.sent).toEqual([
+      { user: ALICE, reply: preparing },
+      { user: ALICE, reply: onTheWay },
+    ]);
+    expect(sqs.commandCalls(DeleteMessageBatchCommand)[1]?.args[0].input.Entries).toEqual([
+      { Id: '0', ReceiptHandle: 'rh-3' },
+    ]);
+  });
+
+  it('brings a notice another relay is sending back soon instead of sending it twice', async () => {
+    const order = 'ord_cccccccccccccccc' as OrderId;
+    const [body] = await published([{ user: ALICE, reply: preparing, order }]);
+    receives({ Messages: [aMessage(1, body ?? '')] });
+    const ledger = new MemoryNoticeLedger();
+    await ledger.claim(order, 0, Date.now() + 60_000, Date.now());
+    const notifier = new RecordingNotifier();
+    start(notifier, ledger);
+
+    await vi.waitFor(() => expect(sqs.commandCalls(ChangeMessageVisibilityBatchCommand)).toHaveLength(1));
+    expect(sqs.commandCalls(ChangeMessageVisibilityBatchCommand)[0]?.args[0].input.Entries).toEqual([
+      { Id: '0', ReceiptHandle: 'rh-1', VisibilityTimeout: 5 },
+    ]);
+    expect(notifier.sent).toEqual([]);
+    expect(sqs.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
+  });
+
+  it('sends the DMs of different orders concurrently (a slow DM does not hold up the batch)', async () => {
+    const bodies = await published(
+      Array.from({ length: 10 }, (_, i) => ({
+        user: ALICE,
+        reply: preparing,
+        order: `ord_${String(i).padStart(16, 'd')}`,
+      })),
     );
+    receives({ Messages: bodies.map((b, i) => aMessage(i + 1, b)) });
+    let inFlight = 0;
+    let peak = 0;
+    const gate = Promise.withResolvers<void>();
+    const slow: Notifier = {
+      notify: async () => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await gate.promise;
+        inFlight -= 1;
+        return 'sent';
+      },
+    };
+    start(slow);
+    await vi.waitFor(() => expect(inFlight).toBe(10));
+    gate.resolve();
+    await vi.waitFor(() => expect(sqs.commandCalls(DeleteMessageBatchCommand)).toHaveLength(1));
+    expect(peak).toBe(10);
+    expect(sqs.commandCalls(DeleteMessageBatchCommand)[0]?.args[0].input.Entries).toHaveLength(10);
+  });
+
+  it('refuses a queue URL that is not one, naming the variable to fix', () => {
+    expect(
+      () =>
+        new SqsNotificationRelay(
+          client,
+          'sonicord-queue',
+          { notifier: new RecordingNotifier(), ledger: new MemoryNoticeLedger() },
+          log,
+        ),
+    ).toThrow(/ORDERS_NOTIFICATIONS_QUEUE_URL/);
   });
 });
 
@@ -313,7 +426,8 @@ describe('SqsNotificationRelay.stop (real SQSClient against a loopback server th
       maxAttempts: 1,
     });
     const log = new RecordingLogger();
-    const relay = new SqsNotificationRelay(client, queueUrl, new RecordingNotifier(), log);
+    const target = { notifier: new RecordingNotifier(), ledger: new MemoryNoticeLedger() };
+    const relay = new SqsNotificationRelay(client, queueUrl, target, log, { pollers: 1 });
     relay.start();
     await vi.waitFor(() => expect(held).toHaveLength(1));
     expect(held[0]?.headers['x-amz-target']).toBe('AmazonSQS.ReceiveMessage');
