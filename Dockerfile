@@ -28,4 +28,4 @@ USER node
 VOLUME ["/app/data"]
 EXPOSE 3000
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "src/main.ts"]
+CMD ["node", "--v8-pool-size=1", "src/main.ts"]

@@ -14,10 +14,12 @@ import { FileTableSource } from '../files/file-table-source.ts';
 import type { FromWorker, RemoteFile, ToWorker, WorkerJob } from './protocol.ts';
 
 // On Linux a thread has its own nice value: this one yields the CPU to the main thread, whose event loop carries
-// voice frames and interaction acknowledgements. (Elsewhere the call would lower the whole process: skipped.)
+// voice frames and interaction acknowledgements. 19, the lowest: at nice 10 the main thread still waited for a core
+// up to 13 ms while a 1M-row score ran on 2 cores (bench:surfaces); an idle core still goes to the worker at once.
+// (Elsewhere the call would lower the whole process: skipped.)
 if (process.platform === 'linux') {
   try {
-    setPriority(10);
+    setPriority(19);
   } catch {
     // Not allowed here (a container without the capability to change priority): run at normal priority.
   }
