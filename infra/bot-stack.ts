@@ -54,6 +54,7 @@ export const READY_PATH = '/readyz';
  */
 export class BotStack extends Stack {
   readonly coordination: dynamodb.Table;
+  readonly budgets: dynamodb.Table;
   readonly shardServices: ecs.FargateService[] = [];
   readonly slackService: ecsPatterns.ApplicationLoadBalancedFargateService;
 
@@ -92,10 +93,20 @@ export class BotStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    // Usage against budgets, shared by every task: same key and TTL as adapters/aws/dynamo-budget-store.ts.
+    this.budgets = new dynamodb.Table(this, 'Budgets', {
+      tableName: 'sonicord-budgets',
+      partitionKey: { name: 'bucket', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiresAt',
+      // Spend counts are what /usage shows and budgets enforce: keep them if the stack goes.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     const taskRole = botTaskRole(this, {
       models: props.models,
       sonicModelId: props.sonicModelId ?? 'amazon.nova-2-sonic-v1:0',
-      tables: { ...tables, coordinationArn: this.coordination.tableArn },
+      tables: { ...tables, coordinationArn: this.coordination.tableArn, budgetsArn: this.budgets.tableArn },
       ordersStateMachineName: props.orders.stateMachineName,
       ...(props.orders.notifications ? { notifications: props.orders.notifications } : {}),
       ...(props.knowledge ? { knowledgePolicy: props.knowledge.policy } : {}),
@@ -110,7 +121,11 @@ export class BotStack extends Stack {
       AWS_REGION: Aws.REGION,
       LOG_LEVEL: 'info',
       PLAYGROUND: 'off',
+      // The ALB and ECS probe /readyz from outside the container: listen beyond loopback, /metrics behind a token.
+      OPS_HOST: '0.0.0.0',
       OPS_PORT: String(opsPort),
+      BUDGETS_STORE: 'dynamodb',
+      BUDGETS_TABLE: this.budgets.tableName,
       SHARED_STATE: 'dynamodb',
       SHARED_STATE_TABLE: this.coordination.tableName,
       ASK_CONVERSATION_STORE: 'dynamodb',
@@ -138,7 +153,7 @@ export class BotStack extends Stack {
       definition.addContainer('bot', {
         image: props.image,
         environment: { ...environment, ...env },
-        secrets,
+        secrets: { ...secrets, METRICS_TOKEN: ecs.Secret.fromSecretsManager(secret, 'metricsToken') },
         logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: name.toLowerCase() }),
         portMappings: ports.map((containerPort) => ({ containerPort })),
         // Node 24 has fetch: no curl in the slim image.

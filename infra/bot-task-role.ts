@@ -20,6 +20,8 @@ export interface BotAccess {
     readonly catalog: string;
     readonly conversations: string;
     readonly coordinationArn: string;
+    /** Usage against budgets: conditional updates and reads (adapters/aws/dynamo-budget-store.ts). */
+    readonly budgetsArn: string;
   };
   readonly ordersStateMachineName: string;
   readonly notifications?: sqs.IQueue;
@@ -102,6 +104,12 @@ export function botTaskRole(stack: Stack, access: BotAccess): iam.Role {
     new iam.PolicyStatement({
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       resources: [access.tables.coordinationArn],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      resources: [access.tables.budgetsArn],
     }),
   );
 

@@ -101,7 +101,9 @@ describe('BotStack (synthesized offline)', () => {
       for (const secret of secretsOf(container)) expect(secret.from).toMatch(/secretsmanager.*sonicord\/bot/);
     }
     const names = containers().flatMap((c) => secretsOf(c).map((s) => s.name));
-    expect(new Set(names)).toEqual(new Set(['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']));
+    expect(new Set(names)).toEqual(
+      new Set(['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'METRICS_TOKEN']),
+    );
     expect(JSON.stringify(containers())).toContain(':discordToken::');
   });
 
@@ -152,6 +154,29 @@ describe('BotStack (synthesized offline)', () => {
       TimeToLiveSpecification: { AttributeName: COORDINATION_TTL_ATTRIBUTE, Enabled: true },
       BillingMode: 'PAY_PER_REQUEST',
     });
+  });
+
+  it('keeps usage in a budgets table the adapter can use, and opens the ops port to probes with /metrics behind a token', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'sonicord-budgets',
+      KeySchema: [{ AttributeName: 'bucket', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    const budgets = taskRoleStatements().find((s) => JSON.stringify(s.Resource).includes('Budgets'));
+    expect(actionsOf(budgets ?? { Action: [], Resource: '', Effect: '' }).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+    ]);
+    const definitions = template.findResources('AWS::ECS::TaskDefinition');
+    expect(Object.keys(definitions).length).toBeGreaterThan(1);
+    for (const definition of Object.values(definitions)) {
+      const [container] = (definition.Properties as { ContainerDefinitions: Record<string, unknown>[] })
+        .ContainerDefinitions as { Environment: { Name: string; Value: unknown }[]; Secrets: { Name: string }[] }[];
+      const env = Object.fromEntries((container?.Environment ?? []).map((e) => [e.Name, e.Value]));
+      expect(env.OPS_HOST).toBe('0.0.0.0');
+      expect(env.BUDGETS_STORE).toBe('dynamodb');
+      expect((container?.Secrets ?? []).map((x) => x.Name)).toContain('METRICS_TOKEN');
+    }
   });
 
   it('gives the task role only the calls the bot makes, on named resources', () => {
