@@ -15,8 +15,19 @@ export interface StartupFacts {
 /** Orders run in-process over embedded DynamoDB in local mode, so they need no AWS at all. */
 const offlineCommands = (ordersMode: 'local' | 'aws'): string[] =>
   ordersMode === 'local'
-    ? ['/help', '/order', '/track', '/deliver', '/restock', '/bench (score mode)']
-    : ['/help', '/bench (score mode)'];
+    ? [
+        '/help',
+        '/order',
+        '/track',
+        '/cancel',
+        '/deliver',
+        '/restock',
+        '/bench (score and retrieval modes)',
+        '/kb',
+        '/result',
+        '/usage',
+      ]
+    : ['/help', '/bench (score and retrieval modes)', '/result', '/usage'];
 const awsFeatures = (ordersMode: 'local' | 'aws'): string[] => [
   '/ask',
   'free text (thread follow-ups, the order assistant)',
