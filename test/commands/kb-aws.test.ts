@@ -5,16 +5,18 @@ import { runCommand } from '../../src/chat/dispatcher.ts';
 import { aCommandContext } from '../support/command-context.ts';
 import { type FakeAwsJson, startFakeAwsJson } from '../support/fake-aws-json.ts';
 import { awsKbLibrary, ingestionService } from '../support/fake-kb-aws.ts';
-import { type FakeS3, startFakeS3 } from '../support/fake-s3-kb.ts';
+import { type BucketView, type FakeS3, startFakeS3 } from '../support/fake-s3.ts';
 import { knowledgeDepsFor, starterKnowledgeBase } from '../support/kb-fixtures.ts';
 import { memoryFile } from '../support/tiny-pdf.ts';
 
 let s3: FakeS3;
+let docs: BucketView;
 let agent: FakeAwsJson;
 let fixture: Awaited<ReturnType<typeof starterKnowledgeBase>>;
 let knowledge: KnowledgeDeps;
 beforeAll(async () => {
-  s3 = await startFakeS3('kb-docs');
+  s3 = await startFakeS3();
+  docs = s3.bucket('kb-docs');
   agent = await startFakeAwsJson('http1');
 });
 afterAll(async () => {
@@ -43,7 +45,7 @@ describe('/kb in KB_MODE=aws (S3 and bedrock-agent loopback fakes)', () => {
       kind: 'text',
       text: expect.stringContaining('once the knowledge base has ingested it'),
     });
-    expect([...s3.objects.keys()].some((k) => k.startsWith('chunks/allergens.md/'))).toBe(true);
+    expect(docs.keys().some((k) => k.startsWith('chunks/allergens.md/'))).toBe(true);
     const listed = await run({ action: 'list' });
     expect(listed).toMatchObject({
       kind: 'table',
@@ -52,6 +54,6 @@ describe('/kb in KB_MODE=aws (S3 and bedrock-agent loopback fakes)', () => {
     expect(await run({ action: 'remove', name: 'allergens.md' })).toMatchObject({
       text: expect.stringContaining('forgets it when its ingestion job has run'),
     });
-    expect([...s3.objects.keys()].some((k) => k.startsWith('chunks/allergens.md/'))).toBe(false);
+    expect(docs.keys().some((k) => k.startsWith('chunks/allergens.md/'))).toBe(false);
   });
 });

@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 
 /**
- * A loopback fake of S3's REST API, path-style (`/bucket/key`), for the operations /bench batch runs use:
- * PutObject, GetObject and ListObjectsV2 (with MaxKeys and continuation tokens). Objects live in `objects`
+ * A loopback fake of S3's REST API, path-style (`/bucket/key`, the client's `forcePathStyle`), for the operations
+ * /bench batch runs and the knowledge base's uploads use: PutObject, GetObject, DeleteObject and ListObjectsV2 (with
+ * MaxKeys and continuation tokens). Objects live in `objects`
  * (`bucket/key` → bytes) so a fake service (the Bedrock batch fake) can read and write them directly.
  * Accepts plain bodies and `aws-chunked` ones (the SDK's flexible checksums send trailers that way).
  */
@@ -16,8 +17,19 @@ export interface FakeS3 {
   listPageSize: number;
   /** Answers the next matching request with an S3 error instead. */
   failNext(match: (method: string, path: string) => boolean, code: string, status: number): void;
+  /** One bucket's objects by key, as text (what a test of one bucket reads and seeds). */
+  bucket(name: string): BucketView;
   client(): S3Client;
   close(): Promise<void>;
+}
+
+export interface BucketView {
+  keys(): string[];
+  get(key: string): string | undefined;
+  has(key: string): boolean;
+  set(key: string, body: string): void;
+  delete(key: string): void;
+  clear(): void;
 }
 
 export async function startFakeS3(): Promise<FakeS3> {
@@ -46,6 +58,11 @@ export async function startFakeS3(): Promise<FakeS3> {
         res.writeHead(200, { etag: '"fake"' });
         return res.end();
       }
+      if (method === 'DELETE' && key) {
+        objects.delete(`${bucket}/${key}`);
+        res.writeHead(204);
+        return res.end();
+      }
       if (method === 'GET' && key) {
         const body = objects.get(`${bucket}/${key}`);
         if (!body) return xml(res, 404, '<Error><Code>NoSuchKey</Code><Message>no such key</Message></Error>');
@@ -71,6 +88,7 @@ export async function startFakeS3(): Promise<FakeS3> {
       state.listPageSize = n;
     },
     failNext: (match, code, status) => failures.push({ match, code, status }),
+    bucket: (name) => bucketView(objects, name),
     client: () =>
       new S3Client({
         endpoint,
@@ -84,6 +102,21 @@ export async function startFakeS3(): Promise<FakeS3> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+function bucketView(objects: Map<string, Buffer>, bucket: string): BucketView {
+  const at = (key: string) => `${bucket}/${key}`;
+  const own = () => [...objects.keys()].filter((k) => k.startsWith(`${bucket}/`));
+  return {
+    keys: () => own().map((k) => k.slice(bucket.length + 1)),
+    get: (key) => objects.get(at(key))?.toString('utf8'),
+    has: (key) => objects.has(at(key)),
+    set: (key, body) => void objects.set(at(key), Buffer.from(body)),
+    delete: (key) => void objects.delete(at(key)),
+    clear: () => {
+      for (const k of own()) objects.delete(k);
+    },
   };
 }
 

@@ -5,17 +5,19 @@ import { prepareDocument } from '../../../src/domain/knowledge/prepare.ts';
 import type { NewKbDocument } from '../../../src/domain/knowledge/types.ts';
 import { type FakeAwsJson, startFakeAwsJson } from '../../support/fake-aws-json.ts';
 import { awsKbLibrary, ingestionService, JOBS } from '../../support/fake-kb-aws.ts';
-import { type FakeS3, startFakeS3 } from '../../support/fake-s3-kb.ts';
+import { type BucketView, type FakeS3, startFakeS3 } from '../../support/fake-s3.ts';
 import { starterKnowledgeBase } from '../../support/kb-fixtures.ts';
 
 let s3: FakeS3;
+let docs: BucketView;
 let agent: FakeAwsJson;
 let local: { kb: LocalKnowledgeBase; close(): Promise<void> };
 let library: BedrockKbLibrary;
 let service: ReturnType<typeof ingestionService>;
 
 beforeAll(async () => {
-  s3 = await startFakeS3('kb-docs');
+  s3 = await startFakeS3();
+  docs = s3.bucket('kb-docs');
   agent = await startFakeAwsJson('http1');
 });
 afterAll(async () => {
@@ -23,7 +25,7 @@ afterAll(async () => {
   await agent.close();
 });
 beforeEach(async () => {
-  s3.objects.clear();
+  docs.clear();
   agent.requests.length = 0;
   service = ingestionService();
   agent.setHandler(service.handle);
@@ -41,7 +43,11 @@ const specials = doc(
   'specials-week-49.md',
   '# Specials\n\n## Pumpkin lasagne\n\nGluten free pasta, contains milk.\n\n## Chestnut soup\n\nVegan.\n',
 );
-const objectsOf = (folder: string) => [...s3.objects.keys()].filter((k) => k.startsWith(folder)).sort();
+const objectsOf = (folder: string) =>
+  docs
+    .keys()
+    .filter((k) => k.startsWith(folder))
+    .sort();
 
 describe('BedrockKbLibrary: /kb add and remove mirrored to S3 and a Bedrock KB ingestion job', () => {
   it('add uploads one object per chunk with its metadata file, then starts an ingestion job', async () => {
@@ -49,9 +55,9 @@ describe('BedrockKbLibrary: /kb add and remove mirrored to S3 and a Bedrock KB i
     expect(added.ok).toBe(true);
     const keys = objectsOf('chunks/specials-week-49.md/');
     expect(keys).toHaveLength(specials.chunks.length * 2);
-    const first = s3.objects.get('chunks/specials-week-49.md/0000.md');
-    expect(first?.body).toBe(specials.chunks[0]?.text);
-    const meta = JSON.parse(s3.objects.get('chunks/specials-week-49.md/0000.md.metadata.json')?.body ?? '{}');
+    const first = docs.get('chunks/specials-week-49.md/0000.md');
+    expect(first).toBe(specials.chunks[0]?.text);
+    const meta = JSON.parse(docs.get('chunks/specials-week-49.md/0000.md.metadata.json') ?? '{}');
     expect(meta).toEqual({
       metadataAttributes: { source: 'specials-week-49.md', section: specials.chunks[0]?.section },
     });
@@ -62,19 +68,19 @@ describe('BedrockKbLibrary: /kb add and remove mirrored to S3 and a Bedrock KB i
 
   it('remove deletes every object of the document (past a listing page) and re-syncs', async () => {
     await library.add(specials);
-    for (let i = 0; i < 1005; i++) s3.objects.set(`chunks/specials-week-49.md/x${i}`, { body: '', contentType: '' });
-    s3.objects.set('chunks/menu.md/0000.md', { body: 'kept', contentType: '' });
+    for (let i = 0; i < 1005; i++) docs.set(`chunks/specials-week-49.md/x${i}`, '');
+    docs.set('chunks/menu.md/0000.md', 'kept');
     const removed = await library.remove('specials-week-49.md');
     expect(removed.ok).toBe(true);
     expect(objectsOf('chunks/specials-week-49.md/')).toEqual([]);
     expect(objectsOf('manifest/specials-week-49.md/')).toEqual([]);
-    expect(s3.objects.has('chunks/menu.md/0000.md')).toBe(true);
+    expect(docs.has('chunks/menu.md/0000.md')).toBe(true);
     expect(service.jobs).toHaveLength(2);
     expect((await library.list()).map((d) => d.name)).not.toContain('specials-week-49.md');
   });
 
   it('a failed upload leaves neither the document in the list nor any of its objects in S3', async () => {
-    s3.failNext('PUT', 'InternalError');
+    s3.failNext((method) => method === 'PUT', 'InternalError', 500);
     const added = await library.add(specials);
     expect(!added.ok && added.error).toMatchObject({
       code: 'kb.upload_failed',
@@ -89,7 +95,7 @@ describe('BedrockKbLibrary: /kb add and remove mirrored to S3 and a Bedrock KB i
   it('a failed delete is finished at the next change (no object of a removed document stays)', async () => {
     await library.add(specials);
     // S3 refuses the next 6 deletes: at the removal and at the retry before its ingestion job.
-    for (let i = 0; i < 6; i++) s3.failNext('DELETE', 'SlowDown', 503);
+    for (let i = 0; i < 6; i++) s3.failNext((method) => method === 'DELETE', 'SlowDown', 503);
     expect((await library.remove('specials-week-49.md')).ok).toBe(true);
     expect(objectsOf('chunks/specials-week-49.md/').length).toBeGreaterThan(0);
     await library.add(doc('hours.md', '# Hours\n\nOpen every day from 11:00 to 23:00.\n'));
@@ -128,8 +134,8 @@ describe('BedrockKbLibrary: /kb add and remove mirrored to S3 and a Bedrock KB i
   });
 
   it('reconcile mirrors the folder and uploads at startup: missing or changed uploaded, gone deleted, once', async () => {
-    s3.objects.set('manifest/old.md/abc', { body: '', contentType: '' });
-    s3.objects.set('chunks/old.md/0000.md', { body: 'stale', contentType: '' });
+    docs.set('manifest/old.md/abc', '');
+    docs.set('chunks/old.md/0000.md', 'stale');
     const contents = await local.kb.contents();
     expect(await library.reconcile(contents)).toBe(contents.length + 1);
     expect(service.jobs).toHaveLength(1);
@@ -138,7 +144,7 @@ describe('BedrockKbLibrary: /kb add and remove mirrored to S3 and a Bedrock KB i
     expect(objectsOf('chunks/old.md/')).toEqual([]);
     const menu = contents.find((d) => d.name === 'menu.md');
     expect(objectsOf('chunks/menu.md/')).toHaveLength((menu?.chunks.length ?? 0) * 2);
-    expect(s3.objects.get('chunks/menu.md/0000.md')?.body).toBe(menu?.chunks[0]?.text);
+    expect(docs.get('chunks/menu.md/0000.md')).toBe(menu?.chunks[0]?.text);
 
     // Nothing changed: nothing uploaded, no job.
     const puts = s3.requests.filter((r) => r.method === 'PUT').length;
@@ -147,9 +153,9 @@ describe('BedrockKbLibrary: /kb add and remove mirrored to S3 and a Bedrock KB i
     expect(service.jobs).toHaveLength(1);
 
     // An edited document (new hash) replaces its objects.
-    s3.objects.delete(`manifest/menu.md/${menu?.hash}`);
-    s3.objects.set('manifest/menu.md/oldhash', { body: '', contentType: '' });
-    s3.objects.set('chunks/menu.md/9999.md', { body: 'old passage', contentType: '' });
+    docs.delete(`manifest/menu.md/${menu?.hash}`);
+    docs.set('manifest/menu.md/oldhash', '');
+    docs.set('chunks/menu.md/9999.md', 'old passage');
     expect(await library.reconcile(contents)).toBe(1);
     expect(objectsOf('chunks/menu.md/9999')).toEqual([]);
     expect(objectsOf('manifest/menu.md/')).toEqual([`manifest/menu.md/${menu?.hash}`]);
