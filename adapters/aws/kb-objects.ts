@@ -1,5 +1,6 @@
-import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { KbChunk } from '../../src/domain/knowledge/types.ts';
+import { S3Objects } from './s3-objects.ts';
 
 /** Requests in flight at once for one document's objects. */
 const PARALLEL = 8;
@@ -13,13 +14,11 @@ export class KbObjects {
   /** Outside the data source's prefix: `<manifest>/<document>/<hash>`, written once a document's upload is complete. */
   static readonly MANIFEST = 'manifest/';
 
-  readonly #s3: S3Client;
-  readonly #bucket: string;
+  readonly #objects: S3Objects;
   readonly #prefix: string;
 
   constructor(s3: S3Client, bucket: string, prefix: string) {
-    this.#s3 = s3;
-    this.#bucket = bucket;
+    this.#objects = new S3Objects(s3, bucket);
     this.#prefix = prefix;
   }
 
@@ -41,10 +40,7 @@ export class KbObjects {
   /** Uploads the chunks, then (last) the manifest entry that says the document is complete. */
   async upload(name: string, hash: string, chunks: readonly KbChunk[], signal?: AbortSignal): Promise<void> {
     await this.#uploadChunks(name, chunks, signal);
-    await this.#s3.send(
-      new PutObjectCommand({ Bucket: this.#bucket, Key: `${this.#manifestOf(name)}${hash}`, Body: hash }),
-      signal ? { abortSignal: signal } : {},
-    );
+    await this.#objects.put(`${this.#manifestOf(name)}${hash}`, hash, 'text/plain; charset=utf-8', signal);
   }
 
   #manifestOf(name: string): string {
@@ -61,12 +57,7 @@ export class KbObjects {
         { key: `${key}.metadata.json`, body: JSON.stringify(metadata), contentType: 'application/json' },
       ];
     });
-    await inBatches(puts, (p) =>
-      this.#s3.send(
-        new PutObjectCommand({ Bucket: this.#bucket, Key: p.key, Body: p.body, ContentType: p.contentType }),
-        signal ? { abortSignal: signal } : {},
-      ),
-    );
+    await inBatches(puts, (p) => this.#objects.put(p.key, p.body, p.contentType, signal));
   }
 
   /** Deletes every object of the document, its manifest entry last; answers how many there were. */
@@ -79,27 +70,11 @@ export class KbObjects {
   }
 
   async #delete(keys: readonly string[], signal?: AbortSignal): Promise<void> {
-    await inBatches(keys, (key) =>
-      this.#s3.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }), signal ? { abortSignal: signal } : {}),
-    );
+    await inBatches(keys, (key) => this.#objects.delete(key, signal));
   }
 
-  async #keys(prefix: string, signal?: AbortSignal): Promise<string[]> {
-    const keys: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.#s3.send(
-        new ListObjectsV2Command({
-          Bucket: this.#bucket,
-          Prefix: prefix,
-          ...(token ? { ContinuationToken: token } : {}),
-        }),
-        signal ? { abortSignal: signal } : {},
-      );
-      for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return keys;
+  #keys(prefix: string, signal?: AbortSignal): Promise<string[]> {
+    return this.#objects.list(prefix, signal);
   }
 }
 

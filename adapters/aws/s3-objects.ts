@@ -1,13 +1,20 @@
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  paginateListObjectsV2,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 
 /** S3's own ceiling for one PutObject (5 GiB); anything larger needs a multipart upload, which this helper refuses. */
 export const MAX_PUT_BYTES = 5 * 1024 ** 3;
 
 /**
- * The few S3 object operations /bench batch runs need, on one bucket: put a file, list a folder, read an object
- * whole or line by line (streamed: a 200 MB `.jsonl.out` never sits in memory as one string).
+ * The few S3 object operations /bench batch runs and the knowledge base's uploads need, on one bucket: put a file,
+ * list a folder, delete an object, read an object whole or line by line (streamed: a 200 MB `.jsonl.out` never sits
+ * in memory as one string).
  */
 export class S3Objects {
   readonly #client: S3Client;
@@ -27,6 +34,13 @@ export class S3Objects {
     if (bytes > MAX_PUT_BYTES) throw new RangeError(`${key} is ${bytes} bytes, over S3's single-upload limit`);
     await this.#client.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+      signal ? { abortSignal: signal } : {},
+    );
+  }
+
+  async delete(key: string, signal?: AbortSignal): Promise<void> {
+    await this.#client.send(
+      new DeleteObjectCommand({ Bucket: this.bucket, Key: key }),
       signal ? { abortSignal: signal } : {},
     );
   }
