@@ -18,16 +18,31 @@ export function isStaff(member: MemberShape | null, guildId: string | null, user
 
 const isIdList = (roles: MemberShape['roles']): roles is readonly string[] => Array.isArray(roles);
 
+/** The member's role ids in this guild, from a raw API member or a cached one. */
+export function roleIdsOf(member: MemberShape | null): readonly string[] {
+  if (!member) return [];
+  const roles = member.roles;
+  if (isIdList(roles)) return roles;
+  const ids: string[] = [];
+  roles.cache.some((role) => {
+    ids.push(role.id);
+    return false;
+  });
+  return ids;
+}
+
 export function invokerOf(
   user: UserShape,
   member: MemberShape | null,
   guildId: string | null,
   staff: StaffRules,
 ): Invoker {
+  const roles = roleIdsOf(member);
   return {
     user: userId('discord', user.id),
     displayName: user.globalName ?? user.username,
     isStaff: isStaff(member, guildId, user.id, staff),
+    ...(roles.length > 0 ? { roles } : {}),
   };
 }
 

@@ -9,6 +9,8 @@ export interface Invoker {
   readonly user: UserId;
   readonly displayName: string;
   readonly isStaff: boolean;
+  /** The platform's role ids for this user where the command runs (a Discord member's roles); budgets read them. */
+  readonly roles?: readonly string[];
 }
 
 /** Where a command or message happens. Keys are opaque strings built by the adapter. */

@@ -3,13 +3,15 @@ import type { UserId } from '../../domain/ids.ts';
 import { type AppError, appError, err, ok, type Result } from '../../domain/result.ts';
 import { type Amounts, type BucketRequest, type BudgetStore, type Dimension, ZERO } from '../../ports/budget-store.ts';
 import type { Metrics } from '../../ports/metrics.ts';
-import { type BudgetPolicy, ceilings, DIMENSION_WORDS, type Limits, periodAt } from './policy.ts';
+import { type BudgetPolicy, ceilings, DIMENSION_WORDS, type Limits, periodAt, userLimits } from './policy.ts';
 import { describeAmount, resetsIn } from './present.ts';
 
 /** Who pays for a request: the user (staff get their own limits) and, outside direct messages, the server. */
 export interface Payer {
   readonly user: UserId;
   readonly isStaff: boolean;
+  /** The user's role ids where the request runs: a role with its own limits in the policy applies (not to staff). */
+  readonly roles?: readonly string[];
   /** `discord:<guild>`, `slack:<team>`: absent in a direct message. */
   readonly server?: string;
 }
@@ -21,7 +23,7 @@ export interface Hold {
 }
 
 export type Scope =
-  | { readonly kind: 'user'; readonly user: UserId; readonly isStaff: boolean }
+  | { readonly kind: 'user'; readonly user: UserId; readonly isStaff: boolean; readonly roles?: readonly string[] }
   | { readonly kind: 'server'; readonly server: string };
 
 export interface ScopeUsage {
@@ -128,14 +130,14 @@ export class Budgets {
 
   #scopes(payer: Payer): Scope[] {
     return [
-      { kind: 'user', user: payer.user, isStaff: payer.isStaff },
+      { kind: 'user', user: payer.user, isStaff: payer.isStaff, ...(payer.roles ? { roles: payer.roles } : {}) },
       ...(payer.server === undefined ? [] : [{ kind: 'server' as const, server: payer.server }]),
     ];
   }
 
   #limitsOf(scope: Scope): Limits {
     if (scope.kind === 'server') return this.#o.policy.server;
-    return scope.isStaff ? this.#o.policy.user.staff : this.#o.policy.user.default;
+    return userLimits(this.#o.policy, scope.isStaff, scope.roles ?? []);
   }
 
   #buckets(payer: Payer, amounts: Amounts, at: Date): BucketRequest[] {

@@ -10,6 +10,7 @@ export function payerOf(ctx: Pick<CommandContext, 'invoker' | 'place'>): Payer {
   return {
     user: invoker.user,
     isStaff: invoker.isStaff,
+    ...(invoker.roles?.length ? { roles: invoker.roles } : {}),
     ...(shared ? { server: `${place.platform}:${place.spaceId}` } : {}),
   };
 }

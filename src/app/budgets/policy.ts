@@ -11,10 +11,25 @@ export interface Limits {
   readonly voiceMinutes?: number;
 }
 
-/** Per user (a default and a staff override) and per server (a Discord guild, a Slack workspace). */
+/**
+ * Per user (a default, a staff override and overrides by role id) and per server (a Discord guild, a Slack
+ * workspace).
+ */
 export interface BudgetPolicy {
-  readonly user: { readonly default: Limits; readonly staff: Limits };
+  readonly user: {
+    readonly default: Limits;
+    readonly staff: Limits;
+    /** Role id -> limits, in the file's order: a member with several listed roles gets the first listed. */
+    readonly roles?: ReadonlyMap<string, Limits>;
+  };
   readonly server: Limits;
+}
+
+/** Staff get the staff limits; otherwise the first role of the policy the user has; otherwise the default. */
+export function userLimits(policy: BudgetPolicy, isStaff: boolean, roles: readonly string[]): Limits {
+  if (isStaff) return policy.user.staff;
+  for (const [role, limits] of policy.user.roles ?? []) if (roles.includes(role)) return limits;
+  return policy.user.default;
 }
 
 const limitsSchema = z
@@ -28,7 +43,13 @@ const limitsSchema = z
 
 const policySchema = z
   .object({
-    user: z.object({ default: limitsSchema, staff: limitsSchema.optional() }).strict(),
+    user: z
+      .object({
+        default: limitsSchema,
+        staff: limitsSchema.optional(),
+        roles: z.record(z.string().regex(/^\d{5,25}$/, 'a role id (digits)'), limitsSchema).optional(),
+      })
+      .strict(),
     server: limitsSchema.optional(),
   })
   .strict();
@@ -37,12 +58,19 @@ const policySchema = z
 export function parseBudgetPolicy(raw: unknown, file: string): BudgetPolicy {
   const parsed = policySchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(top)'}: ${i.message}`);
+    const lines = parsed.error.issues.map(
+      (i) =>
+        `  ${i.path.join('.') || '(top)'}: ${i.code === 'invalid_key' ? 'not a role id (digits only)' : i.message}`,
+    );
     throw new Error(`Invalid budgets file ${file}:\n${lines.join('\n')}`);
   }
   const { user, server } = parsed.data;
   return {
-    user: { default: clean(user.default), staff: clean(user.staff ?? user.default) },
+    user: {
+      default: clean(user.default),
+      staff: clean(user.staff ?? user.default),
+      roles: new Map(Object.entries(user.roles ?? {}).map(([role, limits]) => [role, clean(limits)])),
+    },
     server: clean(server ?? { period: 'month' }),
   };
 }

@@ -146,7 +146,7 @@ describe('DiscordSurface with the real discord.js client', () => {
         path: '/webhooks/500/tok400/messages/@original',
         body: { content: 'echo hi', embeds: [], components: [] },
       });
-      expect(seen?.invoker).toEqual({ user: 'discord:200', displayName: 'Alice', isStaff: true });
+      expect(seen?.invoker).toEqual({ user: 'discord:200', displayName: 'Alice', isStaff: true, roles: ['300'] });
       expect(seen?.place).toMatchObject({ platform: 'discord', spaceId: '600', channelId: '100', isDirect: false });
     } finally {
       await surface.stop();

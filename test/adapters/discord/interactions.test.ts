@@ -72,7 +72,7 @@ describe('InteractionHandler: slash commands', () => {
 
     expect(interaction.defers).toEqual([{}]);
     expect(got?.values).toEqual({ words: 'ab', times: 2 });
-    expect(got?.ctx.invoker).toEqual({ user: 'discord:u-alice', displayName: 'alice', isStaff: true });
+    expect(got?.ctx.invoker).toEqual({ user: 'discord:u-alice', displayName: 'alice', isStaff: true, roles: ['r1'] });
     expect(got?.ctx.place).toEqual({
       platform: 'discord',
       spaceId: 'g-1',
