@@ -1,4 +1,5 @@
 import { placeOrder } from '../src/app/orders/place-order.ts';
+import { askAgainButtons, keepFirst, placeAgain } from '../src/app/orders/repeat-confirmations.ts';
 import { orderPlacedReply } from '../src/app/orders/replies.ts';
 import { orderSpaceOf } from '../src/app/orders/scope.ts';
 import { defineCommand } from '../src/chat/command.ts';
@@ -46,24 +47,39 @@ export const orderCommand = defineCommand({
     },
   },
   async run(ctx, values) {
+    const request = {
+      productId: values.product,
+      quantity: values.quantity,
+      address: values.address,
+      paymentMethod: values.payment,
+      ...(values.note === undefined ? {} : { note: values.note }),
+    };
+    const space = orderSpaceOf(ctx.place);
     const placed = await placeOrder(ctx.deps.orders, {
       orderId: orderIdFor(ctx.place.platform, ctx.invocationId),
       user: ctx.invoker.user,
-      space: orderSpaceOf(ctx.place),
-      request: {
-        productId: values.product,
-        quantity: values.quantity,
-        address: values.address,
-        paymentMethod: values.payment,
-        ...(values.note === undefined ? {} : { note: values.note }),
-      },
+      space,
+      request,
       confirmed: values.confirm === true,
     });
     if (placed.ok) return orderPlacedReply(placed.value.order, placed.value.repeated);
-    // Not a failure: a question (a double click, or the same order on purpose?).
-    if (placed.error.code === 'order.confirm_repeat') {
-      return text([placed.error.message, placed.error.hint].filter(Boolean).join('\n'), { title: 'Same order again?' });
+    // Not a failure: a question (a double click, or the same order on purpose?), with its two buttons.
+    if (placed.error.code === 'order.confirm_repeat' && placed.error.first) {
+      const actions = askAgainButtons(ctx.deps.orders, {
+        user: ctx.invoker.user,
+        platform: ctx.place.platform,
+        space,
+        request,
+        first: placed.error.first.id,
+        firstCreatedAt: placed.error.first.createdAt,
+      });
+      const body = [placed.error.message, placed.error.hint].filter(Boolean).join('\n');
+      return text(body, { title: 'Same order again?', actions });
     }
     return errorReply(placed.error);
+  },
+  actions: {
+    again: (ctx, token) => placeAgain(ctx.deps.orders, ctx.invoker, token),
+    keep: (ctx, token) => keepFirst(ctx.deps.orders, ctx.invoker, token),
   },
 });

@@ -145,7 +145,10 @@ export class DynamoOrderStore implements OrderStore {
           TableName: this.#table,
           Key: { orderId: id },
           UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')} ADD unsent :unsent`,
-          ConditionExpression: `#s IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+          // Delivered only if no compensation began (markCompensating): the two writes exclude each other.
+          ConditionExpression: `#s IN (${from.map((_, i) => `:from${i}`).join(', ')})${
+            next.status === 'delivered' ? ' AND attribute_not_exists(compensating)' : ''
+          }`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
@@ -154,6 +157,25 @@ export class DynamoOrderStore implements OrderStore {
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
+    }
+  }
+
+  async markCompensating(id: OrderId, at: string): Promise<'marked' | 'delivered' | 'not_found'> {
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { orderId: id },
+          UpdateExpression: 'SET compensating = if_not_exists(compensating, :at)',
+          ConditionExpression: 'attribute_exists(orderId) AND #s <> :delivered',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':at': at, ':delivered': 'delivered' },
+        }),
+      );
+      return 'marked';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return (await this.get(id)) ? 'delivered' : 'not_found';
     }
   }
 

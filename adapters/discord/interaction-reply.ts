@@ -93,7 +93,8 @@ export class InteractionReply implements ReplyChannel {
     for (const [attempt, form] of forms.entries()) {
       try {
         const [first, ...rest] = form;
-        await this.#edit({ ...(first ?? { content: '…' }), components: [] });
+        // No Cancel button any more; the reply's own buttons (a question's answers) stay.
+        await this.#edit({ ...(first ?? { content: '…' }), components: first?.components ?? [] });
         for (const payload of rest) await this.#followUp(payload);
         return;
       } catch (error) {

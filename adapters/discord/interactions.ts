@@ -1,4 +1,5 @@
 import { MessageFlags } from 'discord.js';
+import { ACTION_PREFIX } from '../../src/chat/actions.ts';
 import type { Command } from '../../src/chat/command.ts';
 import type { CommandContext } from '../../src/chat/context.ts';
 import { newCorrelationId, refusal, runCommand } from '../../src/chat/dispatcher.ts';
@@ -9,6 +10,7 @@ import type { Core } from '../../src/chat/surface.ts';
 import type { VoiceSurface } from '../../src/chat/voice-surface.ts';
 import type { StaffRules } from '../../src/domain/staff.ts';
 import type { Logger } from '../../src/ports/logger.ts';
+import { onActionButton } from './action-buttons.ts';
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from './attachment-source.ts';
 import { clip } from './command-builders.ts';
 import { invokerOf, placeOf } from './context.ts';
@@ -147,8 +149,12 @@ export class InteractionHandler {
     });
   }
 
-  /** Cancel buttons: only the invoker may stop a running command. */
+  /** Cancel buttons: only the invoker may stop a running command. Reply buttons run their command's action. */
   async onButton(interaction: ButtonShape): Promise<void> {
+    if (interaction.customId.startsWith(ACTION_PREFIX)) {
+      const { commands, staff } = this.#o;
+      return onActionButton({ commands, deps: this.#o.core.deps, staff, log: this.#log }, interaction);
+    }
     if (!interaction.customId.startsWith(CANCEL_PREFIX)) return;
     const running = this.#running.get(interaction.customId.slice(CANCEL_PREFIX.length));
     if (!running) {

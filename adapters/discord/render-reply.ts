@@ -2,6 +2,7 @@ import type { APIEmbed } from 'discord.js';
 import { splitMessage, tableAsCodeBlock } from '../../src/chat/render-markdown.ts';
 import type { ErrorReply, OutFile, Reply, TableReply, TextReply } from '../../src/chat/reply.ts';
 import { assertNever } from '../../src/domain/result.ts';
+import { actionRow } from './action-row.ts';
 import { clip } from './command-builders.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, type FittedFiles, fitFiles } from './fit-files.ts';
 import type { DiscordPayload } from './shapes.ts';
@@ -33,9 +34,12 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): DiscordP
   switch (reply.kind) {
     case 'text':
       if (reply.title === undefined && reply.footer === undefined) {
-        return splitMessage(reply.text.trim() || '_(empty answer)_', LIMITS.content).map((content) => ({ content }));
+        const plain = splitMessage(reply.text.trim() || '_(empty answer)_', LIMITS.content).map((content) => ({
+          content,
+        }));
+        return withButtons(plain, reply.actions);
       }
-      return packEmbeds(textEmbeds(reply));
+      return withButtons(packEmbeds(textEmbeds(reply)), reply.actions);
     case 'table':
       return packEmbeds(tableEmbeds(reply));
     case 'error':
@@ -48,6 +52,13 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): DiscordP
     default:
       return assertNever(reply, 'reply');
   }
+}
+
+/** A reply's buttons go under its last message. */
+function withButtons(payloads: DiscordPayload[], actions: TextReply['actions']): DiscordPayload[] {
+  const last = payloads.at(-1);
+  if (!last || !actions || actions.length === 0) return payloads;
+  return [...payloads.slice(0, -1), { ...last, components: [actionRow(actions)] }];
 }
 
 /** One message for an intermediate state: the latest part of what the reply would render, without files. */

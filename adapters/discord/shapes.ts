@@ -100,6 +100,10 @@ export interface ButtonShape extends InteractionBase {
   readonly customId: string;
   reply(payload: DiscordPayload & { flags?: number }): Promise<unknown>;
   update(payload: DiscordPayload): Promise<unknown>;
+  /** Acknowledges a click whose answer takes a while; then `editReply` edits the message the button is on. */
+  deferUpdate(): Promise<unknown>;
+  editReply(payload: DiscordPayload): Promise<unknown>;
+  followUp(payload: DiscordPayload & { flags?: number }): Promise<unknown>;
 }
 
 export interface MessageShape {

@@ -1,6 +1,7 @@
-import type { KnownBlock } from '@slack/types';
+import type { Button, KnownBlock } from '@slack/types';
+import { actionKey } from '../../src/chat/actions.ts';
 import { splitMessage, tableAsCodeBlock } from '../../src/chat/render-markdown.ts';
-import type { ErrorReply, Reply, TableReply, TextReply } from '../../src/chat/reply.ts';
+import type { ErrorReply, Reply, ReplyAction, TableReply, TextReply } from '../../src/chat/reply.ts';
 import { assertNever } from '../../src/domain/result.ts';
 import { escapeMrkdwn, toMrkdwn } from './mrkdwn.ts';
 
@@ -102,7 +103,25 @@ const textPieces = (reply: TextReply): Piece[] => [
   ...(reply.title ? [header(reply.title)] : []),
   ...sections(toMrkdwn(reply.text)),
   ...(reply.footer ? [context(toMrkdwn(reply.footer))] : []),
+  ...(reply.actions && reply.actions.length > 0 ? [buttons(reply.actions)] : []),
 ];
+
+/** A reply's buttons: each action_id is the action's key (interactions.ts routes `do:` ids to runAction). */
+const buttons = (actions: readonly ReplyAction[]): Piece => ({
+  block: {
+    type: 'actions',
+    elements: actions.slice(0, 5).map(
+      (a): Button => ({
+        type: 'button',
+        action_id: actionKey(a),
+        value: a.arg,
+        text: { type: 'plain_text', text: a.label.slice(0, 75) },
+        ...(a.style === 'primary' || a.style === 'danger' ? { style: a.style } : {}),
+      }),
+    ),
+  },
+  text: '',
+});
 
 const tablePieces = (reply: TableReply): Piece[] => [
   header(reply.title),

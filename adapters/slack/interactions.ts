@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { commandsFor } from '../../src/chat/surface.ts';
+import { registerActionButtons } from './action-buttons.ts';
 import { CANCEL_ACTION_PREFIX, placeholder, type SlackMessage } from './blocks.ts';
 import { EphemeralSlackReply } from './ephemeral-reply.ts';
 import { MODAL_CALLBACK_ID, readMetadata, readSubmission } from './modal.ts';
@@ -9,8 +10,9 @@ import { unlimited } from './response-url.ts';
 import { editPacing, fileAccess, runSlackCommand, type SlackRuntime, slackInvoker, slackPlace } from './runtime.ts';
 import { safely } from './safely.ts';
 
-/** The command form's submission and the Cancel button on running answers. */
+/** The command form's submission, the Cancel button on running answers, and the buttons of replies. */
 export function registerInteractions(app: App, rt: SlackRuntime): void {
+  registerActionButtons(app, rt);
   app.view(MODAL_CALLBACK_ID, async ({ ack, body, view, client }) =>
     safely(rt.log, 'view_submission', async () => {
       const metadata = readMetadata(view.private_metadata);

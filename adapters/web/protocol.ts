@@ -40,6 +40,8 @@ export const clientMessage = z.discriminatedUnion('type', [
     query: z.string().max(200).default(''),
   }),
   z.object({ type: z.literal('cancel'), id: requestId }),
+  /** A click on a reply's button: its key (`do:<command>.<name>:<arg>`), checked again on the server. */
+  z.object({ type: z.literal('action'), id: requestId, key: z.string().min(1).max(200) }),
 ]);
 
 export type ClientMessage = z.infer<typeof clientMessage>;
@@ -74,8 +76,21 @@ export interface FileJson {
   readonly base64: string;
 }
 
+/** A reply's button: the page sends its key back in an `action` message. */
+export interface ActionJson {
+  readonly key: string;
+  readonly label: string;
+  readonly style?: 'primary' | 'secondary' | 'danger';
+}
+
 export type ReplyJson =
-  | { readonly kind: 'text'; readonly title?: string; readonly text: string; readonly footer?: string }
+  | {
+      readonly kind: 'text';
+      readonly title?: string;
+      readonly text: string;
+      readonly footer?: string;
+      readonly actions?: readonly ActionJson[];
+    }
   | {
       readonly kind: 'table';
       readonly title: string;
@@ -98,6 +113,8 @@ export type ServerMessage =
   | { readonly type: 'final'; readonly id: string; readonly reply: ReplyJson; readonly threadKey: string }
   | { readonly type: 'autocomplete'; readonly id: string; readonly choices: readonly { name: string; value: string }[] }
   | { readonly type: 'notification'; readonly reply: ReplyJson; readonly at: string }
+  /** A click's answer: `message` replaces the reply that carried the button, `clicker` is shown beside it. */
+  | { readonly type: 'action'; readonly id: string; readonly to: 'message' | 'clicker'; readonly reply: ReplyJson }
   | { readonly type: 'error'; readonly message: string; readonly id?: string };
 
 /** Turns zod's issues into one line the page can show. */

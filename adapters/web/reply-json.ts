@@ -1,6 +1,7 @@
+import { actionKey } from '../../src/chat/actions.ts';
 import type { Command } from '../../src/chat/command.ts';
 import { isRequired } from '../../src/chat/options.ts';
-import type { OutFile, Reply } from '../../src/chat/reply.ts';
+import type { OutFile, Reply, ReplyAction } from '../../src/chat/reply.ts';
 import { usage } from '../../src/chat/text-args.ts';
 import { assertNever } from '../../src/domain/result.ts';
 import type { CommandInfo, FileJson, OptionInfo, ReplyJson } from './protocol.ts';
@@ -8,7 +9,11 @@ import type { CommandInfo, FileJson, OptionInfo, ReplyJson } from './protocol.ts
 /** A Reply as JSON for the page; binary files become base64. */
 export function replyJson(reply: Reply): ReplyJson {
   switch (reply.kind) {
-    case 'text':
+    case 'text': {
+      const { actions, ...rest } = reply;
+      if (!actions || actions.length === 0) return rest;
+      return { ...rest, actions: actions.map((a) => ({ key: actionKey(a), label: a.label, ...styleOf(a) })) };
+    }
     case 'table':
     case 'error':
       return { ...reply };
@@ -18,6 +23,8 @@ export function replyJson(reply: Reply): ReplyJson {
       return assertNever(reply);
   }
 }
+
+const styleOf = (a: ReplyAction) => (a.style === undefined ? {} : { style: a.style });
 
 const fileJson = (file: OutFile): FileJson => ({
   name: file.name,

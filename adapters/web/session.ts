@@ -11,6 +11,7 @@ import { ThrottledEdits } from '../../src/chat/throttled-edits.ts';
 import type { VoiceSurface } from '../../src/chat/voice-surface.ts';
 import { userId } from '../../src/domain/ids.ts';
 import { appError, err, ok, type Result } from '../../src/domain/result.ts';
+import { actionClick } from './action-click.ts';
 import { autocompleteChoices } from './autocomplete.ts';
 import type { PlaygroundDirectMessenger, Tab } from './direct-messenger.ts';
 import { type ClientMessage, clientMessage, describeIssues, type ServerMessage } from './protocol.ts';
@@ -106,6 +107,9 @@ export class PlaygroundSession implements Tab {
       }
       case 'cancel':
         this.#running.get(message.id)?.abort(new Error('Cancelled from the playground.'));
+        return;
+      case 'action':
+        this.send(await actionClick(this.#deps.core, this.#deps.commands, { id: this.#id, invoker }, message));
         return;
     }
   }

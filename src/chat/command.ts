@@ -29,6 +29,20 @@ export interface Command<O extends OptionSpecs = OptionSpecs> {
   readonly surfaces?: readonly Platform[];
   // A method, not a property: method parameters are bivariant, so every Command<O> fits in a Command[].
   run(ctx: CommandContext, values: OptionValues<O>): Promise<Reply>;
+  /** What the buttons of its replies do (`ReplyAction.name` → action), run as the user who clicked. */
+  readonly actions?: Readonly<Record<string, CommandAction>>;
+}
+
+/** A button's action: `ctx.invoker` is whoever clicked (the action checks it is theirs to answer). */
+export type CommandAction = (ctx: CommandContext, arg: string) => Promise<ActionAnswer>;
+
+/**
+ * What a click answers. `message`: the reply replaces the message that carried the buttons (they go with it), for
+ * everyone who sees it. `clicker`: a private answer to whoever clicked; the message and its buttons stay.
+ */
+export interface ActionAnswer {
+  readonly to: 'message' | 'clicker';
+  readonly reply: Reply;
 }
 
 export const defineCommand = <const O extends OptionSpecs>(command: Command<O>): Command<O> => command;

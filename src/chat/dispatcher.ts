@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { isNoCredentials, NO_AWS_CREDENTIALS } from '../app/aws-access.ts';
 import { observed } from '../app/ops/observe-command.ts';
 import { keepResult, worthKeeping } from '../app/results/keep-result.ts';
-import type { Command, MessageHandler } from './command.ts';
+import { parseActionKey } from './actions.ts';
+import type { ActionAnswer, Command, MessageHandler } from './command.ts';
 import type { CommandContext } from './context.ts';
 import type { RawOptions } from './options.ts';
 import { type ErrorReply, errorReply, type Reply } from './reply.ts';
@@ -48,6 +49,36 @@ export function refusal(
   }
   const values = validateOptions(command.options, raw);
   return values.ok ? undefined : errorReply(values.error);
+}
+
+/**
+ * A click on an action button (`do:<command>.<name>:<arg>`), run as the user who clicked, through the same checks and
+ * error boundary as a command. A button that no longer leads anywhere answers the clicker alone.
+ */
+export async function runAction(commands: readonly Command[], ctx: CommandContext, key: string): Promise<ActionAnswer> {
+  const parsed = parseActionKey(key);
+  const command = parsed && commands.find((c) => c.name === parsed.command);
+  const action = parsed && command?.actions?.[parsed.name];
+  if (!parsed || !command || !action) {
+    const reply = errorReply({ code: 'input.unknown_action', message: 'This button no longer works.' });
+    return { to: 'clicker', reply: { ...reply, hint: 'Run the command again.' } };
+  }
+  if (command.staffOnly && !ctx.invoker.isStaff) {
+    return {
+      to: 'clicker',
+      reply: errorReply({ code: 'auth.staff_only', message: `/${command.name} is for staff only.` }),
+    };
+  }
+  let to: ActionAnswer['to'] = 'clicker';
+  const reply = await observed(ctx, `${command.name}.${parsed.name}`, (paid) =>
+    guard(paid, `${command.name}.${parsed.name}`, async () => {
+      const answer = await action(paid, parsed.arg);
+      to = answer.to;
+      return answer.reply;
+    }),
+  );
+  // Anything unexpected is the clicker's to see: the question and its buttons stay.
+  return { to: reply.kind === 'error' && reply.code === 'internal' ? 'clicker' : to, reply };
 }
 
 /** Keeps a finished result to be fetched again; if keeping fails, the result is still delivered as it is. */

@@ -13,6 +13,20 @@ export interface TextReply {
   readonly footer?: string;
   /** Set when the result is kept to be fetched again: surfaces that cannot deliver it say where to get it. */
   readonly kept?: KeptRef;
+  /** Buttons under the text (a question such as "Same order again?"); see src/chat/actions.ts. */
+  readonly actions?: readonly ReplyAction[];
+}
+
+/**
+ * A button: clicking it runs the action `name` of the command `command` (`Command.actions`) with `arg`, as the user
+ * who clicked. `arg` is short and opaque (a token the command keeps); keys stay within Discord's 100-character ids.
+ */
+export interface ReplyAction {
+  readonly command: string;
+  readonly name: string;
+  readonly arg: string;
+  readonly label: string;
+  readonly style?: 'primary' | 'secondary' | 'danger';
 }
 
 /** Where a kept result can be fetched again (`/result id:<id>`) and until when (ISO time). */

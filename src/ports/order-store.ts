@@ -18,9 +18,16 @@ export interface OrderStore {
   /**
    * Moves the order to `next` and appends `entry` to its history, only from a status in `from`; clears `awaiting`.
    * Returns false when the order was not in one of those statuses (already applied, or too late). The same write
-   * records the status's notice as pending (the outbox, see NoticeOutbox).
+   * records the status's notice as pending (the outbox, see NoticeOutbox). A move to `delivered` also requires that
+   * no compensation has begun (`markCompensating`): false when one has.
    */
   transition(id: OrderId, from: readonly OrderStatus[], next: OrderState, entry: StatusEntry): Promise<boolean>;
+  /**
+   * Records, in one conditional write, that a compensation (void or refund) begins, only while the order is not
+   * delivered; from then on it can never become delivered. `delivered`: too late, nothing was marked and nothing may
+   * be refunded. Repeating it changes nothing (retry-safe). Never a refund after delivered, with no read in between.
+   */
+  markCompensating(id: OrderId, at: string): Promise<'marked' | 'delivered' | 'not_found'>;
   /**
    * Records the courier step the workflow waits on, only while the status is one of `onlyFrom`
    * (false: the step already happened, e.g. in a replay).

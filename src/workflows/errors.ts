@@ -24,4 +24,9 @@ export class AlreadyDelivered extends Error {
   override readonly name = 'AlreadyDelivered';
 }
 
+/** A compensation began before the courier's "delivered" arrived: the order is not delivered, nor its stock settled. */
+export class CompensationStarted extends Error {
+  override readonly name = 'CompensationStarted';
+}
+
 export { CANCELLED_BY_CUSTOMER } from '../domain/orders/order.ts';

@@ -20,6 +20,7 @@ import {
   AlreadyCompensated,
   AlreadyDelivered,
   CANCELLED_BY_CUSTOMER,
+  CompensationStarted,
   OrderMissing,
   PaymentDeclined,
   TransientError,
@@ -100,9 +101,11 @@ export const TASKS = {
 
   /** Voids the authorization, refunds a capture, or leaves the tombstone a late authorize respects. */
   async cancelPayment(deps: TaskDeps, input: TaskInput) {
-    // Never a refund after delivered: a late compensation (a second execution, a stale timeout) stops here.
-    const current = await deps.orders.get(input.orderId);
-    if (current?.status === 'delivered') throw new AlreadyDelivered(`order ${input.orderId} was delivered`);
+    // Never a refund after delivered: the marker is written only if the order is not delivered, and once it is
+    // there the order can no longer become delivered (one conditional write each, no read in between). A late
+    // compensation (a second execution, a stale timeout) stops here.
+    const marked = await deps.orders.markCompensating(input.orderId, deps.now().toISOString());
+    if (marked === 'delivered') throw new AlreadyDelivered(`order ${input.orderId} was delivered`);
     const outcome = await deps.payments.cancel(input.orderId);
     if (outcome.status === 'transient') throw new TransientError(outcome.reason);
     return { payment: outcome.status };
@@ -159,8 +162,14 @@ export const TASKS = {
   async markStage(deps: TaskDeps, input: TaskInput) {
     const stage = stageOf(input);
     const order = await snapshot(deps, input);
-    await move(deps, order, { status: stage, chargeId: chargeOf(input) });
-    if (stage === 'delivered') await deps.inventory.settle(order.productId, order.id);
+    const applied = await move(deps, order, { status: stage, chargeId: chargeOf(input) });
+    if (stage !== 'delivered') return {};
+    // Refused: a compensation began first (markCompensating), so the stock is not settled and the Catch leads to
+    // staff; a replay of a delivery that did apply finds the order delivered and settles (idempotent).
+    if (!applied && (await load(deps, order.id)).status !== 'delivered') {
+      throw new CompensationStarted(`order ${order.id} is being refunded; it was not marked delivered`);
+    }
+    await deps.inventory.settle(order.productId, order.id);
     return {};
   },
 
@@ -281,7 +290,7 @@ async function move(
   next: OrderState,
   note?: string,
   cause?: CauseCode,
-): Promise<void> {
+): Promise<boolean> {
   const entry = {
     status: next.status,
     at: deps.now().toISOString(),
@@ -292,4 +301,5 @@ async function move(
   // A replay that finds the transition applied announces nothing: the outbox record written with it does.
   if (applied) deps.onStatus?.(next.status);
   if (applied) await deps.notices.announce(statusNotice(order, entry));
+  return applied;
 }

@@ -1,6 +1,6 @@
 // The playground page: one WebSocket per tab, commands and their streamed answers, live notifications, voice.
 import { CommandBox } from './command-box.js';
-import { el, withCode } from './render.js';
+import { el, renderReply, withCode } from './render.js';
 import { Transcript } from './transcript.js';
 import { VoiceLink } from './voice.js';
 
@@ -14,6 +14,8 @@ const state = {
   /** Answers still waiting for their final reply, by request id. */
   pending: new Map(),
   choiceWaiters: new Map(),
+  /** Replies whose button was clicked, by request id, waiting for the click's answer. */
+  clicks: new Map(),
   nextId: 1,
   retryMs: 500,
   voice: undefined,
@@ -74,6 +76,17 @@ function onServerMessage(message) {
       state.choiceWaiters.get(message.id)?.(message.choices);
       state.choiceWaiters.delete(message.id);
       break;
+    case 'action': {
+      const node = state.clicks.get(message.id);
+      state.clicks.delete(message.id);
+      if (!node?.isConnected) break;
+      if (message.to === 'message') node.replaceWith(renderReply(message.reply));
+      else {
+        for (const b of node.querySelectorAll('button[data-action-key]')) b.disabled = false;
+        node.after(renderReply(message.reply));
+      }
+      break;
+    }
     case 'notification':
       transcript.notification(message.reply, message.at);
       break;
@@ -162,6 +175,20 @@ const box = new CommandBox({
       if (!send({ type: 'autocomplete', id, command, option, query })) resolve([]);
       setTimeout(() => state.choiceWaiters.delete(id) && resolve([]), 5000);
     }),
+});
+
+// A reply's buttons (a question such as "Same order again?"): the server checks the key and who clicked.
+$('transcript').addEventListener('click', (e) => {
+  const button = e.target instanceof Element ? e.target.closest('button[data-action-key]') : null;
+  const reply = button?.closest('.reply');
+  if (!button || !reply || button.disabled) return;
+  const id = newId();
+  state.clicks.set(id, reply);
+  for (const b of reply.querySelectorAll('button[data-action-key]')) b.disabled = true;
+  if (!send({ type: 'action', id, key: button.dataset.actionKey })) {
+    state.clicks.delete(id);
+    for (const b of reply.querySelectorAll('button[data-action-key]')) b.disabled = false;
+  }
 });
 
 function changeUser() {

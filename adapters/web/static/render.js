@@ -113,6 +113,17 @@ function renderText(reply) {
   if (reply.title) wrap.append(el('h3', '', reply.title));
   wrap.append(markdown(reply.text));
   if (reply.footer) wrap.append(el('div', 'footer', reply.footer));
+  if (reply.actions?.length) {
+    // app.js sends a clicked button's key back as an `action` message.
+    const row = el('div', 'actions');
+    for (const action of reply.actions) {
+      const button = el('button', `action ${action.style ?? 'secondary'}`, action.label);
+      button.type = 'button';
+      button.dataset.actionKey = action.key;
+      row.append(button);
+    }
+    wrap.append(row);
+  }
   return wrap;
 }
 

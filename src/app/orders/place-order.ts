@@ -6,7 +6,7 @@ import { type OrderRequest, validateOrder } from '../../domain/orders/validate.t
 import { type AppError, appError, err, ok, type Result } from '../../domain/result.ts';
 import { KeyedMutex } from '../keyed-mutex.ts';
 import type { OrderDeps } from './deps.ts';
-import { findRepeat, repeatQuestion } from './repeat-orders.ts';
+import { findRepeat, type RepeatQuestion, repeatQuestion } from './repeat-orders.ts';
 
 export interface PlaceOrderInput {
   /** Derived from the interaction id (`orderIdFor`): the same interaction always yields the same order. */
@@ -51,7 +51,10 @@ const submissions = new KeyedMutex();
  * of range, too little stock, an address outside the zones, a test card that always declines, and a repeat of the
  * same order within the repeat window (unless confirmed).
  */
-export async function placeOrder(deps: PlaceDeps, input: PlaceOrderInput): Promise<Result<PlacedOrder>> {
+export async function placeOrder(
+  deps: PlaceDeps,
+  input: PlaceOrderInput,
+): Promise<Result<PlacedOrder, RepeatQuestion>> {
   const { request } = input;
   const bounded = checkTextLimits({
     product: request.productId,

@@ -35,13 +35,19 @@ export async function findRepeat(
   );
 }
 
+/** A repeat's question, with the order it repeats (its buttons expire with the window that began there). */
+export interface RepeatQuestion extends AppError {
+  readonly first?: Pick<Order, 'id' | 'createdAt'>;
+}
+
 /** The question a repeat gets instead of a second order and charge. */
-export function repeatQuestion(previous: Order, now: Date): AppError {
+export function repeatQuestion(previous: Order, now: Date): RepeatQuestion {
   const seconds = Math.max(0, Math.round((now.getTime() - Date.parse(previous.createdAt)) / 1000));
-  return appError(
+  const question = appError(
     'order.confirm_repeat',
     `You ordered the same ${seconds} s ago: \`${previous.id}\`, ${previous.quantity} × ${previous.productName} to ` +
       `${previous.address} (${formatCents(previous.price.totalCents)}). Nothing new was ordered or charged.`,
-    'To order the same again, run /order again with the same options and confirm:yes.',
+    'To order the same again, press “Place it again” (or run /order again with the same options and confirm:yes).',
   );
+  return { ...question, first: { id: previous.id, createdAt: previous.createdAt } };
 }

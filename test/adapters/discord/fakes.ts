@@ -208,6 +208,22 @@ export class FakeButton extends FakeInteraction implements ButtonShape {
     this.updates.push(payload);
     return undefined;
   }
+  deferred = 0;
+  /** Edits of the message the button is on, after `deferUpdate`. */
+  readonly edits: DiscordPayload[] = [];
+  readonly followUps: (DiscordPayload & { flags?: number })[] = [];
+  async deferUpdate(): Promise<unknown> {
+    this.deferred += 1;
+    return undefined;
+  }
+  async editReply(payload: DiscordPayload): Promise<unknown> {
+    this.edits.push(payload);
+    return undefined;
+  }
+  async followUp(payload: DiscordPayload & { flags?: number }): Promise<unknown> {
+    this.followUps.push(payload);
+    return undefined;
+  }
 }
 
 export class FakeIncoming implements MessageShape {
