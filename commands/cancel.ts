@@ -2,21 +2,14 @@ import { cancelOrder } from '../src/app/orders/cancel-order.ts';
 import { customerIn } from '../src/app/orders/scope.ts';
 import { defineCommand } from '../src/chat/command.ts';
 import { errorReply, text } from '../src/chat/reply.ts';
-import { ORDER_TEXT_LIMITS } from '../src/domain/orders/limits.ts';
+import { yourOrderOption } from './order-choices.ts';
 
 /** /cancel: cancels one of your orders until the courier picks it up (your latest by default); it is refunded. */
 export const cancelCommand = defineCommand({
   name: 'cancel',
   description: 'Cancel your order before the courier picks it up (refunded in full)',
   visibility: 'ephemeral',
-  options: {
-    order: {
-      type: 'string',
-      description: 'Order id (default: your latest order)',
-      required: false,
-      maxLength: ORDER_TEXT_LIMITS.orderRef,
-    },
-  },
+  options: { order: yourOrderOption },
   async run(ctx, values) {
     // The caller's own orders only, staff included: staff act on other orders through the staff commands.
     const cancelled = await cancelOrder(ctx.deps.orders, customerIn(ctx.invoker, ctx.place), values.order);

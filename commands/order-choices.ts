@@ -1,6 +1,7 @@
 import shippedCatalog from '../config/catalog.json' with { type: 'json' };
 import type { Choice } from '../src/chat/options.ts';
 import { matchProducts } from '../src/domain/orders/catalog.ts';
+import { ORDER_TEXT_LIMITS } from '../src/domain/orders/limits.ts';
 import { TEST_PAYMENT_METHODS } from '../src/domain/orders/payment-methods.ts';
 
 /**
@@ -23,3 +24,11 @@ export const stageChoices: readonly Choice[] = [
   { name: 'Out for delivery', value: 'out_for_delivery' },
   { name: 'Delivered', value: 'delivered' },
 ];
+
+/** The optional `order` option of /track and /cancel: one of the caller's orders, their latest when left out. */
+export const yourOrderOption = {
+  type: 'string',
+  description: 'Order id (default: your latest order)',
+  required: false,
+  maxLength: ORDER_TEXT_LIMITS.orderRef,
+} as const;
