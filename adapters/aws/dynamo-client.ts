@@ -1,6 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AwsCredentialIdentity, HttpAuthScheme, HttpRequest } from '@smithy/types';
+import type {
+  AwsCredentialIdentity,
+  HttpAuthScheme,
+  HttpHandlerOptions,
+  HttpRequest,
+  HttpResponse,
+  RequestHandler,
+} from '@smithy/types';
 
 export interface DynamoClientOptions {
   readonly region: string;
@@ -12,6 +19,8 @@ export interface DynamoClientOptions {
    * anyway): it saves a SHA-256 of each body and an HMAC chain per request. Refused for any other endpoint.
    */
   readonly unsignedLoopback?: boolean;
+  /** Replaces the HTTP transport (the embedded dynalite thread's message handler); absent: the SDK's default. */
+  readonly requestHandler?: RequestHandler<HttpRequest, HttpResponse, HttpHandlerOptions>;
 }
 
 /** Shaped as dynalite expects (Credential, SignedHeaders, Signature; a date header); the values are never checked. */
@@ -51,6 +60,7 @@ export function makeDynamo(options: DynamoClientOptions): Dynamo {
     region: options.region,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint, credentials: LOCAL_CREDENTIALS }),
     ...(options.unsignedLoopback ? { httpAuthSchemes: [loopbackAuth] } : {}),
+    ...(options.requestHandler ? { requestHandler: options.requestHandler as never } : {}),
     maxAttempts: 3,
   });
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

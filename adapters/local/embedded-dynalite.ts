@@ -3,10 +3,16 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import dynalite from 'dynalite';
+import { DynalitePortHandler } from './dynalite-port-handler.ts';
 
 export interface EmbeddedDynamo {
   /** `http://127.0.0.1:<port>`: give it to the DynamoDB client. */
   readonly endpoint: string;
+  /**
+   * With `thread`: the SDK request handler that reaches the thread by message instead of a socket (give it to
+   * makeDynamo as `requestHandler`). The socket stays open for other clients.
+   */
+  readonly requestHandler?: DynalitePortHandler;
   close(): Promise<void>;
 }
 
@@ -61,7 +67,7 @@ async function startInWorker(settings: Record<string, unknown>): Promise<Embedde
   // A thread that ends without answering (or throws: `once` rejects on 'error') must not leave us waiting forever.
   const ended = once(worker, 'exit').then(([code]) => ({ error: `the worker thread ended (exit code ${code})` }));
   const reply = async (): Promise<WorkerReply> => {
-    const message = await Promise.race([once(worker, 'message').then(([m]) => m as WorkerReply), ended]);
+    const message = await Promise.race([nextControlMessage(worker), ended]);
     if ('error' in message) throw new Error(`embedded dynalite: ${message.error}`);
     return message;
   };
@@ -72,6 +78,7 @@ async function startInWorker(settings: Record<string, unknown>): Promise<Embedde
   if (!('port' in started)) throw new Error('embedded dynalite: the worker did not report its port');
   return {
     endpoint: `http://127.0.0.1:${started.port}`,
+    requestHandler: new DynalitePortHandler(worker),
     async close() {
       worker.postMessage('close');
       try {
@@ -82,4 +89,16 @@ async function startInWorker(settings: Record<string, unknown>): Promise<Embedde
       }
     },
   };
+}
+
+/** The thread's next control reply (`{ port }`, `{ closed }`, `{ error }`), past the answers to port requests. */
+function nextControlMessage(worker: Worker): Promise<WorkerReply> {
+  return new Promise((resolve) => {
+    const listener = (message: unknown) => {
+      if ((message as { kind?: unknown }).kind === 'response') return;
+      worker.off('message', listener);
+      resolve(message as WorkerReply);
+    };
+    worker.on('message', listener);
+  });
 }

@@ -57,7 +57,12 @@ export async function startLocalOrders(options: LocalOrdersOptions): Promise<Loc
     ...(options.dataDir === undefined ? {} : { path: join(options.dataDir, 'dynalite') }),
     thread: true,
   });
-  const { client, doc } = makeDynamo({ region: 'local', endpoint: dynamo.endpoint, unsignedLoopback: true });
+  const { client, doc } = makeDynamo({
+    region: 'local',
+    endpoint: dynamo.endpoint,
+    unsignedLoopback: true,
+    ...(dynamo.requestHandler ? { requestHandler: dynamo.requestHandler } : {}),
+  });
   await ensureOrderTables(client, options.tables);
   const inventory = new LocalInventory(doc, options.tables.catalog);
   if ((await inventory.list()).length === 0) for (const product of options.initialCatalog) await inventory.put(product);

@@ -58,7 +58,12 @@ export async function runFaultSuite(
   options: { readonly concurrency?: number; readonly onCase?: (c: FaultCase, v: number) => void } = {},
 ): Promise<SuiteReport> {
   const dynamo = await startEmbeddedDynamo({ thread: true });
-  const { client, doc } = makeDynamo({ region: 'local', endpoint: dynamo.endpoint, unsignedLoopback: true });
+  const { client, doc } = makeDynamo({
+    region: 'local',
+    endpoint: dynamo.endpoint,
+    unsignedLoopback: true,
+    ...(dynamo.requestHandler ? { requestHandler: dynamo.requestHandler } : {}),
+  });
   // Each case has its own tables: a restarted runner's reconciler must only see its own orders, as in one process.
   const tablesFor = async (index: number): Promise<Shared> => {
     const tables = { orders: `orders-${index}`, catalog: `catalog-${index}`, payments: `payments-${index}` };

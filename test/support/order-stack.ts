@@ -70,7 +70,12 @@ export async function startOrderStack(options: StackOptions = {}) {
     ...(options.path === undefined ? {} : { path: options.path }),
     thread: true,
   });
-  const { client, doc } = makeDynamo({ region: 'local', endpoint: dynamo.endpoint, unsignedLoopback: true });
+  const { client, doc } = makeDynamo({
+    region: 'local',
+    endpoint: dynamo.endpoint,
+    unsignedLoopback: true,
+    ...(dynamo.requestHandler ? { requestHandler: dynamo.requestHandler } : {}),
+  });
   if (!options.reopen) await ensureOrderTables(client, TABLES);
   const inventory = new LocalInventory(doc, TABLES.catalog);
   if (!options.reopen) for (const p of options.products ?? [aProduct()]) await inventory.put(p);
