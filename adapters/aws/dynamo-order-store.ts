@@ -15,7 +15,7 @@ import {
   type OrderStatus,
   type StatusEntry,
 } from '../../src/domain/orders/order.ts';
-import type { OrderStore } from '../../src/ports/order-store.ts';
+import type { OrderStore, TransitionExtras } from '../../src/ports/order-store.ts';
 import { isConditionFailure } from './dynamo-client.ts';
 import { BY_USER_INDEX } from './dynamo-tables.ts';
 import { itemToOrder, orderToItem, stateFields } from './order-item.ts';
@@ -118,9 +118,19 @@ export class DynamoOrderStore implements OrderStore {
     return orders;
   }
 
-  async transition(id: OrderId, from: readonly OrderStatus[], next: OrderState, entry: StatusEntry): Promise<boolean> {
+  async transition(
+    id: OrderId,
+    from: readonly OrderStatus[],
+    next: OrderState,
+    entry: StatusEntry,
+    also: TransitionExtras = {},
+  ): Promise<boolean> {
     if (from.length === 0) return false;
-    const fields = stateFields(next);
+    const fields: Record<string, unknown> = {
+      ...stateFields(next),
+      ...(also.noticeClaim ? { noticeClaim: also.noticeClaim } : {}),
+      ...(also.awaiting ? { awaiting: also.awaiting } : {}),
+    };
     const names: Record<string, string> = { '#s': 'status' };
     // The outbox record, in the same write as the status: the status's notice is pending until published.
     const values: Record<string, unknown> = {
@@ -138,7 +148,7 @@ export class DynamoOrderStore implements OrderStore {
       names[`#${key}`] = key;
       values[`:${key}`] = value;
     }
-    const removes = ['awaiting', ...['chargeId', 'reason'].filter((k) => !(k in fields))];
+    const removes = ['awaiting', 'chargeId', 'reason'].filter((k) => !(k in fields));
     try {
       await this.#doc.send(
         new UpdateCommand({
