@@ -1,13 +1,15 @@
 /**
  * Orders per second from /order (placeOrder) to "confirmed" on the embedded stack: dynalite on disk (LevelDB in a
- * temp dir), the DynamoDB adapters over HTTP on 127.0.0.1, the in-process ASL runner. Each latency runs from the
+ * temp dir) in its own thread, the DynamoDB adapters (the SDK, reaching that thread by message), the in-process ASL
+ * runner. Each latency runs from the
  * placeOrder call to the "confirmed" notification. Prints throughput, p50/p95/max and process CPU per order, one
  * order at a time and with CONCURRENCY in flight.
  * A third phase offers orders at a fixed RATE (open loop, the goal's shape: 100 orders/s with p95 under 100 ms);
  * its latencies run from each order's scheduled arrival, so a stack that falls behind is charged for the queueing.
  * Orders go round-robin over the first PRODUCTS products of config/catalog.json (stock raised to a million each).
- * Each confirmed order keeps a reservation entry on its product until delivered (no courier runs here), so a
- * product's item, rewritten by every reservation, grows with the orders placed: PRODUCTS=1 shows that worst case.
+ * In every phase the demo courier reports each step 20 ms after it is asked, so orders run on to "delivered"
+ * (their later steps compete for the CPU with the next orders' confirmations, as in the bot).
+ * The runner refuses orders beyond MAX_BACKLOG (400, ORDERS_MAX_BACKLOG in the bot) as busy: counted, not failed.
  * A fourth phase, the hot product: HOT_RATE orders/s (100) for HOT_SECONDS (60) all on ONE product, open loop, each
  * order delivered by the demo courier (so executions end and memory can stay flat); per 10-second window it prints
  * throughput, p95 and RSS. HOT_SECONDS=0 skips it. Each order waits for its first answer at most ORDER_TIMEOUT_MS
@@ -69,7 +71,9 @@ const notifier: Notifier = {
 };
 /** An order not confirmed within this long counts as timed out (and the run goes on). */
 const orderTimeoutMs = positive('ORDER_TIMEOUT_MS', 30_000);
-const outcomes = { confirmed: 0, other: 0, timedOut: 0, failed: 0 };
+const outcomes = { confirmed: 0, other: 0, timedOut: 0, busy: 0, failed: 0 };
+/** The runner's backlog limit, as ORDERS_MAX_BACKLOG sets it in the bot (an order beyond it is refused as busy). */
+const maxBacklog = positive('MAX_BACKLOG', 400);
 
 const dir = mkdtempSync(join(tmpdir(), 'orders-bench-'));
 const local = await startLocalOrders({
@@ -83,6 +87,7 @@ const local = await startLocalOrders({
   log: silentLogger,
   maxQuantity: 20,
   preparationMinutes: 15,
+  maxBacklog,
   now: () => new Date(),
 });
 
@@ -104,6 +109,10 @@ async function one(i: number, started = performance.now(), productId?: string): 
         paymentMethod: 'tok_ok',
       },
     });
+    if (!placed.ok && placed.error.code === 'order.busy') {
+      outcomes.busy += 1;
+      return performance.now() - started;
+    }
     if (!placed.ok) throw new Error(placed.error.message);
     const title = await done;
     if (title === 'timeout') outcomes.timedOut += 1;
@@ -174,12 +183,16 @@ function offered(count: number, offset: number, perSecond: number): Promise<Run>
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 
+let busyReported = 0;
 const report = (label: string, count: number, load: string, r: Run) => {
   const sorted = [...r.latencies].sort((a, b) => a - b);
+  const busy = outcomes.busy - busyReported;
+  busyReported = outcomes.busy;
   console.log(
     `${label}: ${count} orders, ${load}: ${(count / r.seconds).toFixed(1)} orders/s (place -> confirmed); ` +
       `latency ms p50 ${pct(sorted, 50).toFixed(1)}, p95 ${pct(sorted, 95).toFixed(1)}, max ${(sorted.at(-1) ?? 0).toFixed(1)}; ` +
-      `CPU ${r.cpuMs.toFixed(1)} ms/order, main loop busy ${(r.loopBusy * 100).toFixed(0)}%`,
+      `CPU ${r.cpuMs.toFixed(1)} ms/order, main loop busy ${(r.loopBusy * 100).toFixed(0)}%` +
+      (busy > 0 ? `; ${busy} refused as busy` : ''),
   );
 };
 
@@ -212,7 +225,7 @@ async function hot(offset: number): Promise<void> {
   console.log(
     `  outcomes: ${outcomes.confirmed - before.confirmed} confirmed, ${outcomes.other - before.other} other first ` +
       `answers, ${outcomes.timedOut - before.timedOut} not confirmed within ${orderTimeoutMs} ms, ` +
-      `${outcomes.failed - before.failed} failed; one status DM hung for ever on purpose (HOT_STALL=0: none)`,
+      `${outcomes.busy - before.busy} refused as busy (backlog ${maxBacklog}), ${outcomes.failed - before.failed} failed; one status DM hung for ever on purpose (HOT_STALL=0: none)`,
   );
   byWindow.forEach((latencies, w) => {
     const sorted = [...latencies].sort((a, b) => a - b);
@@ -233,9 +246,9 @@ try {
   );
   console.log(
     `settings: ORDERS=${total} CONCURRENCY=${concurrency} SEQUENTIAL=${sequential} RATE=${rate} ` +
-      `RATE_ORDERS=${rateOrders} WARMUP=${warmUp} (not measured); ` +
+      `RATE_ORDERS=${rateOrders} WARMUP=${warmUp} (not measured) MAX_BACKLOG=${maxBacklog}; ` +
       `PRODUCTS=${products.length} (${products.map((p) => p.id).join(', ')}), quantity 1, tok_ok payments, ` +
-      'no courier (orders wait at "preparing" once confirmed)',
+      'demo courier 20 ms per step (orders run to delivered)',
   );
   await run(warmUp, 1_000_000, concurrency); // JIT, LevelDB files, sockets
   report('one at a time', sequential, '1 in flight', await run(sequential, 2_000_000, 1));

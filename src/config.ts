@@ -169,6 +169,12 @@ const envSchema = z.object({
   ORDERS_PREPARATION_MINUTES: z.coerce.number().int().min(0).max(600).default(15),
   /** A second identical order (same user, server, product, quantity, address) this soon asks to confirm; 0: never. */
   ORDERS_DUPLICATE_WINDOW_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+  /**
+   * Local mode: orders being worked on at once (not waiting on a courier) before a new /order is refused with "busy,
+   * try again" (nothing written or charged). Bounds the wait for a confirmation under a burst: about this many
+   * orders divided by the orders per second the machine confirms (README, bench:orders).
+   */
+  ORDERS_MAX_BACKLOG: z.coerce.number().int().min(1).max(100_000).default(400),
   /** A pretend courier advances orders by itself (demos); off: staff use /deliver. */
   DEMO_COURIER: flag.default(true),
   DEMO_COURIER_PREPARING_MS: z.coerce.number().int().min(0).default(10_000),

@@ -21,6 +21,11 @@ export interface LocalWorkflowOptions {
   readonly courierTimeoutMs?: number;
   /** How long a non-callback Task may run before it fails with States.Timeout; absent: its TimeoutSeconds. */
   readonly taskTimeoutMs?: number;
+  /**
+   * How many executions may be working at once (not counting those parked on a courier step) before `busy()` says
+   * so and new orders are refused; absent: never busy.
+   */
+  readonly maxBacklog?: number;
   /** Replaces the handler of some states (tests inject failures). */
   readonly stateOverrides?: Readonly<Record<string, Handler>>;
   /** Wraps every Task state's handler (the fault suite injects throws, hangs and crashes around the real one). */
@@ -175,6 +180,15 @@ export class LocalOrderWorkflow implements OrderWorkflow {
       return (await this.start(order.id)) === 'started' ? 'started' : 'running';
     },
   };
+
+  /** Executions working now: running, minus those parked on a courier step (they wait, they cost nothing). */
+  get backlog(): number {
+    return this.#running.size - this.#parked.size;
+  }
+
+  busy(): boolean {
+    return this.#options.maxBacklog !== undefined && this.backlog >= this.#options.maxBacklog;
+  }
 
   /** Resolves when the order's execution ends (at once when none runs). */
   async settled(order: OrderId): Promise<void> {

@@ -30,6 +30,8 @@ export interface LocalOrdersOptions {
   /** Demo courier delays; absent: staff report each step with /deliver. */
   readonly demoCourier?: CourierDelays;
   readonly courierTimeoutMs?: number;
+  /** Orders being worked on at once before new ones are refused as "busy" (ORDERS_MAX_BACKLOG); absent: no limit. */
+  readonly maxBacklog?: number;
   /** How often the reconciler looks for orders whose workflow is gone (default 60 s; 0: only at start). */
   readonly reconcileEveryMs?: number;
   /** How often status notices left pending (a failed publish) are sent again (default 10 s; 0: only at start). */
@@ -88,6 +90,7 @@ export async function startLocalOrders(options: LocalOrdersOptions): Promise<Loc
     },
     log: options.log,
     ...(options.courierTimeoutMs === undefined ? {} : { courierTimeoutMs: options.courierTimeoutMs }),
+    ...(options.maxBacklog === undefined ? {} : { maxBacklog: options.maxBacklog }),
   });
   const deps: OrderDeps = {
     store,

@@ -78,5 +78,6 @@ async function startOrders(
         }
       : {}),
     ...(env.ORDERS_COURIER_TIMEOUT_MS === undefined ? {} : { courierTimeoutMs: env.ORDERS_COURIER_TIMEOUT_MS }),
+    maxBacklog: env.ORDERS_MAX_BACKLOG,
   });
 }

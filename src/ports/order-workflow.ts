@@ -12,6 +12,12 @@ export interface OrderWorkflow {
   completeTask(token: string, output: { readonly stage: CourierStage }): Promise<boolean>;
   /** Fails a waiting courier task with `error` (its Catch runs the compensation). False when nothing waits on it. */
   failTask(token: string, error: string, cause: string): Promise<boolean>;
+  /**
+   * True while the runner has as much work in hand as it can finish in time (the in-process runner's backlog is
+   * full): a new order is then refused with "busy, try again" before anything is written or charged, instead of
+   * queueing behind thousands of others. Absent: never busy (Step Functions scales by itself).
+   */
+  busy?(): boolean;
 }
 
 /** Where the workflow asks for a courier step (a demo courier, a courier app, or nobody: staff use /deliver). */

@@ -53,6 +53,8 @@ export interface StackOptions {
   readonly reopen?: boolean;
   /** Each applied transition (the metrics hook). */
   readonly onStatus?: (status: OrderStatus) => void;
+  /** The runner's backlog limit (new orders are refused as busy beyond it). */
+  readonly maxBacklog?: number;
 }
 
 export const aProduct = (overrides: Partial<StockedProduct> = {}): StockedProduct => ({
@@ -109,6 +111,7 @@ export async function startOrderStack(options: StackOptions = {}) {
     ...(options.stateOverrides ? { stateOverrides: options.stateOverrides } : {}),
     ...(options.taskTimeoutMs === undefined ? {} : { taskTimeoutMs: options.taskTimeoutMs }),
     ...(options.around ? { around: options.around } : {}),
+    ...(options.maxBacklog === undefined ? {} : { maxBacklog: options.maxBacklog }),
   });
   const orders: OrderDeps = {
     store,

@@ -88,6 +88,16 @@ export async function placeOrder(
   }
 
   const { zone, quantity } = valid.value;
+  if (deps.workflow.busy?.()) {
+    // Nothing written, nothing charged: the same /order a few seconds later goes through.
+    return err(
+      appError(
+        'order.busy',
+        'We are taking more orders than we can confirm right now, so this one was not placed. Nothing was charged.',
+        'Try the same /order again in a few seconds.',
+      ),
+    );
+  }
   return submissions.run(`${input.user}\u0000${input.space ?? ''}`, async () => {
     const now = deps.now();
     const order: Order = {
