@@ -12,7 +12,7 @@
  * The runner refuses orders beyond MAX_BACKLOG (400, ORDERS_MAX_BACKLOG in the bot) as busy: counted, not failed.
  * A fourth phase, the hot product: HOT_RATE orders/s (100) for HOT_SECONDS (60) all on ONE product, open loop, each
  * order delivered by the demo courier (so executions end and memory can stay flat); per 10-second window it prints
- * throughput, p95 and RSS. HOT_SECONDS=0 skips it. Each order waits for its first answer at most ORDER_TIMEOUT_MS
+ * throughput, p95, RSS and how busy the main loop and dynalite's thread were. HOT_SECONDS=0 skips it. Each order waits for its first answer at most ORDER_TIMEOUT_MS
  * (30 s): one that never comes is counted, not waited for; and one status DM hangs for ever on purpose (a surface
  * that never answers, HOT_STALL=0 turns it off): the outbox announce gives up on it and the run carries on.
  *   npm run bench:orders          (defaults: 300 orders, 12 in flight, 100 one at a time, 400 at 100/s, hot 60 s)
@@ -137,17 +137,21 @@ interface Run {
   readonly cpuMs: number;
   /** Share of the time the main event loop (SDK, ASL runner, tasks) was busy: near 1, it is the bottleneck. */
   readonly loopBusy: number;
+  /** The same for dynalite's thread (request validation, expression parsing, LevelDB). */
+  readonly storeBusy: number | undefined;
 }
 
 const measure = async (count: number, work: () => Promise<number[]>): Promise<Run> => {
   const cpu0 = process.cpuUsage();
   const elu0 = performance.eventLoopUtilization();
+  const store0 = local.storeUtilization?.();
   const t0 = performance.now();
   const latencies = await work();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const loopBusy = performance.eventLoopUtilization(elu0).utilization;
-  return { latencies, seconds, cpuMs: (cpu.user + cpu.system) / 1000 / count, loopBusy };
+  const storeBusy = store0 && local.storeUtilization?.(store0).utilization;
+  return { latencies, seconds, cpuMs: (cpu.user + cpu.system) / 1000 / count, loopBusy, storeBusy };
 };
 
 function run(count: number, offset: number, inFlight: number): Promise<Run> {
@@ -194,6 +198,7 @@ const report = (label: string, count: number, load: string, r: Run) => {
     `${label}: ${count} orders, ${load}: ${(r.latencies.length / r.seconds).toFixed(1)} orders/s (place -> confirmed); ` +
       `latency ms p50 ${pct(sorted, 50).toFixed(1)}, p95 ${pct(sorted, 95).toFixed(1)}, max ${(sorted.at(-1) ?? 0).toFixed(1)}; ` +
       `CPU ${r.cpuMs.toFixed(1)} ms/order, main loop busy ${(r.loopBusy * 100).toFixed(0)}%` +
+      (r.storeBusy === undefined ? '' : `, dynalite thread busy ${(r.storeBusy * 100).toFixed(0)}%`) +
       (busy > 0 ? `; ${busy} refused as busy` : ''),
   );
 };
@@ -204,9 +209,18 @@ async function hot(offset: number): Promise<void> {
   const count = hotSeconds * hotRate;
   const windows = Math.ceil(hotSeconds / 10);
   const byWindow: number[][] = Array.from({ length: windows }, () => []);
-  const rss: number[] = [];
+  const samples: { rss: number; main: number; store: number | undefined }[] = [];
+  let mainMark = performance.eventLoopUtilization();
+  let storeMark = local.storeUtilization?.();
+  const sample = () => {
+    const main = performance.eventLoopUtilization(mainMark).utilization;
+    const store = storeMark && local.storeUtilization?.(storeMark).utilization;
+    samples.push({ rss: process.memoryUsage().rss, main, store });
+    mainMark = performance.eventLoopUtilization();
+    storeMark = local.storeUtilization?.();
+  };
   const t0 = performance.now();
-  const sampler = setInterval(() => rss.push(process.memoryUsage().rss), 10_000);
+  const sampler = setInterval(sample, 10_000);
   const before = { ...outcomes };
   stallArmed = true;
   const runs: Promise<void>[] = [];
@@ -235,10 +249,15 @@ async function hot(offset: number): Promise<void> {
   );
   byWindow.forEach((latencies, w) => {
     const sorted = [...latencies].sort((a, b) => a - b);
-    const mb = ((rss[w] ?? process.memoryUsage().rss) / 2 ** 20).toFixed(0);
+    const at = samples[w];
+    const mb = ((at?.rss ?? process.memoryUsage().rss) / 2 ** 20).toFixed(0);
+    const loops = at
+      ? `; busy: main loop ${(at.main * 100).toFixed(0)}%` +
+        (at.store === undefined ? '' : `, dynalite thread ${(at.store * 100).toFixed(0)}%`)
+      : '';
     console.log(
       `  window ${w * 10}-${w * 10 + 10} s: ${sorted.length} orders, p50 ${pct(sorted, 50).toFixed(1)} ms, ` +
-        `p95 ${pct(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms, RSS ${mb} MB`,
+        `p95 ${pct(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms, RSS ${mb} MB${loops}`,
     );
   });
 }

@@ -13,6 +13,8 @@ export interface EmbeddedDynamo {
    * makeDynamo as `requestHandler`). The socket stays open for other clients.
    */
   readonly requestHandler?: DynalitePortHandler;
+  /** With `thread`: how busy the thread's event loop has been (benchmarks: is the store the bottleneck?). */
+  readonly eventLoopUtilization?: Worker['performance']['eventLoopUtilization'];
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ async function startInWorker(settings: Record<string, unknown>): Promise<Embedde
   return {
     endpoint: `http://127.0.0.1:${started.port}`,
     requestHandler: new DynalitePortHandler(worker),
+    eventLoopUtilization: (...args) => worker.performance.eventLoopUtilization(...args),
     async close() {
       worker.postMessage('close');
       try {

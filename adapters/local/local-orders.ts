@@ -11,7 +11,7 @@ import type { Notifier } from '../../src/ports/notifier.ts';
 import { makeDynamo, type OrderTables } from '../aws/dynamo-client.ts';
 import { DynamoOrderStore } from '../aws/dynamo-order-store.ts';
 import { ensureOrderTables } from '../aws/dynamo-tables.ts';
-import { startEmbeddedDynamo } from './embedded-dynalite.ts';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from './embedded-dynalite.ts';
 import { LocalInventory } from './local-inventory.ts';
 import { localNotices } from './local-notices.ts';
 import { LocalOrderWorkflow } from './local-order-workflow.ts';
@@ -45,6 +45,8 @@ export interface LocalOrdersOptions {
 
 export interface LocalOrders {
   readonly deps: OrderDeps;
+  /** How busy the embedded store's thread has been (see EmbeddedDynamo.eventLoopUtilization). */
+  readonly storeUtilization?: EmbeddedDynamo['eventLoopUtilization'];
   /**
    * Repairs a reservation a crash cut in half, replays every unfinished order, then keeps reconciling periodically
    * (call once the surfaces can deliver notifications).
@@ -121,6 +123,7 @@ export async function startLocalOrders(options: LocalOrdersOptions): Promise<Loc
   };
   return {
     deps,
+    ...(dynamo.eventLoopUtilization ? { storeUtilization: dynamo.eventLoopUtilization } : {}),
     async resume() {
       const repaired = await inventory.repair();
       if (repaired > 0) log.warn({ repaired }, 'completed reservation writes cut by a crash');
