@@ -2,12 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LocalOrderWorkflow } from '../../adapters/local/local-order-workflow.ts';
 import { advanceDelivery } from '../../src/app/orders/advance-delivery.ts';
+import { manualCouriers } from '../../src/app/orders/demo-courier.ts';
 import { placeOrder } from '../../src/app/orders/place-order.ts';
 import { type OrderId, userId } from '../../src/domain/ids.ts';
 import { orderIdFor } from '../../src/domain/orders/order-id.ts';
+import { silentLogger } from '../../src/ports/logger.ts';
+import type { OrderStore } from '../../src/ports/order-store.ts';
 import { CAUSES } from '../../src/workflows/task-messages.ts';
-import { aProduct, type OrderStack, type StackOptions, startOrderStack } from '../support/order-stack.ts';
+import { aProduct, type OrderStack, type StackOptions, startOrderStack, testZones } from '../support/order-stack.ts';
 
 const carol = userId('discord', 'carol');
 const request = { productId: 'margherita', quantity: 1, address: '10001 Old Town', paymentMethod: 'tok_ok' };
@@ -104,6 +108,53 @@ describe('merged courier states', { timeout: 120_000 }, () => {
     const dm = s.notifier.textsFor(carol).at(-1) ?? '';
     expect(dm).toContain(CAUSES['kitchen.failed']);
     expect(dm).not.toMatch(/courier/i);
+  });
+
+  it('a status write that hangs on a merged state fails as its own step (the Lambda timeout), not the courier', async () => {
+    const s = await start({ courierTimeoutMs: 600_000 });
+    // The "preparing" write hangs past the invocation bound, then lands late (a slow store): it must change nothing.
+    const slowStore = new Proxy(s.store, {
+      get(target, prop) {
+        if (prop === 'transition') {
+          return async (...args: Parameters<OrderStore['transition']>) => {
+            if (args[2].status === 'preparing') await new Promise((r) => setTimeout(r, 1_500));
+            return target.transition(...args);
+          };
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const workflow = new LocalOrderWorkflow({
+      deps: {
+        orders: slowStore,
+        inventory: s.inventory,
+        payments: s.payments,
+        notices: s.notices.notices,
+        couriers: manualCouriers,
+        zones: testZones,
+        now: () => new Date(),
+      },
+      log: silentLogger,
+      retryDelayMs: 5,
+      taskTimeoutMs: 200,
+    });
+    const deps = { ...s.orders, workflow };
+    try {
+      const id = nextId();
+      await placeOrder(deps, { orderId: id, user: carol, request });
+      await s.waitForAwaiting(id, 'preparing');
+      expect((await advanceDelivery(deps, { orderRef: id, stage: 'preparing' })).ok).toBe(true);
+      await workflow.settled(id);
+      await workflow.idle(); // the late write too
+      const order = await s.store.get(id);
+      expect(order?.history.map((h) => h.status)).toEqual(['received', 'confirmed', 'refunded']);
+      expect(order?.history.at(-1)?.cause).toBe('kitchen.failed');
+      expect(order?.awaiting).toBeUndefined();
+      expect((await s.audit(new Map([['margherita', 5]]), true)).violations).toEqual([]);
+    } finally {
+      await workflow.stop();
+    }
   });
 
   it('a courier that gives up on a merged state: refunded, and the DM names the courier step', async () => {
