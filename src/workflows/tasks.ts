@@ -158,7 +158,8 @@ export const TASKS = {
     const status = advanceStatusOf(input);
     const stage = NEXT_COURIER_STAGE[status];
     const order = await snapshot(deps, input);
-    const awaiting = { stage, token: input.token ?? '' };
+    if (!input.token) throw new Error(`task ${input.task} needs the task token ($$.Task.Token in its Payload)`);
+    const awaiting = { stage, token: input.token };
     const applied = await move(deps, order, { status, chargeId: chargeOf(input) }, undefined, undefined, { awaiting });
     const waiting = applied || (await deps.orders.setAwaiting(order.id, awaiting, PREDECESSORS[stage]));
     if (waiting) deps.couriers.requested(order.id, stage, awaiting.token);

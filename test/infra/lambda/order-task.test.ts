@@ -168,11 +168,15 @@ describe('order task Lambda (the same handlers, DynamoDB deps from the environme
     expect(titles).toEqual(['Order confirmed (paid)', 'Order being prepared']);
   });
 
-  it('refuses a merged courier state with a status it cannot move to, naming the allowed ones', async () => {
+  it('refuses a merged courier state with a status it cannot move to, or without its token, changing nothing', async () => {
     const orderId = await newOrder('lambda-bad-status', 'tok_ok');
     await expect(
       handleTask(runtime, { task: 'advanceAndAwait', status: 'delivered', orderId, chargeId: 'ch_x', token: 't' }),
     ).rejects.toThrow(/confirmed, preparing, out_for_delivery/);
+    await expect(
+      handleTask(runtime, { task: 'advanceAndAwait', status: 'confirmed', orderId, chargeId: 'ch_x' }),
+    ).rejects.toThrow(/needs the task token/);
+    expect((await runtime.deps.orders.get(orderId))?.status).toBe('received');
   });
 
   it('completes the callback itself when the courier step already happened (definition before the merge)', async () => {
