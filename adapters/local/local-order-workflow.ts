@@ -43,6 +43,13 @@ interface ParkedTask {
 /** A dummy ARN: the runner never calls it, every Task is bound to a local handler. */
 const LOCAL_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:orders-task';
 
+/**
+ * The task Lambda's own timeout (infra/order-stack.ts). A callback state's task (the status write before the wait)
+ * that runs longer fails as Step Functions reports a Lambda timeout, `Lambda.Unknown`: its own step's failure, not
+ * the courier's (whose wait is bounded by the state's TimeoutSeconds).
+ */
+const LAMBDA_TIMEOUT_MS = 25_000;
+
 const died = (): Error => Object.assign(new Error('The process died'), { name: 'Shutdown' });
 
 export function loadOrderDefinition(): ConstructorParameters<typeof StateMachine>[0] {
@@ -83,7 +90,7 @@ export class LocalOrderWorkflow implements OrderWorkflow {
       const real: Handler =
         options.stateOverrides?.[info.state] ??
         (info.waitsForToken
-          ? this.#callbackHandler(timeoutMs)
+          ? this.#callbackHandler(timeoutMs, Math.min(options.taskTimeoutMs ?? LAMBDA_TIMEOUT_MS, LAMBDA_TIMEOUT_MS))
           : info.task === 'validate'
             ? (input) => this.#validate(input)
             : (input) => this.#track(runTask(options.deps, input) as Promise<Json>));
@@ -243,11 +250,11 @@ export class LocalOrderWorkflow implements OrderWorkflow {
    * handler's promise is tracked, so `stop()` and `idle()` wait for its late writes too (the tombstones make them
    * harmless).
    */
-  #withTimeout(tracked: Promise<Json>, timeoutMs: number): Promise<Json> {
+  #withTimeout<T>(tracked: Promise<T>, timeoutMs: number, name = 'States.Timeout'): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(Object.assign(new Error(`Task timed out after ${timeoutMs} ms`), { name: 'States.Timeout' })),
+        () => reject(Object.assign(new Error(`Task timed out after ${timeoutMs} ms`), { name })),
         timeoutMs,
       );
     });
@@ -270,7 +277,7 @@ export class LocalOrderWorkflow implements OrderWorkflow {
     return Promise.resolve({ ...known } as Json);
   }
 
-  #callbackHandler(timeoutMs: number): Handler {
+  #callbackHandler(timeoutMs: number, invokeTimeoutMs: number): Handler {
     return async (input) => {
       const payload = (input as { Payload?: Record<string, unknown> }).Payload ?? {};
       const token = `local-${randomUUID()}`;
@@ -285,7 +292,11 @@ export class LocalOrderWorkflow implements OrderWorkflow {
       }, timeoutMs);
       this.#parked.set(token, { resolve, reject, timer });
       try {
-        const outcome = await this.#track(runTask(this.#options.deps, { ...payload, token }));
+        const outcome = await this.#withTimeout(
+          this.#track(runTask(this.#options.deps, { ...payload, token })),
+          invokeTimeoutMs,
+          'Lambda.Unknown',
+        );
         if (outcome.waiting === false) {
           clearTimeout(timer);
           this.#parked.delete(token);

@@ -104,9 +104,12 @@ export async function startLocalOrders(options: LocalOrdersOptions): Promise<Loc
     preparationMinutes: options.preparationMinutes,
     now: options.now,
   };
-  courier?.connect(async (order, stage) => {
-    const outcome = await advanceDelivery(deps, { orderRef: order, stage });
-    if (!outcome.ok) options.log.info({ order, stage, code: outcome.error.code }, 'demo courier step skipped');
+  courier?.connect({
+    complete: (token, stage) => workflow.completeTask(token, { stage }),
+    advance: async (order, stage) => {
+      const outcome = await advanceDelivery(deps, { orderRef: order, stage });
+      if (!outcome.ok) options.log.info({ order, stage, code: outcome.error.code }, 'demo courier step skipped');
+    },
   });
   const log = options.log.child({ area: 'orders' });
   let reconciler: NodeJS.Timeout | undefined;

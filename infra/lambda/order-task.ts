@@ -93,7 +93,8 @@ export function buildTaskRuntime(
 export async function handleTask(runtime: TaskRuntime, event: unknown): Promise<Record<string, unknown>> {
   const result = await runTask(runtime.deps, event);
   const { task, token } = (event ?? {}) as { task?: unknown; token?: unknown };
-  if (task === 'awaitCourier' && result.waiting === false && typeof token === 'string' && token !== '') {
+  // awaitCourier, advanceAndAwait: a callback task that found its courier step already reported waits for nothing.
+  if (result.waiting === false && typeof token === 'string' && token !== '') {
     // Locally the runner returns at once; here the callback state waits for its token, so complete it ourselves.
     await runtime.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }));
     runtime.log.info({ task }, 'courier step already reported: task completed without waiting');

@@ -10,7 +10,11 @@ export interface OrderWorkflow {
   start(order: OrderId, known?: Order): Promise<'started' | 'already_started'>;
   /** Completes a waiting courier task. False when no execution waits on this token (stale or unknown). */
   completeTask(token: string, output: { readonly stage: CourierStage }): Promise<boolean>;
-  /** Fails a waiting courier task with `error` (its Catch runs the compensation). False when nothing waits on it. */
+  /**
+   * Fails a waiting courier task with `error` (its Catch runs the compensation). False when nothing waits on it.
+   * A courier's own failure is named `Courier…` (e.g. `CourierGaveUp`): the customer's DM then names the courier
+   * step, not the status write that shares its state.
+   */
   failTask(token: string, error: string, cause: string): Promise<boolean>;
   /**
    * True while the runner has as much work in hand as it can finish in time (the in-process runner's backlog is
@@ -22,5 +26,6 @@ export interface OrderWorkflow {
 
 /** Where the workflow asks for a courier step (a demo courier, a courier app, or nobody: staff use /deliver). */
 export interface CourierDispatch {
-  requested(order: OrderId, stage: CourierStage): void;
+  /** `token` completes the waiting task directly (`OrderWorkflow.completeTask`), without reading the order. */
+  requested(order: OrderId, stage: CourierStage, token: string): void;
 }

@@ -60,15 +60,25 @@ export interface FailureInput {
 
 const TIMEOUTS = new Set(['States.Timeout', 'States.HeartbeatTimeout']);
 
+/**
+ * Steps that write a status and then wait for the courier's next report in the same state (`advanceAndAwait`):
+ * their timeout (and a courier's own `Courier…` failure) is the courier's; any other error is their write's.
+ */
+const WRITES_THEN_WAITS: ReadonlySet<string> = new Set(['ConfirmOrder', 'MarkPreparing', 'MarkOutForDelivery']);
+
 /** The one real cause of a compensation, from the step that failed and how it failed. */
 export function failureCauseCode(input: FailureInput): CauseCode {
   const error = input.error?.Error;
   const step = input.failedStep ?? '';
   if (error === CANCELLED_BY_CUSTOMER) return 'order.cancelled_by_customer';
-  if (step.startsWith('Await')) return TIMEOUTS.has(error ?? '') ? 'courier.timeout' : 'courier.failed';
+  const timedOut = TIMEOUTS.has(error ?? '');
+  // `Await…`: the wait-only states of definitions before the merge (executions started on them still finish).
+  const courierFailed = WRITES_THEN_WAITS.has(step) && (error ?? '').startsWith('Courier');
+  if (step.startsWith('Await') || courierFailed) return timedOut ? 'courier.timeout' : 'courier.failed';
+  if (WRITES_THEN_WAITS.has(step) && timedOut) return 'courier.timeout';
   if (error === 'AlreadyCompensated') return 'order.stopped';
   const area = STEP_AREA[step] ?? 'processing';
-  return `${area}.${TIMEOUTS.has(error ?? '') ? 'timeout' : 'failed'}`;
+  return `${area}.${timedOut ? 'timeout' : 'failed'}`;
 }
 
 /** The cause's sentence for the status reason and the DM. */

@@ -12,7 +12,7 @@ import {
 } from '../domain/orders/order.ts';
 import { type DeliveryZone, findZone } from '../domain/orders/zones.ts';
 import type { Inventory } from '../ports/inventory.ts';
-import type { OrderStore } from '../ports/order-store.ts';
+import type { OrderStore, TransitionExtras } from '../ports/order-store.ts';
 import type { CourierDispatch } from '../ports/order-workflow.ts';
 import type { PaymentGateway } from '../ports/payment-gateway.ts';
 import type { StatusNotices } from '../ports/status-notices.ts';
@@ -141,12 +141,32 @@ export const TASKS = {
     return {};
   },
 
+  /** Kept for executions started on a definition before `advanceAndAwait` (a deploy does not migrate them). */
   async confirmOrder(deps: TaskDeps, input: TaskInput) {
     const order = await snapshot(deps, input);
     await move(deps, order, { status: 'confirmed', chargeId: chargeOf(input) });
     return {};
   },
 
+  /**
+   * A courier step's status and the wait for the next step in ONE conditional write (a `.waitForTaskToken` state):
+   * `status` (confirmed, preparing or out_for_delivery) with its history entry and outbox record, and
+   * `awaiting = {stage: next, token}`. A replay finds the status applied and falls back to the conditional
+   * `setAwaiting` of the next step, so a step the courier already reported is not awaited (nor announced) again.
+   */
+  async advanceAndAwait(deps: TaskDeps, input: TaskInput) {
+    const status = advanceStatusOf(input);
+    const stage = NEXT_COURIER_STAGE[status];
+    const order = await snapshot(deps, input);
+    if (!input.token) throw new Error(`task ${input.task} needs the task token ($$.Task.Token in its Payload)`);
+    const awaiting = { stage, token: input.token };
+    const applied = await move(deps, order, { status, chargeId: chargeOf(input) }, undefined, undefined, { awaiting });
+    const waiting = applied || (await deps.orders.setAwaiting(order.id, awaiting, PREDECESSORS[stage]));
+    if (waiting) deps.couriers.requested(order.id, stage, awaiting.token);
+    return { waiting };
+  },
+
+  /** Kept for executions started on a definition before `advanceAndAwait` (a deploy does not migrate them). */
   async awaitCourier(deps: TaskDeps, input: TaskInput) {
     const stage = stageOf(input);
     // Conditional on the status before this step: a replay does not wait again for a step already reported.
@@ -155,7 +175,7 @@ export const TASKS = {
       { stage, token: input.token ?? '' },
       PREDECESSORS[stage],
     );
-    if (waiting) deps.couriers.requested(input.orderId, stage);
+    if (waiting) deps.couriers.requested(input.orderId, stage, input.token ?? '');
     return { waiting };
   },
 
@@ -244,6 +264,8 @@ export interface TaskInput {
   readonly orderId: OrderId;
   readonly order?: OrderSnapshot;
   readonly stage?: string;
+  /** advanceAndAwait: the status it moves to (the courier step after it is awaited). */
+  readonly status?: string;
   readonly token?: string;
   readonly chargeId?: string;
   readonly cause?: string;
@@ -283,6 +305,23 @@ function stageOf(input: TaskInput): CourierStage {
   return stage;
 }
 
+/** The statuses `advanceAndAwait` moves to, each with the courier step awaited after it. */
+const NEXT_COURIER_STAGE = {
+  confirmed: 'preparing',
+  preparing: 'out_for_delivery',
+  out_for_delivery: 'delivered',
+} as const satisfies Partial<Record<OrderStatus, CourierStage>>;
+
+function advanceStatusOf(input: TaskInput): keyof typeof NEXT_COURIER_STAGE {
+  const status = input.status;
+  if (status === undefined || !Object.hasOwn(NEXT_COURIER_STAGE, status)) {
+    throw new Error(
+      `Bad status for ${input.task}: ${String(status)} (one of ${Object.keys(NEXT_COURIER_STAGE).join(', ')})`,
+    );
+  }
+  return status as keyof typeof NEXT_COURIER_STAGE;
+}
+
 /** Applies a transition once and notifies only when it applied: a replay sends no second message. */
 async function move(
   deps: TaskDeps,
@@ -290,6 +329,7 @@ async function move(
   next: OrderState,
   note?: string,
   cause?: CauseCode,
+  also?: TransitionExtras,
 ): Promise<boolean> {
   const entry = {
     status: next.status,
@@ -297,7 +337,7 @@ async function move(
     ...(note ? { note } : {}),
     ...(cause ? { cause } : {}),
   };
-  const applied = await deps.orders.transition(order.id, PREDECESSORS[next.status], next, entry);
+  const applied = await deps.orders.transition(order.id, PREDECESSORS[next.status], next, entry, also);
   // A replay that finds the transition applied announces nothing: the outbox record written with it does.
   if (applied) deps.onStatus?.(next.status);
   if (applied) await deps.notices.announce(statusNotice(order, entry));

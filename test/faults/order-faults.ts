@@ -44,6 +44,12 @@ export interface SuiteReport {
   readonly violations: readonly (Violation & { readonly fault: string })[];
 }
 
+/** States that wait for a courier's token: the runner bounds them by the courier timeout. */
+const CALLBACK_STATES: ReadonlySet<string> = new Set(
+  taskStates(loadOrderDefinition() as never)
+    .filter((t) => t.waitsForToken)
+    .map((t) => t.state),
+);
 const TASK_TIMEOUT_MS = 400;
 const COURIER_TIMEOUT_MS = 2_500;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -181,7 +187,7 @@ async function runCase(shared: Shared, fault: FaultCase, index: number) {
     }
     if (state !== fault.state || fired) return run();
     fired = true;
-    const timeoutMs = state.startsWith('Await') ? COURIER_TIMEOUT_MS : TASK_TIMEOUT_MS;
+    const timeoutMs = CALLBACK_STATES.has(state) ? COURIER_TIMEOUT_MS : TASK_TIMEOUT_MS;
     switch (fault.kind) {
       case 'throw':
         throw Object.assign(new Error(`injected failure in ${state}`), { name: 'InjectedFault' });

@@ -123,9 +123,12 @@ export async function startOrderStack(options: StackOptions = {}) {
     preparationMinutes: 15,
     now: () => new Date(),
   };
-  courier?.connect(async (order, stage) => {
-    const outcome = await advanceDelivery(orders, { orderRef: order, stage });
-    if (!outcome.ok) throw new Error(outcome.error.message);
+  courier?.connect({
+    complete: (token, stage) => workflow.completeTask(token, { stage }),
+    advance: async (order, stage) => {
+      const outcome = await advanceDelivery(orders, { orderRef: order, stage });
+      if (!outcome.ok) throw new Error(outcome.error.message);
+    },
   });
 
   /** Polls the store until the order reaches the status (generous: slow shared machines). */

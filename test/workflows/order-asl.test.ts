@@ -57,6 +57,26 @@ describe('order.asl.json', () => {
     expect(definition.States.ChargePayment.Retry[0].ErrorEquals).toContain('Transient');
   });
 
+  it('writes each courier status and waits for the next step in one callback state; delivered is a plain task', () => {
+    const byState = new Map(taskStates(definition).map((t) => [t.state, t]));
+    const chain = [
+      ['ConfirmOrder', 'confirmed', 'MarkPreparing'],
+      ['MarkPreparing', 'preparing', 'MarkOutForDelivery'],
+      ['MarkOutForDelivery', 'out_for_delivery', 'MarkDelivered'],
+    ] as const;
+    for (const [state, status, next] of chain) {
+      const s = definition.States[state];
+      expect(byState.get(state)?.waitsForToken, state).toBe(true);
+      expect(s.Parameters.Payload).toMatchObject({ task: 'advanceAndAwait', status, 'token.$': '$$.Task.Token' });
+      expect(s.TimeoutSeconds, state).toBe(7200);
+      expect(s.HeartbeatSeconds, state).toBe(3600);
+      expect(s.Next, state).toBe(next);
+    }
+    expect(definition.States.CapturePayment.Next).toBe('ConfirmOrder');
+    expect(byState.get('MarkDelivered')?.waitsForToken).toBe(false);
+    expect(Object.keys(definition.States).filter((name) => name.startsWith('Await'))).toEqual([]);
+  });
+
   it('holds stock only after the payment is authorized', () => {
     expect(definition.States.ChargePayment.Next).toBe('ReserveStock');
     expect(definition.States.ReserveStock.Next).toBe('IsAvailable');

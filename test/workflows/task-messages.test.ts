@@ -12,8 +12,16 @@ describe('one cause per failed order', () => {
     ['ReserveStock', thrown, 'stock.failed'],
     ['QuoteDelivery', timeout, 'quote.timeout'],
     ['Validate', thrown, 'check.failed'],
+    ['ConfirmOrder', thrown, 'confirmation.failed'],
     ['MarkPreparing', thrown, 'kitchen.failed'],
-    ['MarkOutForDelivery', timeout, 'pickup.timeout'],
+    ['MarkOutForDelivery', { Error: 'Transient' }, 'pickup.failed'],
+    // The status write and the wait for the next courier report share one state: its timeout is the courier's.
+    ['ConfirmOrder', timeout, 'courier.timeout'],
+    ['MarkOutForDelivery', timeout, 'courier.timeout'],
+    ['MarkPreparing', { Error: 'States.HeartbeatTimeout' }, 'courier.timeout'],
+    ['MarkPreparing', { Error: 'CourierGaveUp' }, 'courier.failed'],
+    ['ConfirmOrder', { Error: 'CancelledByCustomer' }, 'order.cancelled_by_customer'],
+    // Executions started on the definition before the merge (wait-only states).
     ['AwaitPreparing', timeout, 'courier.timeout'],
     ['AwaitDelivered', { Error: 'States.HeartbeatTimeout' }, 'courier.timeout'],
     ['AwaitOutForDelivery', thrown, 'courier.failed'],

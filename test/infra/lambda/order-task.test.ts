@@ -109,8 +109,20 @@ describe('order task Lambda (the same handlers, DynamoDB deps from the environme
     expect((await runtime.deps.inventory.get('margherita'))?.stock).toBe(8);
     const payment = await handleTask(runtime, { task: 'capturePayment', orderId, order });
     expect(payment.chargeId).toMatch(/^ch_/);
-    await handleTask(runtime, { task: 'confirmOrder', orderId, order, chargeId: payment.chargeId });
-    expect((await runtime.deps.orders.get(orderId))?.status).toBe('confirmed');
+    // ConfirmOrder: the status and the wait for the courier's "preparing" in one write.
+    const waiting = await handleTask(runtime, {
+      task: 'advanceAndAwait',
+      status: 'confirmed',
+      orderId,
+      order,
+      chargeId: payment.chargeId,
+      token: 'sfn-token-1',
+    });
+    expect(waiting).toEqual({ waiting: true });
+    const confirmed = await runtime.deps.orders.get(orderId);
+    expect(confirmed?.status).toBe('confirmed');
+    expect(confirmed?.awaiting).toEqual({ stage: 'preparing', token: 'sfn-token-1' });
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
     const published = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
     expect(published).toHaveLength(1);
     expect(published[0]?.TopicArn).toBe(TOPIC);
@@ -118,19 +130,56 @@ describe('order task Lambda (the same handlers, DynamoDB deps from the environme
       user: alice,
       reply: { title: 'Order confirmed (paid)' },
     });
-
-    const waiting = await handleTask(runtime, {
-      task: 'awaitCourier',
-      stage: 'preparing',
-      orderId,
-      token: 'sfn-token-1',
-    });
-    expect(waiting).toEqual({ waiting: true });
-    expect((await runtime.deps.orders.get(orderId))?.awaiting).toEqual({ stage: 'preparing', token: 'sfn-token-1' });
-    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
   });
 
-  it('completes the callback itself when the courier step already happened, so the execution does not hang', async () => {
+  it('replays a merged courier state: waits again under the new token until reported, then completes it itself', async () => {
+    const orderId = await newOrder('lambda-merged-replay', 'tok_ok');
+    const order = await handleTask(runtime, { task: 'validate', orderId });
+    await handleTask(runtime, { task: 'authorizePayment', orderId, order });
+    await handleTask(runtime, { task: 'reserveStock', orderId, order });
+    const { chargeId } = await handleTask(runtime, { task: 'capturePayment', orderId, order });
+    const confirm = { task: 'advanceAndAwait', status: 'confirmed', orderId, order, chargeId };
+    await handleTask(runtime, { ...confirm, token: 'first' });
+
+    // A retry or a redrive before the courier reported: the wait is re-armed under the new token, nothing announced.
+    await expect(handleTask(runtime, { ...confirm, token: 'second' })).resolves.toEqual({ waiting: true });
+    const rearmed = await runtime.deps.orders.get(orderId);
+    expect(rearmed?.awaiting).toEqual({ stage: 'preparing', token: 'second' });
+    expect(rearmed?.history.map((h) => h.status)).toEqual(['received', 'confirmed']);
+
+    // The courier reported "preparing" (MarkPreparing ran); a late replay of ConfirmOrder must not wait again.
+    await handleTask(runtime, {
+      task: 'advanceAndAwait',
+      status: 'preparing',
+      orderId,
+      order,
+      chargeId,
+      token: 'third',
+    });
+    await expect(handleTask(runtime, { ...confirm, token: 'fourth' })).resolves.toEqual({ waiting: false });
+    const after = await runtime.deps.orders.get(orderId);
+    expect(after?.status).toBe('preparing');
+    expect(after?.awaiting).toEqual({ stage: 'out_for_delivery', token: 'third' });
+    expect(sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input)).toEqual([
+      { taskToken: 'fourth', output: '{}' },
+    ]);
+    // One DM per status applied: confirmed and preparing, each once.
+    const titles = sns.commandCalls(PublishCommand).map((c) => JSON.parse(c.args[0].input.Message ?? '{}').reply.title);
+    expect(titles).toEqual(['Order confirmed (paid)', 'Order being prepared']);
+  });
+
+  it('refuses a merged courier state with a status it cannot move to, or without its token, changing nothing', async () => {
+    const orderId = await newOrder('lambda-bad-status', 'tok_ok');
+    await expect(
+      handleTask(runtime, { task: 'advanceAndAwait', status: 'delivered', orderId, chargeId: 'ch_x', token: 't' }),
+    ).rejects.toThrow(/confirmed, preparing, out_for_delivery/);
+    await expect(
+      handleTask(runtime, { task: 'advanceAndAwait', status: 'confirmed', orderId, chargeId: 'ch_x' }),
+    ).rejects.toThrow(/needs the task token/);
+    expect((await runtime.deps.orders.get(orderId))?.status).toBe('received');
+  });
+
+  it('completes the callback itself when the courier step already happened (definition before the merge)', async () => {
     const orderId = await newOrder('lambda-replay', 'tok_ok');
     const order = await handleTask(runtime, { task: 'validate', orderId });
     await handleTask(runtime, { task: 'authorizePayment', orderId, order });
