@@ -209,13 +209,14 @@ async function hot(offset: number): Promise<void> {
   const count = hotSeconds * hotRate;
   const windows = Math.ceil(hotSeconds / 10);
   const byWindow: number[][] = Array.from({ length: windows }, () => []);
-  const samples: { rss: number; main: number; store: number | undefined }[] = [];
+  const samples: { rss: number; heap: number; main: number; store: number | undefined }[] = [];
   let mainMark = performance.eventLoopUtilization();
   let storeMark = local.storeUtilization?.();
   const sample = () => {
     const main = performance.eventLoopUtilization(mainMark).utilization;
     const store = storeMark && local.storeUtilization?.(storeMark).utilization;
-    samples.push({ rss: process.memoryUsage().rss, main, store });
+    const memory = process.memoryUsage();
+    samples.push({ rss: memory.rss, heap: memory.heapUsed, main, store });
     mainMark = performance.eventLoopUtilization();
     storeMark = local.storeUtilization?.();
   };
@@ -251,13 +252,14 @@ async function hot(offset: number): Promise<void> {
     const sorted = [...latencies].sort((a, b) => a - b);
     const at = samples[w];
     const mb = ((at?.rss ?? process.memoryUsage().rss) / 2 ** 20).toFixed(0);
+    const heap = ((at?.heap ?? process.memoryUsage().heapUsed) / 2 ** 20).toFixed(0);
     const loops = at
       ? `; busy: main loop ${(at.main * 100).toFixed(0)}%` +
         (at.store === undefined ? '' : `, dynalite thread ${(at.store * 100).toFixed(0)}%`)
       : '';
     console.log(
       `  window ${w * 10}-${w * 10 + 10} s: ${sorted.length} orders, p50 ${pct(sorted, 50).toFixed(1)} ms, ` +
-        `p95 ${pct(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms, RSS ${mb} MB${loops}`,
+        `p95 ${pct(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms, RSS ${mb} MB (main JS heap ${heap} MB)${loops}`,
     );
   });
 }
