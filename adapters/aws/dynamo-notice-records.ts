@@ -113,6 +113,21 @@ export class DynamoNoticeRecords implements NoticeOutbox, NoticeLedger {
   }
 
   async shown(order: OrderId, rank: number, clears?: OrderStatus): Promise<void> {
+    // The usual case: this was the order's only pending notice. The same write then takes the order out of the
+    // sparse outbox index (REMOVE outboxAt), so the sweep neither scans it nor spends a second write on it, and the
+    // order's later writes stop rewriting an index entry. The next transition puts it back (if_not_exists).
+    if (
+      clears &&
+      (await this.#conditional({
+        order,
+        UpdateExpression: 'SET noticeShown = :rank REMOVE noticeClaim, unsent, outboxAt',
+        ConditionExpression:
+          '(attribute_not_exists(noticeShown) OR noticeShown < :rank) AND size(unsent) = :one AND contains(unsent, :s)',
+        ExpressionAttributeValues: { ':rank': rank, ':one': 1, ':s': clears },
+      }))
+    ) {
+      return;
+    }
     await this.#conditional({
       order,
       UpdateExpression: `SET noticeShown = :rank REMOVE noticeClaim${clears ? ' DELETE unsent :s' : ''}`,
