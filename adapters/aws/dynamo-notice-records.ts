@@ -112,13 +112,34 @@ export class DynamoNoticeRecords implements NoticeOutbox, NoticeLedger {
     return shown >= rank ? 'shown' : 'busy';
   }
 
+  /**
+   * Normally one write: rank up, claim removed, outbox record cleared. A status write may have replaced our claim
+   * with a newer notice's (StatusNotices.claimOnWrite overwrites whatever claim is there), whose DM may be on its
+   * way: the claim is removed only when no higher-rank claim is present. When one is, a second write still records
+   * this notice shown (only if no later one was: the rank never goes down) and clears its outbox record, without
+   * touching the newer claim; when a later one was shown already, only the outbox record is cleared.
+   * Duplicates: the newer claim still blocks every copy of its own notice until its holder's `shown` (rank >= its
+   * own, so it removes it) or release or expiry; a copy of this older notice finds the rank already up, or the
+   * newer claim busy. Losses: none, as the outbox record goes only with a DM shown (or a later one).
+   */
   async shown(order: OrderId, rank: number, clears?: OrderStatus): Promise<void> {
-    await this.#conditional({
+    const clear = clears ? { ':s': new Set([clears]) } : {};
+    const rankUp = 'attribute_not_exists(noticeShown) OR noticeShown < :rank';
+    const mine = await this.#conditional({
       order,
       UpdateExpression: `SET noticeShown = :rank REMOVE noticeClaim${clears ? ' DELETE unsent :s' : ''}`,
-      ConditionExpression: 'attribute_not_exists(noticeShown) OR noticeShown < :rank',
-      ExpressionAttributeValues: { ':rank': rank, ...(clears ? { ':s': new Set([clears]) } : {}) },
+      ConditionExpression: `attribute_exists(orderId) AND (${rankUp}) AND (attribute_not_exists(noticeClaim) OR noticeClaim.#rank <= :rank)`,
+      ExpressionAttributeNames: { '#rank': 'rank' },
+      ExpressionAttributeValues: { ':rank': rank, ...clear },
     });
+    if (mine) return;
+    const recorded = await this.#conditional({
+      order,
+      UpdateExpression: `SET noticeShown = :rank${clears ? ' DELETE unsent :s' : ''}`,
+      ConditionExpression: `attribute_exists(orderId) AND (${rankUp})`,
+      ExpressionAttributeValues: { ':rank': rank, ...clear },
+    });
+    if (!recorded && clears) await this.published(order, clears);
   }
 
   async release(order: OrderId, rank: number): Promise<void> {
