@@ -121,6 +121,9 @@ export class DynamoNoticeRecords implements NoticeOutbox, NoticeLedger {
    * Duplicates: the newer claim still blocks every copy of its own notice until its holder's `shown` (rank >= its
    * own, so it removes it) or release or expiry; a copy of this older notice finds the rank already up, or the
    * newer claim busy. Losses: none, as the outbox record goes only with a DM shown (or a later one).
+   * What the overwrite gives up (locally, only when an older DM is still in flight as the next status is written):
+   * the two DMs may land out of order, and if the newer DM fails (release) while the older one still hangs, a copy of
+   * the older one may claim and send it again before the first records it.
    */
   async shown(order: OrderId, rank: number, clears?: OrderStatus): Promise<void> {
     const clear = clears ? { ':s': new Set([clears]) } : {};
