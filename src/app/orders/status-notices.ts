@@ -227,7 +227,10 @@ export class DirectNoticePublisher implements NoticePublisher {
     this.#deps = deps;
   }
 
-  /** This process sends the DM: the status write may take its claim (one write fewer per status). */
+  /**
+   * This process sends the DM: the status write may take its claim (one write fewer per status). A process that dies
+   * between that write and the DM leaves the claim to expire: the next sweep sends it after the lease, not at once.
+   */
   claimOnWrite(rank: number, nowMs: number): NoticeClaim {
     return { rank, until: nowMs + leaseOf(this.#deps) };
   }
