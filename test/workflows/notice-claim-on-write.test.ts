@@ -111,6 +111,34 @@ describe('the status write takes its notice’s claim (one machine)', { timeout:
     );
   });
 
+  it('a DM that fails once: the write’s claim is released, the retry claims as usual and shows it once', async () => {
+    stack = await startOrderStack();
+    const s = stack;
+    const failed = new Set<string>();
+    const record = s.notifier.notify.bind(s.notifier);
+    s.notifier.notify = async (user, reply) => {
+      const key = reply.kind === 'text' ? (reply.title ?? '') : reply.kind;
+      if (failed.has(key)) return record(user, reply);
+      failed.add(key);
+      return 'failed';
+    };
+    const writes = countUpdates(s);
+    const id = await deliverOne(s, 'claim-on-write-4');
+    expect(s.notifier.textsFor(alice)).toHaveLength(4);
+    const kinds = noticeWrites(writes, id).map((w) =>
+      /#s = :s/.test(w.expression) ? 'status+claim' : w.expression.replace(/ :\w+/g, '').replace(/ =/g, ''),
+    );
+    expect(kinds).toEqual(
+      Array.from({ length: 4 }, () => [
+        'status+claim',
+        'REMOVE noticeClaim',
+        'SET noticeClaim',
+        'SET noticeShown REMOVE noticeClaim DELETE unsent',
+      ]).flat(),
+    );
+    expect(await s.notices.records.pending('9999')).toEqual([]);
+  });
+
   it('a replayed task whose status was applied claims nothing and announces nothing', async () => {
     stack = await startOrderStack();
     const s = stack;
