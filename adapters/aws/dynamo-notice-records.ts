@@ -112,7 +112,22 @@ export class DynamoNoticeRecords implements NoticeOutbox, NoticeLedger {
     return shown >= rank ? 'shown' : 'busy';
   }
 
+  /**
+   * Normally one write: rank up, claim removed, outbox record cleared. A status write may have replaced our claim
+   * with a newer notice's (StatusNotices.claimOnWrite overwrites whatever claim is there), whose DM may be on its
+   * way: the claim is removed only when no higher-rank claim is present. When one is, a second write still records
+   * this notice shown (only if no later one was: the rank never goes down) and clears its outbox record, without
+   * touching the newer claim; when a later one was shown already, only the outbox record is cleared.
+   * Duplicates: the newer claim still blocks every copy of its own notice until its holder's `shown` (rank >= its
+   * own, so it removes it) or release or expiry; a copy of this older notice finds the rank already up, or the
+   * newer claim busy. Losses: none, as the outbox record goes only with a DM shown (or a later one).
+   * What the overwrite gives up (locally, only when an older DM is still in flight as the next status is written):
+   * the two DMs may land out of order, and if the newer DM fails (release) while the older one still hangs, a copy of
+   * the older one may claim and send it again before the first records it.
+   */
   async shown(order: OrderId, rank: number, clears?: OrderStatus): Promise<void> {
+    const rankUp = 'attribute_not_exists(noticeShown) OR noticeShown < :rank';
+    const claimMineOrNone = 'attribute_not_exists(noticeClaim) OR noticeClaim.#rank <= :rank';
     // The usual case: this was the order's only pending notice. The same write then takes the order out of the
     // sparse outbox index (REMOVE outboxAt), so the sweep neither scans it nor spends a second write on it, and the
     // order's later writes stop rewriting an index entry. The next transition puts it back (if_not_exists).
@@ -121,19 +136,29 @@ export class DynamoNoticeRecords implements NoticeOutbox, NoticeLedger {
       (await this.#conditional({
         order,
         UpdateExpression: 'SET noticeShown = :rank REMOVE noticeClaim, unsent, outboxAt',
-        ConditionExpression:
-          '(attribute_not_exists(noticeShown) OR noticeShown < :rank) AND size(unsent) = :one AND contains(unsent, :s)',
+        ConditionExpression: `(${rankUp}) AND (${claimMineOrNone}) AND size(unsent) = :one AND contains(unsent, :s)`,
+        ExpressionAttributeNames: { '#rank': 'rank' },
         ExpressionAttributeValues: { ':rank': rank, ':one': 1, ':s': clears },
       }))
     ) {
       return;
     }
-    await this.#conditional({
+    const clear = clears ? { ':s': new Set([clears]) } : {};
+    const mine = await this.#conditional({
       order,
       UpdateExpression: `SET noticeShown = :rank REMOVE noticeClaim${clears ? ' DELETE unsent :s' : ''}`,
-      ConditionExpression: 'attribute_not_exists(noticeShown) OR noticeShown < :rank',
-      ExpressionAttributeValues: { ':rank': rank, ...(clears ? { ':s': new Set([clears]) } : {}) },
+      ConditionExpression: `attribute_exists(orderId) AND (${rankUp}) AND (${claimMineOrNone})`,
+      ExpressionAttributeNames: { '#rank': 'rank' },
+      ExpressionAttributeValues: { ':rank': rank, ...clear },
     });
+    if (mine) return;
+    const recorded = await this.#conditional({
+      order,
+      UpdateExpression: `SET noticeShown = :rank${clears ? ' DELETE unsent :s' : ''}`,
+      ConditionExpression: `attribute_exists(orderId) AND (${rankUp})`,
+      ExpressionAttributeValues: { ':rank': rank, ...clear },
+    });
+    if (!recorded && clears) await this.published(order, clears);
   }
 
   async release(order: OrderId, rank: number): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Reply } from '../chat/reply.ts';
 import type { OrderId, UserId } from '../domain/ids.ts';
 import type { Order, OrderStatus } from '../domain/orders/order.ts';
+import type { NoticeClaim } from './order-store.ts';
 
 /**
  * The direct message about one status change. `(orderId, status)` is its dedupe key: an order reaches each status
@@ -19,7 +20,14 @@ export interface StatusNotice {
 
 /** What the workflow calls after a status change it applied. Never throws: the outbox keeps what it could not send. */
 export interface StatusNotices {
-  announce(notice: StatusNotice): Promise<void>;
+  /**
+   * The claim the status write may take for its own notice (`OrderStore.transition`'s `also.noticeClaim`), or
+   * undefined: only when this process sends the DM itself (one machine). A remote relay (SNS -> SQS) claims for
+   * itself; a claim taken here would make it see "busy" for a whole lease.
+   */
+  claimOnWrite(rank: number, nowMs: number): NoticeClaim | undefined;
+  /** `held`: the claim the status write took (claimOnWrite); the first try sends without claiming again. */
+  announce(notice: StatusNotice, held?: NoticeClaim): Promise<void>;
 }
 
 /**
@@ -28,7 +36,10 @@ export interface StatusNotices {
  * may throw (the same as false). Publishing one notice twice is allowed: the relay drops the second.
  */
 export interface NoticePublisher {
-  publish(notice: StatusNotice, signal: AbortSignal): Promise<boolean>;
+  /** `held`: the claim on this notice the status write took, still to be used (first try only). */
+  publish(notice: StatusNotice, signal: AbortSignal, held?: NoticeClaim): Promise<boolean>;
+  /** Present only on a publisher that sends the DM itself: the claim a status write may take for it. */
+  claimOnWrite?(rank: number, nowMs: number): NoticeClaim | undefined;
   /** True when a successful publish already cleared the outbox record (it showed the DM and cleared it at once). */
   readonly clearsOutbox?: boolean;
 }
@@ -58,7 +69,11 @@ export interface NoticeOutbox {
  */
 export interface NoticeLedger {
   claim(order: OrderId, rank: number, leaseUntilMs: number, nowMs: number): Promise<'claimed' | 'shown' | 'busy'>;
-  /** Records the notice shown; `clears`: also clears its outbox record in the same write (one machine). */
+  /**
+   * Records the notice shown (the highest rank shown only goes up) and clears its claim, unless a newer notice's
+   * claim replaced it (a status write's claim, see StatusNotices.claimOnWrite): that one is left alone.
+   * `clears`: also clears its outbox record in the same write (one machine).
+   */
   shown(order: OrderId, rank: number, clears?: OrderStatus): Promise<void>;
   release(order: OrderId, rank: number): Promise<void>;
 }

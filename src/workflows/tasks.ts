@@ -1,4 +1,4 @@
-import { statusNotice } from '../app/orders/status-notices.ts';
+import { STATUS_RANK, statusNotice } from '../app/orders/status-notices.ts';
 import type { OrderId } from '../domain/ids.ts';
 import {
   COURIER_STAGES,
@@ -337,9 +337,12 @@ async function move(
     ...(note ? { note } : {}),
     ...(cause ? { cause } : {}),
   };
-  const applied = await deps.orders.transition(order.id, PREDECESSORS[next.status], next, entry, also);
+  // One machine sends the DM itself: the status write takes the notice's claim too (no claim write of its own).
+  const claim = deps.notices.claimOnWrite(STATUS_RANK[next.status], Date.parse(entry.at));
+  const extras: TransitionExtras = { ...also, ...(claim ? { noticeClaim: claim } : {}) };
+  const applied = await deps.orders.transition(order.id, PREDECESSORS[next.status], next, entry, extras);
   // A replay that finds the transition applied announces nothing: the outbox record written with it does.
   if (applied) deps.onStatus?.(next.status);
-  if (applied) await deps.notices.announce(statusNotice(order, entry));
+  if (applied) await deps.notices.announce(statusNotice(order, entry), claim);
   return applied;
 }

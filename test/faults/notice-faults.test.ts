@@ -11,7 +11,8 @@ import { checkNoticeInvariants } from './notice-check.ts';
  * Status DMs under publisher faults, on the embedded stack (dynalite, the local runner, the outbox and the ledger on
  * the order items): after recovery (the outbox sweep), every status DM is shown once per (order, status), in rank
  * order, and none is lost. A fault wraps the publisher the workflow's announce calls; the sweep runs a clean one,
- * as the next process (or the next sweep) would.
+ * as the next process (or the next sweep) would. A wrapper stands for a remote relay: it offers no `claimOnWrite`, so
+ * these runs claim per publish as the cloud does (the status write's own claim is covered by notice-claim-on-write).
  */
 type Wrap = (inner: NoticePublisher) => NoticePublisher;
 const never = () => new Promise<boolean>(() => {});

@@ -16,7 +16,8 @@ export class MemoryNoticeLedger implements NoticeLedger {
 
   async shown(order: OrderId, rank: number): Promise<void> {
     if ((this.shownRank.get(order) ?? -1) < rank) this.shownRank.set(order, rank);
-    this.claims.delete(order);
+    // A newer notice's claim (a status write replaced ours) stays.
+    if ((this.claims.get(order)?.rank ?? -1) <= rank) this.claims.delete(order);
   }
 
   async release(order: OrderId, rank: number): Promise<void> {

@@ -3,7 +3,7 @@ import { type Order, PREDECESSORS } from '../../domain/orders/order.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { OrderStore } from '../../ports/order-store.ts';
 import type { StatusNotices } from '../../ports/status-notices.ts';
-import { statusNotice } from './status-notices.ts';
+import { STATUS_RANK, statusNotice } from './status-notices.ts';
 
 /** Where an order's workflow stands, as its runner knows it. */
 export type ExecutionState =
@@ -125,8 +125,11 @@ async function giveUp(deps: ReconcileDeps, order: Order, attempts: number): Prom
     'chargeId' in order
       ? { status: 'needs_attention' as const, chargeId: order.chargeId, reason }
       : { status: 'needs_attention' as const, reason };
-  const applied = await deps.store.transition(order.id, PREDECESSORS.needs_attention, state, entry);
-  if (applied) await deps.notices.announce(statusNotice(order, entry));
+  // As the workflow's own status writes: the write takes the notice's claim when this process sends the DM.
+  const claim = deps.notices.claimOnWrite(STATUS_RANK.needs_attention, Date.parse(entry.at));
+  const also = claim ? { noticeClaim: claim } : {};
+  const applied = await deps.store.transition(order.id, PREDECESSORS.needs_attention, state, entry, also);
+  if (applied) await deps.notices.announce(statusNotice(order, entry), claim);
   deps.log.warn({ order: order.id as OrderId, attempts }, 'order handed to staff after repeated workflow failures');
   return applied;
 }

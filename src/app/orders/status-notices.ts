@@ -1,6 +1,7 @@
 import type { Order, OrderStatus, StatusEntry } from '../../domain/orders/order.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { Notifier } from '../../ports/notifier.ts';
+import type { NoticeClaim } from '../../ports/order-store.ts';
 import type {
   NoticeLedger,
   NoticeOutbox,
@@ -73,10 +74,16 @@ export class OutboxNotices implements StatusNotices {
     this.#options = options;
   }
 
-  async announce(notice: StatusNotice): Promise<void> {
+  claimOnWrite(rank: number, nowMs: number): NoticeClaim | undefined {
+    return this.#options.publisher.claimOnWrite?.(rank, nowMs);
+  }
+
+  async announce(notice: StatusNotice, held?: NoticeClaim): Promise<void> {
     const { attempts = 3, timeoutMs = 10_000, backoffMs = 100, log } = this.#options;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
-      if (await this.#tryPublish(notice, timeoutMs)) {
+      // The held claim is for the first try only: after a failed or timed-out try a DM may still be on its way
+      // under it, so a retry claims as any copy would (and finds it busy until shown, released or expired).
+      if (await this.#tryPublish(notice, timeoutMs, attempt === 1 ? held : undefined)) {
         if (this.#options.publisher.clearsOutbox) return;
         try {
           await this.#options.outbox.published(notice.orderId, notice.status);
@@ -107,7 +114,7 @@ export class OutboxNotices implements StatusNotices {
     }
   }
 
-  async #tryPublish(notice: StatusNotice, timeoutMs: number): Promise<boolean> {
+  async #tryPublish(notice: StatusNotice, timeoutMs: number, held: NoticeClaim | undefined): Promise<boolean> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<boolean>((resolve) => {
@@ -116,7 +123,7 @@ export class OutboxNotices implements StatusNotices {
         resolve(false);
       }, timeoutMs);
     });
-    const attempt = this.#options.publisher.publish(notice, controller.signal).catch((error: unknown) => {
+    const attempt = this.#options.publisher.publish(notice, controller.signal, held).catch((error: unknown) => {
       this.#options.log.warn({ err: error, order: notice.orderId, status: notice.status }, 'publishing failed');
       return false;
     });
@@ -171,16 +178,34 @@ export interface DeliverDeps {
  */
 export type DeliverOutcome = 'shown' | 'skipped' | 'retry';
 
-/** Shows one notice at most once: claim it in the ledger, send the DM, record it shown (or release the claim). */
+const leaseOf = (deps: DeliverDeps): number => deps.leaseMs ?? 60_000;
+
+export interface DeliverOptions {
+  /** Also clears the notice's outbox record in the write that records it shown (one machine). */
+  readonly clearOutbox?: boolean;
+  /**
+   * The claim the status write took for this notice (StatusNotices.claimOnWrite): no claim write. Used only while
+   * it is unexpired and for this rank; the status was written just now, so no later one can have been shown yet.
+   */
+  readonly held?: NoticeClaim;
+}
+
+/**
+ * Shows one notice at most once: claim it in the ledger (unless the status write holds the claim already), send the
+ * DM, record it shown (or release the claim).
+ */
 export async function deliverNotice(
   deps: DeliverDeps,
   notice: StatusNotice,
-  options: { readonly clearOutbox?: boolean } = {},
+  options: DeliverOptions = {},
 ): Promise<DeliverOutcome> {
   const nowMs = deps.now().getTime();
-  const claim = await deps.ledger.claim(notice.orderId, notice.rank, nowMs + (deps.leaseMs ?? 60_000), nowMs);
-  if (claim === 'shown') return 'skipped';
-  if (claim === 'busy') return 'retry';
+  const { held } = options;
+  if (!(held && held.rank === notice.rank && held.until > nowMs)) {
+    const claim = await deps.ledger.claim(notice.orderId, notice.rank, nowMs + leaseOf(deps), nowMs);
+    if (claim === 'shown') return 'skipped';
+    if (claim === 'busy') return 'retry';
+  }
   const outcome = await deps.notifier.notify(notice.user, notice.reply);
   if (outcome === 'failed') {
     await deps.ledger.release(notice.orderId, notice.rank);
@@ -202,8 +227,16 @@ export class DirectNoticePublisher implements NoticePublisher {
     this.#deps = deps;
   }
 
-  async publish(notice: StatusNotice): Promise<boolean> {
-    const outcome = await deliverNotice(this.#deps, notice, { clearOutbox: true });
+  /**
+   * This process sends the DM: the status write may take its claim (one write fewer per status). A process that dies
+   * between that write and the DM leaves the claim to expire: the next sweep sends it after the lease, not at once.
+   */
+  claimOnWrite(rank: number, nowMs: number): NoticeClaim {
+    return { rank, until: nowMs + leaseOf(this.#deps) };
+  }
+
+  async publish(notice: StatusNotice, _signal?: AbortSignal, held?: NoticeClaim): Promise<boolean> {
+    const outcome = await deliverNotice(this.#deps, notice, { clearOutbox: true, ...(held ? { held } : {}) });
     // Shown before (a copy, or the sweep after a publish that landed late): only the outbox record is left.
     if (outcome === 'skipped') await this.#deps.outbox.published(notice.orderId, notice.status);
     return outcome !== 'retry';
