@@ -9,6 +9,7 @@
  * Orders go round-robin over the first PRODUCTS products of config/catalog.json (stock raised to a million each).
  * In every phase the demo courier reports each step 20 ms after it is asked, so orders run on to "delivered"
  * (their later steps compete for the CPU with the next orders' confirmations, as in the bot).
+ * The outbox sweep (every 10 s) and the reconciler (every 60 s) run as in the bot (`resume()`).
  * The runner refuses orders beyond MAX_BACKLOG (400, ORDERS_MAX_BACKLOG in the bot) as busy: counted, not failed.
  * A fourth phase, the hot product: HOT_RATE orders/s (100) for HOT_SECONDS (60) all on ONE product, open loop, each
  * order delivered by the demo courier (so executions end and memory can stay flat); per 10-second window it prints
@@ -90,6 +91,9 @@ const local = await startLocalOrders({
   maxBacklog,
   now: () => new Date(),
 });
+// As the bot does once its surfaces are up: the outbox sweep (every 10 s) and the reconciler (every 60 s) run
+// during the measured phases.
+await local.resume();
 
 /** The order's latency in ms; undefined when it was refused as busy (it has none: nothing was placed). */
 async function one(i: number, started = performance.now(), productId?: string): Promise<number | undefined> {

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { type OrderExecutions, reconcileOrders } from '../../src/app/orders/reconcile-orders.ts';
 import type { OrderId } from '../../src/domain/ids.ts';
-import type { CourierStage, Order } from '../../src/domain/orders/order.ts';
+import { type CourierStage, isFinished, type Order } from '../../src/domain/orders/order.ts';
 import type { Logger } from '../../src/ports/logger.ts';
+import type { OrderStore } from '../../src/ports/order-store.ts';
 import type { OrderWorkflow } from '../../src/ports/order-workflow.ts';
 import { ORDER_ASL_URL, TASK_FUNCTION_PLACEHOLDER, taskStates } from '../../src/workflows/definition.ts';
 import { type OrderSnapshot, runTask, snapshotOf, type TaskDeps } from '../../src/workflows/tasks.ts';
@@ -73,6 +74,12 @@ export class LocalOrderWorkflow implements OrderWorkflow {
   readonly #known = new Map<OrderId, OrderSnapshot>();
   /** Task handlers running now: stop() lets them finish so no write lands on a closed store. */
   readonly #inFlight = new Set<Promise<unknown>>();
+  /**
+   * Orders whose execution failed here (the ASL's Fail paths, a runtime error): the periodic reconcile looks at
+   * these only. Every other execution either still runs or ended on a final status, so the full scan of unfinished
+   * orders runs once, at start (`resumeUnfinished`), not every minute over an ever-growing table.
+   */
+  readonly #suspects = new Set<OrderId>();
   /** Set by crash(): a dead process starts, resumes and completes nothing (its successor does). */
   #dead = false;
 
@@ -124,7 +131,10 @@ export class LocalOrderWorkflow implements OrderWorkflow {
     });
     const done = execution.result.then(
       (output) => this.#options.log.debug({ order, output }, 'order workflow ended'),
-      (error: unknown) => this.#options.log.info({ order, err: error }, 'order workflow failed'),
+      (error: unknown) => {
+        this.#suspects.add(order);
+        this.#options.log.info({ order, err: error }, 'order workflow failed');
+      },
     );
     this.#running.set(order, { abort: execution.abort, done });
     void done.finally(() => {
@@ -158,11 +168,33 @@ export class LocalOrderWorkflow implements OrderWorkflow {
    * written). Orders marked for staff (`needs_attention`) are left to staff. Returns how many it restarted.
    */
   async resumeUnfinished(): Promise<number> {
+    return this.#reconcile(this.#options.deps.orders);
+  }
+
+  /**
+   * The periodic pass: the reconciler over the orders whose execution failed here since the last pass (a failed
+   * one may have left its order unfinished); the same decisions as `resumeUnfinished`, without scanning the table.
+   */
+  async reconcileSuspects(): Promise<number> {
+    if (this.#dead || this.#suspects.size === 0) return 0;
+    const ids = [...this.#suspects];
+    this.#suspects.clear();
+    const store = this.#options.deps.orders;
+    return this.#reconcile({
+      listUnfinished: async () =>
+        (await Promise.all(ids.map((id) => store.get(id)))).filter(
+          (order): order is Order => order !== undefined && !isFinished(order.status),
+        ),
+      transition: (...args) => store.transition(...args),
+    });
+  }
+
+  async #reconcile(store: Pick<OrderStore, 'listUnfinished' | 'transition'>): Promise<number> {
     // A dead runner's executions would race the successor's on the same orders (one delivers, one times out).
     if (this.#dead) return 0;
     const report = await reconcileOrders(
       {
-        store: this.#options.deps.orders,
+        store,
         executions: this.#executions,
         notices: this.#options.deps.notices,
         now: this.#options.deps.now,

@@ -32,7 +32,10 @@ export interface LocalOrdersOptions {
   readonly courierTimeoutMs?: number;
   /** Orders being worked on at once before new ones are refused as "busy" (ORDERS_MAX_BACKLOG); absent: no limit. */
   readonly maxBacklog?: number;
-  /** How often the reconciler looks for orders whose workflow is gone (default 60 s; 0: only at start). */
+  /**
+   * How often the reconciler looks at orders whose execution failed since (default 60 s; 0: only at start). The
+   * whole table of unfinished orders is read once, at start (`resume`).
+   */
   readonly reconcileEveryMs?: number;
   /** How often status notices left pending (a failed publish) are sent again (default 10 s; 0: only at start). */
   readonly noticeSweepMs?: number;
@@ -141,7 +144,7 @@ export async function startLocalOrders(options: LocalOrdersOptions): Promise<Loc
       const every = options.reconcileEveryMs ?? 60_000;
       if (every > 0 && reconciler === undefined) {
         reconciler = setInterval(() => {
-          workflow.resumeUnfinished().catch((error: unknown) => log.error({ err: error }, 'reconciler failed'));
+          workflow.reconcileSuspects().catch((error: unknown) => log.error({ err: error }, 'reconciler failed'));
         }, every);
         reconciler.unref();
       }
