@@ -85,6 +85,7 @@ const local = await startLocalOrders({
   notifier,
   // Couriers report at once: the hot phase's orders run to "delivered" and their executions end.
   demoCourier: { preparing: 20, out_for_delivery: 20, delivered: 20 },
+  ...(process.env.SWEEP_MS ? { noticeSweepMs: Number(process.env.SWEEP_MS) } : {}),
   log: silentLogger,
   maxQuantity: 20,
   preparationMinutes: 15,

@@ -12,13 +12,13 @@ import type { AddressInfo } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
 import type { PortRequest, PortResponse } from './dynalite-port-handler.ts';
-import { cacheTableDescriptions } from './dynalite-table-cache.ts';
+import { patchDynaliteStore } from './dynalite-store-patches.ts';
 
 const port = parentPort;
 if (!port) throw new Error('dynalite-thread.ts runs only as a worker thread (see embedded-dynalite.ts)');
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-cacheTableDescriptions();
+patchDynaliteStore();
 const server = dynalite(workerData);
 server.once('error', (error) => port.postMessage({ error: message(error) }));
 server.listen(0, '127.0.0.1', () => port.postMessage({ port: (server.address() as AddressInfo).port }));

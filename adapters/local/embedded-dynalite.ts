@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import dynalite from 'dynalite';
 import { DynalitePortHandler } from './dynalite-port-handler.ts';
-import { cacheTableDescriptions } from './dynalite-table-cache.ts';
+import { patchDynaliteStore } from './dynalite-store-patches.ts';
 
 export interface EmbeddedDynamo {
   /** `http://127.0.0.1:<port>`: give it to the DynamoDB client. */
@@ -44,7 +44,7 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
     if (options.port !== undefined) throw new Error('startEmbeddedDynamo: `port` is not supported with `thread`');
     return startInWorker(settings);
   }
-  cacheTableDescriptions();
+  patchDynaliteStore();
   const server = dynalite(settings);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

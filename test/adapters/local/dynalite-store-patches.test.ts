@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -8,6 +9,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeDynamo } from '../../../adapters/aws/dynamo-client.ts';
 import { untilActive } from '../../../adapters/aws/dynamo-tables.ts';
+import { patchDynaliteStore } from '../../../adapters/local/dynalite-store-patches.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../../adapters/local/embedded-dynalite.ts';
 
 const table = {
@@ -31,7 +33,7 @@ async function recreate(client: DynamoDBClient, definition: CreateTableCommandIn
   await untilActive(client, 'things');
 }
 
-/** The in-memory table descriptions (dynalite-table-cache.ts) never answer with a table that changed or is gone. */
+/** The in-memory table descriptions (dynalite-store-patches.ts) never answer with a table that changed or is gone. */
 describe.each([false, true])('embedded dynalite table cache (thread: %s)', (thread) => {
   let dynamo: EmbeddedDynamo | undefined;
   afterEach(async () => {
@@ -81,5 +83,41 @@ describe.each([false, true])('embedded dynalite table cache (thread: %s)', (thre
       name: 'ValidationException',
     });
     client.destroy();
+  });
+});
+
+interface Iterator {
+  next(): Promise<unknown>;
+}
+interface StoreDb {
+  put(key: string, value: unknown): Promise<void>;
+  values(options: unknown): Iterator;
+  createValueStream(options: unknown): AsyncIterable<unknown>;
+  createKeyStream(options: unknown): AsyncIterable<unknown>;
+}
+
+/** Scan and Query read ranges through these streams: each must close its LevelDB iterator (it pins a version). */
+describe('dynalite range streams', () => {
+  it('close their iterator when read to the end, and when abandoned', async () => {
+    patchDynaliteStore();
+    const dynaliteDb = createRequire(import.meta.url)('dynalite/db') as { create(o: unknown): { db: StoreDb } };
+    const { db } = dynaliteDb.create({});
+    for (const key of ['a', 'b', 'c']) await db.put(key, { key });
+    const iterators: Iterator[] = [];
+    const values = db.values.bind(db);
+    db.values = (options) => {
+      const iterator = values(options);
+      iterators.push(iterator);
+      return iterator;
+    };
+    const read: unknown[] = [];
+    for await (const value of db.createValueStream({})) read.push(value);
+    expect(read).toHaveLength(3);
+    for await (const _ of db.createValueStream({})) break;
+    await new Promise((r) => setImmediate(r));
+    expect(iterators).toHaveLength(2);
+    for (const iterator of iterators) {
+      await expect(iterator.next()).rejects.toMatchObject({ code: 'LEVEL_ITERATOR_NOT_OPEN' });
+    }
   });
 });
