@@ -92,8 +92,7 @@ export class DynamoNoticeRecords implements NoticeOutbox, NoticeLedger {
       order,
       UpdateExpression: 'SET noticeClaim = :claim',
       ConditionExpression:
-        'attribute_exists(orderId) AND (attribute_not_exists(noticeShown) OR noticeShown < :rank) AND ' +
-        '(attribute_not_exists(noticeClaim) OR noticeClaim.#until < :now)',
+        'attribute_exists(orderId) AND (NOT noticeShown >= :rank) AND (NOT noticeClaim.#until >= :now)',
       ExpressionAttributeNames: { '#until': 'until' },
       ExpressionAttributeValues: { ':claim': { rank, until: leaseUntilMs }, ':rank': rank, ':now': nowMs },
     });
@@ -126,8 +125,10 @@ export class DynamoNoticeRecords implements NoticeOutbox, NoticeLedger {
    * the older one may claim and send it again before the first records it.
    */
   async shown(order: OrderId, rank: number, clears?: OrderStatus): Promise<void> {
-    const rankUp = 'attribute_not_exists(noticeShown) OR noticeShown < :rank';
-    const claimMineOrNone = 'attribute_not_exists(noticeClaim) OR noticeClaim.#rank <= :rank';
+    // A comparison with a missing attribute is false, so `NOT x >= :r` reads "x missing, or below :r" (one operator
+    // for the expression parser instead of a function and an OR; the same on DynamoDB).
+    const rankUp = 'NOT noticeShown >= :rank';
+    const claimMineOrNone = 'NOT noticeClaim.#rank > :rank';
     // The usual case: this was the order's only pending notice. The same write then takes the order out of the
     // sparse outbox index (REMOVE outboxAt), so the sweep neither scans it nor spends a second write on it, and the
     // order's later writes stop rewriting an index entry. The next transition puts it back (if_not_exists).
