@@ -85,7 +85,6 @@ const local = await startLocalOrders({
   notifier,
   // Couriers report at once: the hot phase's orders run to "delivered" and their executions end.
   demoCourier: { preparing: 20, out_for_delivery: 20, delivered: 20 },
-  ...(process.env.SWEEP_MS ? { noticeSweepMs: Number(process.env.SWEEP_MS) } : {}),
   log: silentLogger,
   maxQuantity: 20,
   preparationMinutes: 15,
@@ -208,20 +207,34 @@ const report = (label: string, count: number, load: string, r: Run) => {
   );
 };
 
+/**
+ * On Linux, RSS split into anonymous memory (heaps, buffers) and file-backed pages (LevelDB's files, mapped):
+ * the second is page cache the kernel reclaims, and grows with the data on disk. Empty elsewhere.
+ */
+function rssParts(): string {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+    return ` = ${(kb('RssAnon') / 1024).toFixed(0)} anonymous + ${(kb('RssFile') / 1024).toFixed(0)} file-backed`;
+  } catch {
+    return '';
+  }
+}
+
 /** The hot product: every order on products[0], HOT_RATE/s for HOT_SECONDS; per-window p95 and RSS. */
 async function hot(offset: number): Promise<void> {
   const product = products[0]?.id ?? '';
   const count = hotSeconds * hotRate;
   const windows = Math.ceil(hotSeconds / 10);
   const byWindow: number[][] = Array.from({ length: windows }, () => []);
-  const samples: { rss: number; heap: number; main: number; store: number | undefined }[] = [];
+  const samples: { rss: number; heap: number; anon: string; main: number; store: number | undefined }[] = [];
   let mainMark = performance.eventLoopUtilization();
   let storeMark = local.storeUtilization?.();
   const sample = () => {
     const main = performance.eventLoopUtilization(mainMark).utilization;
     const store = storeMark && local.storeUtilization?.(storeMark).utilization;
     const memory = process.memoryUsage();
-    samples.push({ rss: memory.rss, heap: memory.heapUsed, main, store });
+    samples.push({ rss: memory.rss, heap: memory.heapUsed, anon: rssParts(), main, store });
     mainMark = performance.eventLoopUtilization();
     storeMark = local.storeUtilization?.();
   };
@@ -264,7 +277,7 @@ async function hot(offset: number): Promise<void> {
       : '';
     console.log(
       `  window ${w * 10}-${w * 10 + 10} s: ${sorted.length} orders, p50 ${pct(sorted, 50).toFixed(1)} ms, ` +
-        `p95 ${pct(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms, RSS ${mb} MB (main JS heap ${heap} MB)${loops}`,
+        `p95 ${pct(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms, RSS ${mb} MB${at?.anon ?? ''} (main JS heap ${heap} MB)${loops}`,
     );
   });
 }
