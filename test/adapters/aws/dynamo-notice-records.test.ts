@@ -5,28 +5,14 @@ import { type DeliverDeps, deliverNotice, STATUS_RANK } from '../../../src/app/o
 import { type OrderId, userId } from '../../../src/domain/ids.ts';
 import { type Order, type OrderStatus, PREDECESSORS } from '../../../src/domain/orders/order.ts';
 import type { StatusNotice } from '../../../src/ports/status-notices.ts';
+import { anOrderRecord } from '../../support/order-fixtures.ts';
 import { type OrderStack, RecordingNotifier, startOrderStack, TABLES } from '../../support/order-stack.ts';
 
 const NOW = 1_800_000_000_000;
 const LEASE = 60_000;
 let orders = 0;
 
-const anOrder = (id: OrderId): Order =>
-  ({
-    id,
-    user: userId('web', 'zoe'),
-    productId: 'margherita',
-    productName: 'Pizza Margherita',
-    quantity: 1,
-    address: '10001 Old Town',
-    zoneId: 'centre',
-    paymentMethod: 'tok_ok',
-    price: { unitPriceCents: 950, quantity: 1, itemsCents: 950, deliveryCents: 250, totalCents: 1200 },
-    createdAt: '2026-11-24T10:00:00.000Z',
-    eta: '2026-11-24T10:35:00.000Z',
-    status: 'received',
-    history: [{ status: 'received', at: '2026-11-24T10:00:00.000Z' }],
-  }) as Order;
+const anOrder = (id: OrderId): Order => anOrderRecord(id);
 
 const noticeOf = (id: OrderId, status: OrderStatus): StatusNotice => ({
   orderId: id,

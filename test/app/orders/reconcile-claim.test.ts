@@ -1,28 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { reconcileOrders } from '../../../src/app/orders/reconcile-orders.ts';
-import { type OrderId, userId } from '../../../src/domain/ids.ts';
 import type { Order } from '../../../src/domain/orders/order.ts';
 import { silentLogger } from '../../../src/ports/logger.ts';
 import type { NoticeClaim, TransitionExtras } from '../../../src/ports/order-store.ts';
 import type { StatusNotice, StatusNotices } from '../../../src/ports/status-notices.ts';
+import { anOrderRecord } from '../../support/order-fixtures.ts';
 
 const NOW = Date.parse('2026-12-04T12:00:00.000Z');
-const order = {
-  id: 'ord_0123456789abcdef' as OrderId,
-  user: userId('web', 'zoe'),
-  productId: 'margherita',
-  productName: 'Pizza Margherita',
-  quantity: 1,
-  address: '10001 Old Town',
-  zoneId: 'centre',
-  paymentMethod: 'tok_ok',
-  price: { unitPriceCents: 950, quantity: 1, itemsCents: 950, deliveryCents: 250, totalCents: 1200 },
+const order = anOrderRecord('ord_0123456789abcdef', {
   createdAt: '2026-12-04T11:00:00.000Z',
   eta: '2026-12-04T11:35:00.000Z',
   status: 'confirmed',
   chargeId: 'ch_1',
   history: [{ status: 'received', at: '2026-12-04T11:00:00.000Z' }],
-} as Order;
+} as Partial<Order>);
 
 /** The reconciler hands an order to staff: its status write takes the notice's claim exactly as `move()` does. */
 async function giveUp(claimOnWrite: (rank: number, nowMs: number) => NoticeClaim | undefined, applies = true) {
