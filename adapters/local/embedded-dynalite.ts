@@ -46,6 +46,20 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
   }
   patchDynaliteStore();
   const server = dynalite(settings);
+  // Requests dynalite has read but not answered yet: their writes must land before the database closes (a write after
+  // it throws "Database is closed" from dynalite's callback, an uncaught exception in this process). dynalite
+  // answers after its writes, so a request is done when it calls `end`, even if its client has hung up meanwhile.
+  let inFlight = 0;
+  server.prependListener('request', (_request, response) => {
+    inFlight += 1;
+    const end = response.end.bind(response);
+    let ended = false;
+    response.end = ((...args: Parameters<typeof end>) => {
+      if (!ended) inFlight -= 1;
+      ended = true;
+      return end(...args);
+    }) as typeof response.end;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => {
@@ -56,11 +70,15 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections?.();
+    close: async () => {
+      server.closeIdleConnections();
+      const deadline = Date.now() + 5_000;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+    },
   };
 }
 
