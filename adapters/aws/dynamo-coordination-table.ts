@@ -4,6 +4,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from './dynamo-client.ts';
 import { untilActive } from './dynamo-tables.ts';
 
@@ -20,6 +21,19 @@ export interface CoordinationOptions {
   readonly tableName: string;
   /** Milliseconds since the epoch (tests: a manual clock). Replicas' clocks must agree to well under a lease. */
   readonly now?: () => number;
+}
+
+/** What every adapter on the coordination table holds: the document client, the table name and the clock. */
+export abstract class CoordinationItems {
+  protected readonly doc: DynamoDBDocumentClient;
+  protected readonly table: string;
+  protected readonly now: () => number;
+
+  constructor(doc: DynamoDBDocumentClient, options: CoordinationOptions) {
+    this.doc = doc;
+    this.table = options.tableName;
+    this.now = options.now ?? Date.now;
+  }
 }
 
 export const epochSeconds = (ms: number): number => Math.ceil(ms / 1000);

@@ -1,18 +1,7 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Leases } from '../../src/ports/shared-state.ts';
-import {
-  COORDINATION_KEY,
-  type CoordinationOptions,
-  conditionally,
-  epochSeconds,
-} from './dynamo-coordination-table.ts';
+import { COORDINATION_KEY, CoordinationItems, conditionally, epochSeconds } from './dynamo-coordination-table.ts';
 
 const leaseItem = z.object({ owner: z.string(), until: z.number() });
 
@@ -21,23 +10,13 @@ const leaseItem = z.object({ owner: z.string(), until: z.number() });
  * ours; renew only while it is still ours; release deletes it only if it is ours. An owner that crashes stops
  * renewing, and the next acquire after `until` takes the lease over.
  */
-export class DynamoLeases implements Leases {
-  readonly #doc: DynamoDBDocumentClient;
-  readonly #table: string;
-  readonly #now: () => number;
-
-  constructor(doc: DynamoDBDocumentClient, options: CoordinationOptions) {
-    this.#doc = doc;
-    this.#table = options.tableName;
-    this.#now = options.now ?? Date.now;
-  }
-
+export class DynamoLeases extends CoordinationItems implements Leases {
   async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    const now = this.#now();
+    const now = this.now();
     return conditionally(
-      this.#doc.send(
+      this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: { [COORDINATION_KEY]: leaseKey(key), owner, until: now + ttlMs, expiresAt: epochSeconds(now + ttlMs) },
           ConditionExpression: 'attribute_not_exists(#pk) OR #owner = :owner OR #until < :now',
           ExpressionAttributeNames: { '#pk': COORDINATION_KEY, '#owner': 'owner', '#until': 'until' },
@@ -48,11 +27,11 @@ export class DynamoLeases implements Leases {
   }
 
   async renew(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    const now = this.#now();
+    const now = this.now();
     return conditionally(
-      this.#doc.send(
+      this.doc.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: { [COORDINATION_KEY]: leaseKey(key) },
           UpdateExpression: 'SET #until = :until, #expiresAt = :expiresAt',
           ConditionExpression: '#owner = :owner',
@@ -69,9 +48,9 @@ export class DynamoLeases implements Leases {
 
   async release(key: string, owner: string): Promise<void> {
     await conditionally(
-      this.#doc.send(
+      this.doc.send(
         new DeleteCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: { [COORDINATION_KEY]: leaseKey(key) },
           ConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
@@ -82,11 +61,11 @@ export class DynamoLeases implements Leases {
   }
 
   async holder(key: string): Promise<string | undefined> {
-    const found = await this.#doc.send(
-      new GetCommand({ TableName: this.#table, Key: { [COORDINATION_KEY]: leaseKey(key) }, ConsistentRead: true }),
+    const found = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { [COORDINATION_KEY]: leaseKey(key) }, ConsistentRead: true }),
     );
     const item = leaseItem.safeParse(found.Item);
-    return item.success && item.data.until >= this.#now() ? item.data.owner : undefined;
+    return item.success && item.data.until >= this.now() ? item.data.owner : undefined;
   }
 }
 

@@ -1,13 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type BucketState, fullBucket, holdOff, spendOne, takeOne } from '../../src/domain/shared/token-bucket.ts';
 import type { BucketRate, SharedBuckets } from '../../src/ports/shared-state.ts';
-import {
-  COORDINATION_KEY,
-  type CoordinationOptions,
-  conditionally,
-  epochSeconds,
-} from './dynamo-coordination-table.ts';
+import { COORDINATION_KEY, CoordinationItems, conditionally, epochSeconds } from './dynamo-coordination-table.ts';
 
 const bucketItem = z.object({ tokens: z.number(), updatedAt: z.number(), version: z.number().int() });
 
@@ -19,17 +14,7 @@ const ATTEMPTS = 6;
  * two replicas that read the same state both try to write version n+1, and only one write passes. The loser
  * reads again. A bucket left alone refills by arithmetic, so there is no timer and no writer per bucket.
  */
-export class DynamoSharedBuckets implements SharedBuckets {
-  readonly #doc: DynamoDBDocumentClient;
-  readonly #table: string;
-  readonly #now: () => number;
-
-  constructor(doc: DynamoDBDocumentClient, options: CoordinationOptions) {
-    this.#doc = doc;
-    this.#table = options.tableName;
-    this.#now = options.now ?? Date.now;
-  }
-
+export class DynamoSharedBuckets extends CoordinationItems implements SharedBuckets {
   take(key: string, rate: BucketRate): Promise<boolean> {
     return this.#update(key, rate, (state, now) => takeOne(state, rate, now));
   }
@@ -50,10 +35,10 @@ export class DynamoSharedBuckets implements SharedBuckets {
   ): Promise<boolean> {
     const pk = `bucket#${key}`;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const found = await this.#doc.send(
-        new GetCommand({ TableName: this.#table, Key: { [COORDINATION_KEY]: pk }, ConsistentRead: true }),
+      const found = await this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { [COORDINATION_KEY]: pk }, ConsistentRead: true }),
       );
-      const now = this.#now();
+      const now = this.now();
       const stored = bucketItem.safeParse(found.Item);
       const version = stored.success ? stored.data.version : undefined;
       const next = change(stored.success ? stored.data : fullBucket(rate, now), now);
@@ -61,9 +46,9 @@ export class DynamoSharedBuckets implements SharedBuckets {
       // A full bucket is as good as none: the item may expire once it would have refilled anyway.
       const idleMs = ((rate.burst - next.tokens) * 60_000) / rate.perMinute;
       const written = await conditionally(
-        this.#doc.send(
+        this.doc.send(
           new PutCommand({
-            TableName: this.#table,
+            TableName: this.table,
             Item: {
               [COORDINATION_KEY]: pk,
               tokens: next.tokens,
